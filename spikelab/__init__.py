@@ -1,0 +1,21 @@
+"""spikelab: spike-train analysis with an HDF5-backed analysis workspace."""
+
+from ._version import __version__
+from .spikedata import (
+    PairwiseCompMatrix,
+    PairwiseCompMatrixStack,
+    RateData,
+    RateSliceStack,
+    SpikeData,
+    SpikeSliceStack,
+)
+
+__all__ = [
+    "__version__",
+    "SpikeData",
+    "RateData",
+    "RateSliceStack",
+    "SpikeSliceStack",
+    "PairwiseCompMatrix",
+    "PairwiseCompMatrixStack",
+]

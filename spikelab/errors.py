@@ -1,0 +1,75 @@
+"""The exception tree of spikelab.
+
+Every class subclasses :class:`SpikelabError` *and* the built-in exception that callers
+already catch (``KeyError``, ``TypeError``, ``ValueError``, ``OSError``), so code written
+against plain Python semantics keeps working.  Messages name the file, namespace and key
+involved and, where there is a closed set of valid choices, list them.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SpikelabError",
+    "InvalidNameError",
+    "UnsupportedTypeError",
+    "ItemNotFoundError",
+    "WorkspaceFileError",
+    "NotAWorkspaceError",
+    "CorruptWorkspaceError",
+    "UnknownItemTypeError",
+    "FormatVersionError",
+    "WorkspaceLockedError",
+    "RecordingError",
+    "ConfigError",
+]
+
+
+class SpikelabError(Exception):
+    """Base class of every error raised on purpose by spikelab."""
+
+
+class InvalidNameError(SpikelabError, ValueError):
+    """A namespace or key is not a valid workspace name."""
+
+
+class UnsupportedTypeError(SpikelabError, TypeError):
+    """An object cannot be stored in a workspace (no codec for its type)."""
+
+
+class ItemNotFoundError(SpikelabError, KeyError):
+    """A ``(namespace, key)`` pair is not in the workspace."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
+class WorkspaceFileError(SpikelabError, OSError):
+    """A workspace file cannot be read or written."""
+
+
+class NotAWorkspaceError(WorkspaceFileError):
+    """The file is not HDF5, or is HDF5 without the workspace root attributes."""
+
+
+class CorruptWorkspaceError(WorkspaceFileError):
+    """The file is a workspace but part of it cannot be decoded (truncated, damaged)."""
+
+
+class UnknownItemTypeError(CorruptWorkspaceError):
+    """An item carries a ``__type__`` tag that no codec handles."""
+
+
+class FormatVersionError(WorkspaceFileError):
+    """The file was written in a newer format version than this package reads."""
+
+
+class WorkspaceLockedError(WorkspaceFileError):
+    """Another process holds the lock on a workspace file."""
+
+
+class RecordingError(SpikelabError, ValueError):
+    """A recording file or folder cannot be loaded (missing, corrupt, inconsistent)."""
+
+
+class ConfigError(SpikelabError, ValueError):
+    """The workflow configuration is invalid."""

@@ -1,0 +1,92 @@
+"""SpikeData: construction, validation, constructors and slicing."""
+
+import numpy as np
+import pytest
+
+from spikelab import SpikeData
+
+
+def test_trains_are_copied_and_sorted():
+    src = [np.array([3.0, 1.0, 2.0])]
+    sd = SpikeData(src, length=5)
+    src[0][0] = 99
+    assert sd.train[0].tolist() == [1.0, 2.0, 3.0]
+    assert sd.N == 1 and sd.length == 5.0 and sd.start_time == 0.0
+
+
+@pytest.mark.parametrize("train, kwargs, length", [
+    ([[1.0, 7.0], [2.0]], {}, 7.0),
+    ([[1.0, 2.0]], {"start_time": -5.0}, 7.0),
+    ([[], []], {}, 0.0),
+])
+def test_length_defaults_to_last_spike_minus_start(train, kwargs, length):
+    assert SpikeData(train, **kwargs).length == length
+
+
+def test_N_pads_with_empty_units():
+    sd = SpikeData([[1.0]], N=3)
+    assert sd.N == 3 and [t.size for t in sd.train] == [1, 0, 0]
+
+
+@pytest.mark.parametrize("train, kwargs, match", [
+    ([[1.0, np.nan]], {}, "unit 0 contain NaN"),
+    ([[], [np.inf]], {}, "unit 1 contain infinite"),
+    ([[1.0]], {"length": -1}, "length"),
+    ([[1.0]], {"length": np.nan}, "length"),
+    ([[1.0, 20.0]], {"length": 10}, "outside the recording window"),
+    ([[1.0]], {"start_time": 2.0, "length": 10}, "outside the recording window"),
+    ([[1.0]], {"neuron_attributes": [{}, {}]}, "neuron_attributes"),
+    ([[1.0]], {"raw_data": np.zeros((1, 3))}, "raw_data and raw_time"),
+])
+def test_invalid_input_raises_value_error(train, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        SpikeData(train, **kwargs)
+
+
+def test_from_idces_times_groups_by_unit():
+    sd = SpikeData.from_idces_times([0, 1, 0], [5.0, 3.0, 1.0])
+    assert [t.tolist() for t in sd.train] == [[1.0, 5.0], [3.0]]
+    assert sd.length == 5.0
+    assert SpikeData.from_idces_times([1], [2.0], N=4).N == 4
+
+
+def test_from_events_matches_from_idces_times():
+    sd = SpikeData.from_events([(0, 5.0), (1, 3.0), (0, 1.0)], length=10)
+    assert [t.tolist() for t in sd.train] == [[1.0, 5.0], [3.0]]
+
+
+def test_from_raster_spreads_spikes_evenly_inside_each_bin():
+    sd = SpikeData.from_raster(np.array([[2, 0, 1]]), 1.0)
+    np.testing.assert_allclose(sd.train[0], [1 / 3, 2 / 3, 2.5])
+    assert sd.length == 3.0
+
+
+def test_idces_times_round_trip():
+    sd = SpikeData([[1.0, 5.0], [], [2.0]], length=6)
+    idces, times = sd.idces_times()
+    back = SpikeData.from_idces_times(idces, times, N=sd.N, length=sd.length)
+    assert all(np.array_equal(a, b) for a, b in zip(sd.train, back.train))
+
+
+def test_subset_by_index_and_attribute():
+    attrs = [{"unit_id": 10}, {"unit_id": 11}, {"unit_id": 12}]
+    sd = SpikeData([[1.0], [2.0], [3.0]], length=5, neuron_attributes=attrs)
+    assert [t.tolist() for t in sd.subset([2, 0]).train] == [[3.0], [1.0]]
+    sub = sd.subset([11], by="unit_id")
+    assert sub.train[0].tolist() == [2.0] and sub.neuron_attributes == [{"unit_id": 11}]
+    with pytest.raises(IndexError):
+        sd.subset([3])
+
+
+def test_subtime_is_half_open_and_shifts():
+    sd = SpikeData([[10.0, 20.0, 30.0]], length=100)
+    assert sd.subtime(10, 30).train[0].tolist() == [0.0, 10.0]
+    shifted = sd.subtime(10, 30, shift_to=5)
+    assert shifted.train[0].tolist() == [5.0, 15.0] and shifted.start_time == 5.0
+    assert shifted.length == 20.0
+
+
+def test_frames_cover_whole_windows_only():
+    sd = SpikeData([[10.0, 20.0, 30.0]], length=100)
+    assert sd.frames(40, overlap=10).times == [(0.0, 40.0), (30.0, 70.0), (60.0, 100.0)]
+    assert sd.frames(100).times == [(0.0, 100.0)]
