@@ -21,6 +21,7 @@ __all__ = [
     "WorkspaceLockedError",
     "RecordingError",
     "ConfigError",
+    "AnalysisError",
 ]
 
 
@@ -73,3 +74,7 @@ class RecordingError(SpikelabError, ValueError):
 
 class ConfigError(SpikelabError, ValueError):
     """The workflow configuration is invalid."""
+
+
+class AnalysisError(SpikelabError, ValueError):
+    """An analysis got arguments it cannot work with (bad events, widths, lags, kinds)."""
