@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from . import rates as _rates
+
 __all__ = ["SpikeData"]
 
 
@@ -270,6 +272,32 @@ class SpikeData:
         windows = [(self.start_time + k * step, self.start_time + k * step + length) for k in range(n)]
         windows = [(a, min(b, stop)) for a, b in windows]
         return SpikeSliceStack(self, times_start_to_end=windows)
+
+    # ----------------------------------------------------------------- analyses (thin forwards)
+    def sparse_raster(self, bin_size: float = 1.0, time_offset: float = 0.0):
+        """Sparse (N, bins) spike counts; see :func:`spikelab.spikedata.rates.sparse_raster`."""
+        return _rates.sparse_raster(self, bin_size, time_offset)
+
+    def raster(self, bin_size: float = 1.0, time_offset: float = 0.0) -> np.ndarray:
+        """Dense (N, bins) spike counts; see :func:`spikelab.spikedata.rates.raster`."""
+        return _rates.raster(self, bin_size, time_offset)
+
+    def binned(self, bin_size: float = 40.0) -> np.ndarray:
+        """Population spike count per bin; see :func:`spikelab.spikedata.rates.binned`."""
+        return _rates.binned(self, bin_size)
+
+    def rates(self, unit: str = "kHz") -> np.ndarray:
+        """Mean rate per unit ('kHz' or 'Hz'); see :func:`spikelab.spikedata.rates.rates`."""
+        return _rates.rates(self, unit)
+
+    def resampled_isi(self, times: np.ndarray, sigma_ms: float = 10.0):
+        """Smoothed inverse-ISI rates (Hz) on ``times``; see :func:`spikelab.spikedata.rates.resampled_isi`."""
+        return _rates.resampled_isi(self, times, sigma_ms)
+
+    def get_pop_rate(self, square_width: float = 20, gauss_sigma: float = 100,
+                     raster_bin_size_ms: float = 1.0) -> np.ndarray:
+        """Smoothed population count; see :func:`spikelab.spikedata.rates.get_pop_rate`."""
+        return _rates.get_pop_rate(self, square_width, gauss_sigma, raster_bin_size_ms)
 
     def __repr__(self) -> str:
         spikes = sum(t.size for t in self.train)

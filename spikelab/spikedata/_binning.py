@@ -1,0 +1,56 @@
+"""Float-safe bin arithmetic shared by rasters, population rates and window grids (ms).
+
+Bin edges are multiples of a bin size ``b`` measured from the recording start, so a spike's
+bin is ``ceil(t / b) - 1`` and a duration ``L`` has ``ceil(L / b)`` bins.  Computed naively,
+``ceil`` turns float noise into a whole extra bin (``0.3 / 0.1 == 2.9999999999999996`` but
+``0.7 / 0.1 == 7.000000000000001``), so two slices of the same duration could get different
+bin counts.  Every ceil/floor here first removes a tolerance of
+``max(1e-9, 4 * eps * |x|)`` (in bins) that is far below any real spacing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import AnalysisError
+
+_EPS = np.finfo(np.float64).eps
+
+
+def _tolerance(x: np.ndarray) -> np.ndarray:
+    return np.maximum(1e-9, 4 * _EPS * np.abs(x))
+
+
+def guarded_ceil(x: np.ndarray | float) -> np.ndarray:
+    """``ceil(x)`` that ignores float drift just above an integer; int64 result."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.ceil(x - _tolerance(x)).astype(np.int64)
+
+
+def guarded_floor(x: np.ndarray | float) -> np.ndarray:
+    """``floor(x)`` that ignores float drift just below an integer; int64 result."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.floor(x + _tolerance(x)).astype(np.int64)
+
+
+def check_bin_size(bin_size: float, name: str = "bin_size") -> float:
+    """Return ``bin_size`` as float, raising AnalysisError unless it is finite and > 0 ms."""
+    b = float(bin_size)
+    if not np.isfinite(b) or b <= 0:
+        raise AnalysisError(f"{name} must be a positive number of ms, got {bin_size}")
+    return b
+
+
+def n_bins(length: float, bin_size: float) -> int:
+    """Number of bins of ``bin_size`` ms needed to cover ``length`` ms: ``ceil(L / b)``."""
+    return max(int(guarded_ceil(length / bin_size)), 0)
+
+
+def bin_indices(times: np.ndarray, origin: float, bin_size: float, nbins: int) -> np.ndarray:
+    """Bin index of each time in left-open, right-closed bins ``(k*b, (k+1)*b]`` from ``origin``.
+
+    A time exactly at ``origin`` goes to bin 0; times outside the grid are clipped into the
+    first or last bin (as spikelab 0.1.2 does for negative ``time_offset``).
+    """
+    idx = guarded_ceil((np.asarray(times, dtype=np.float64) - origin) / bin_size) - 1
+    return np.clip(idx, 0, max(nbins - 1, 0))
