@@ -1,0 +1,294 @@
+"""NWB files (Neurodata Without Borders 2.x, through pynwb) <-> SpikeData.
+
+Reading takes the ``units`` table: spike times (s -> ms), unit ids, the unit's first
+electrode (id, ``rel_x``/``rel_y``/``rel_z`` or ``x``/``y``/``z`` in the electrodes table,
+``location``, ``group_name``) and every other scalar unit column into ``neuron_attributes``.
+The recording window spans the units' ``obs_intervals``, the interval tables (trials, epochs,
+...) and the acquisition time series; without any of those it ends at the last spike.
+
+Writing (:func:`save_nwb`) produces a file that pynwb reads back and that nwbinspector
+passes: units with ``obs_intervals`` (so the length round-trips), one electrode per unit
+position (``rel_x``, ``rel_y`` in um, since MEA positions are positions on the array),
+other scalar attributes as unit columns, and the remaining metadata as JSON in
+``scratch/spikelab_metadata``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pynwb import NWBHDF5IO, NWBFile, TimeSeries
+from pynwb.file import Subject
+from pynwb.misc import Units
+
+from ..spikedata import SpikeData
+from ._common import (PathLike, attribute_columns, build_spikedata, existing_path,
+                      metadata_from_json, metadata_to_json, recording_error, trains_from_csr,
+                      unit_ids)
+
+__all__ = ["load_nwb", "save_nwb", "FILE_FIELDS", "SUBJECT_FIELDS"]
+
+# NWBFile fields mirrored into SpikeData.metadata under the same names.
+FILE_FIELDS = ("identifier", "session_id", "session_description", "session_start_time",
+               "experiment_description", "lab", "institution")
+# metadata key -> pynwb Subject field. DANDI (and so nwbinspector) require a subject with
+# id, sex and age; a culture's donor is often unknown, so the defaults say exactly that.
+SUBJECT_FIELDS = {"subject_id": "subject_id", "subject_species": "species",
+                  "subject_sex": "sex", "subject_age": "age",
+                  "subject_description": "description"}
+_SUBJECT_DEFAULTS = {"subject_id": "unknown", "sex": "U", "age": "P0D/",
+                     "description": "unknown donor (written by spikelab)"}
+_OPTIONAL_TEXT = ("session_id", "experiment_description", "lab", "institution")
+_SCRATCH = "spikelab_metadata"
+# Unit columns that are handled explicitly (or are not one scalar per unit).
+_UNIT_SPECIAL = {"spike_times", "obs_intervals", "electrodes", "electrode_group",
+                 "waveform_mean", "waveform_sd", "waveforms"}
+
+
+def load_nwb(path: PathLike) -> SpikeData:
+    """Load the units table of an NWB file.
+
+    Returns
+    -------
+    SpikeData
+        Spike times in ms. ``neuron_attributes``: ``unit_id`` (the table's ids), electrode
+        fields when units reference electrodes, other scalar columns. ``metadata``: the
+        JSON metadata a spikelab writer left in scratch, then the subject fields
+        (:data:`SUBJECT_FIELDS`) and the file fields :data:`FILE_FIELDS`
+        (``session_start_time`` as an ISO 8601 string).
+
+    Raises
+    ------
+    FileNotFoundError
+        Nothing at ``path``.
+    RecordingError
+        Not a readable NWB file, no units table, inconsistent spike-time index.
+    """
+    p = existing_path(path)
+    with _open_nwb(p) as (io, nwbfile):
+        units = nwbfile.units
+        if units is None or "spike_times" not in units.colnames:
+            raise recording_error(p, "has no units table with spike_times: load_recording "
+                                     "needs spike-sorted units")
+        ends = np.asarray(units.spike_times_index.data[:])
+        trains = trains_from_csr(np.asarray(units.spike_times.data[:], dtype=np.float64) * 1e3,
+                                 ends, p, "units/spike_times_index")
+        attrs = _unit_attributes(nwbfile, units, len(trains))
+        start, stop = _window_ms(nwbfile, units, trains)
+        metadata = _file_metadata(nwbfile, p)
+    return build_spikedata(p, trains, start_time=start, length=stop - start,
+                           neuron_attributes=attrs, metadata=metadata)
+
+
+@contextlib.contextmanager
+def _open_nwb(path: Path):
+    """Yield ``(io, nwbfile)``; any failure to open or parse becomes one RecordingError."""
+    try:
+        io = NWBHDF5IO(str(path), mode="r")
+    except Exception as exc:  # noqa: BLE001 - h5py/hdmf raise many types on a damaged file
+        raise recording_error(path, f"is not a readable NWB file ({type(exc).__name__}: {exc})"
+                              ) from None
+    with io:
+        try:
+            nwbfile = io.read()
+        except Exception as exc:  # noqa: BLE001 - same: HDF5 but not (valid) NWB
+            raise recording_error(path, f"is HDF5 but not a readable NWB file "
+                                        f"({type(exc).__name__}: {exc})") from None
+        yield io, nwbfile
+
+
+def _unit_attributes(nwbfile: NWBFile, units: Any, n: int) -> list[dict]:
+    attrs: list[dict[str, Any]] = [{"unit_id": int(i)} for i in units.id.data[:]]
+    if "electrodes" in units.colnames and nwbfile.electrodes is not None:
+        _add_electrodes(nwbfile.electrodes, units, attrs)
+    for name in units.colnames:
+        column = units[name]
+        if name in _UNIT_SPECIAL or type(column).__name__ in ("VectorIndex", "DynamicTableRegion"):
+            continue
+        values = np.asarray(column.data[:])
+        if values.shape == (n,) and values.dtype.kind in "biufSUO":
+            for attr, value in zip(attrs, values.tolist()):
+                attr[name] = value.decode() if isinstance(value, bytes) else value
+    return attrs
+
+
+def _add_electrodes(electrodes: Any, units: Any, attrs: list[dict]) -> None:
+    """The first electrode of each unit: id, position (array coordinates first), location."""
+    rows = np.asarray(units.electrodes.data[:], dtype=np.int64)
+    ends = np.asarray(units.electrodes_index.data[:], dtype=np.int64)
+    starts = np.concatenate([[0], ends[:-1]])
+    cols = set(electrodes.colnames)
+    fields = {"electrode": np.asarray(electrodes.id.data[:]).tolist()}
+    for axis in ("x", "y", "z"):
+        source = f"rel_{axis}" if f"rel_{axis}" in cols else axis
+        if source in cols:
+            fields[axis] = np.asarray(electrodes[source].data[:], dtype=np.float64).tolist()
+    for name in ("location", "group_name"):
+        if name in cols:
+            fields[name] = [v.decode() if isinstance(v, bytes) else str(v)
+                            for v in electrodes[name].data[:]]
+    for attr, a, b in zip(attrs, starts, ends):
+        if b > a:
+            attr.update({name: values[rows[a]] for name, values in fields.items()})
+
+
+def _window_ms(nwbfile: NWBFile, units: Any, trains: list[np.ndarray]) -> tuple[float, float]:
+    """Start and stop (ms) of the recording: known extents, widened to cover every spike."""
+    starts, stops = [], []
+    if "obs_intervals" in units.colnames:
+        iv = np.asarray(units.obs_intervals.data[:], dtype=np.float64).reshape(-1, 2)
+        if iv.size:
+            starts.append(iv[:, 0].min()), stops.append(iv[:, 1].max())
+    for table in (nwbfile.intervals or {}).values():
+        if len(table) > 0:
+            starts.append(np.min(table["start_time"].data[:]))
+            stops.append(np.max(table["stop_time"].data[:]))
+    for series in nwbfile.acquisition.values():
+        if isinstance(series, TimeSeries) and series.num_samples:
+            first, last = _series_extent_s(series)
+            starts.append(first), stops.append(last)
+    spikes = [t for t in trains if t.size]
+    first_spike = min((t[0] for t in spikes), default=None)
+    last_spike = max((t[-1] for t in spikes), default=0.0)
+    start = 1e3 * min(starts) if starts else min(0.0, first_spike or 0.0)
+    stop = 1e3 * max(stops) if stops else last_spike
+    if first_spike is not None:
+        start = min(start, first_spike)
+    return float(start), float(max(stop, last_spike, start))
+
+
+def _series_extent_s(series: TimeSeries) -> tuple[float, float]:
+    stamps = series.timestamps
+    if isinstance(stamps, TimeSeries):  # timestamps linked from another series
+        stamps = stamps.timestamps
+    if stamps is not None:
+        return float(stamps[0]), float(stamps[-1])
+    return float(series.starting_time), float(series.starting_time
+                                              + series.num_samples / series.rate)
+
+
+def _file_metadata(nwbfile: NWBFile, path: Path) -> dict:
+    metadata: dict[str, Any] = {}
+    scratch = nwbfile.scratch.get(_SCRATCH) if nwbfile.scratch else None
+    if scratch is not None:
+        text = scratch.data
+        metadata.update(metadata_from_json(text.decode() if isinstance(text, bytes) else str(text),
+                                           path))
+    if nwbfile.subject is not None:
+        for key, field in SUBJECT_FIELDS.items():
+            if getattr(nwbfile.subject, field, None) is not None:
+                metadata[key] = getattr(nwbfile.subject, field)
+    for name in FILE_FIELDS:
+        value = getattr(nwbfile, name, None)
+        if isinstance(value, dt.datetime):
+            value = value.isoformat()
+        if value is not None:
+            metadata[name] = value
+    return metadata
+
+
+def save_nwb(sd: SpikeData, path: PathLike, *, session_description: str | None = None,
+             identifier: str | None = None,
+             session_start_time: dt.datetime | str | None = None) -> None:
+    """Write ``sd`` as an NWB file (atomically: a temporary file renamed into place).
+
+    Parameters
+    ----------
+    sd : SpikeData
+        Spike times (ms) are written in seconds; the window ``[start_time, start_time +
+        length]`` as every unit's ``obs_intervals``. Unit ids are the ``unit_id`` attributes
+        when they are distinct non-negative integers, else ``0..N-1``.
+    path : str or PathLike
+        Target ``.nwb`` file (parent folders are created).
+    session_description, identifier, session_start_time : optional
+        NWB file fields; default to the same-named ``sd.metadata`` entries, else a generic
+        description, a fresh UUID and the current time. A naive datetime (or ISO string
+        without offset) is taken as UTC. The subject comes from the ``subject_*`` metadata
+        entries (:data:`SUBJECT_FIELDS`), by default an unknown donor (sex ``U``, age
+        ``P0D/``, i.e. unknown). ``metadata["sample_rate_hz"]``, when present, sets the
+        units table's resolution (s).
+    """
+    meta = dict(sd.metadata)
+    nwbfile = NWBFile(
+        session_description=(session_description or meta.get("session_description")
+                             or "spike trains exported by spikelab"),
+        identifier=identifier or meta.get("identifier") or str(uuid.uuid4()),
+        session_start_time=_as_datetime(session_start_time or meta.get("session_start_time")),
+        subject=_subject(meta),
+        **{k: str(meta[k]) for k in _OPTIONAL_TEXT if meta.get(k) is not None},
+    )
+    fs = meta.get("sample_rate_hz")
+    resolution = 1.0 / fs if isinstance(fs, (int, float)) and fs > 0 else None
+    nwbfile.units = Units(name="units", description="spike-sorted units", resolution=resolution)
+    _add_units(nwbfile, sd)
+    extra = {k: v for k, v in meta.items() if k not in FILE_FIELDS and k not in SUBJECT_FIELDS}
+    if extra:
+        nwbfile.add_scratch(metadata_to_json(extra), name=_SCRATCH,
+                            description="SpikeData.metadata written by spikelab, as JSON")
+    _write_atomically(nwbfile, Path(path))
+
+
+def _subject(meta: dict) -> Subject:
+    fields = dict(_SUBJECT_DEFAULTS)
+    fields.update({field: str(meta[key]) for key, field in SUBJECT_FIELDS.items()
+                   if meta.get(key) is not None})
+    return Subject(**fields)
+
+
+def _as_datetime(value: dt.datetime | str | None) -> dt.datetime:
+    if value is None:
+        return dt.datetime.now(dt.timezone.utc)
+    stamp = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.timezone.utc)
+
+
+def _add_units(nwbfile: NWBFile, sd: SpikeData) -> None:
+    electrode_of_unit = _add_electrodes_for_positions(nwbfile, sd)
+    skip = set(_UNIT_SPECIAL) | {"unit_id", "id"}
+    if electrode_of_unit is not None:
+        skip |= {"x", "y", "z", "electrode", "location", "group_name"}
+    columns = {k: v.tolist() for k, v in attribute_columns(sd.neuron_attributes).items()
+               if k not in skip}
+    for name in columns:
+        nwbfile.add_unit_column(name=name, description=f"neuron attribute {name!r} (spikelab)")
+    window = [[sd.start_time / 1e3, (sd.start_time + sd.length) / 1e3]]
+    for i, (uid, train) in enumerate(zip(unit_ids(sd).tolist(), sd.train)):
+        row = {name: values[i] for name, values in columns.items()}
+        if electrode_of_unit is not None:
+            row["electrodes"] = [int(electrode_of_unit[i])]
+        nwbfile.add_unit(spike_times=train / 1e3, obs_intervals=window, id=uid, **row)
+
+
+def _add_electrodes_for_positions(nwbfile: NWBFile, sd: SpikeData) -> np.ndarray | None:
+    """One electrode per distinct unit position (``rel_x``, ``rel_y`` in um); row per unit."""
+    attrs = sd.neuron_attributes or []
+    if not sd.N or not all("x" in a and "y" in a for a in attrs) or len(attrs) != sd.N:
+        return None
+    xy = np.array([[a["x"], a["y"]] for a in attrs], dtype=np.float64)
+    positions, row = np.unique(xy, axis=0, return_inverse=True)
+    device = nwbfile.create_device(name="array", description="multi-electrode array")
+    group = nwbfile.create_electrode_group(name="array", description="all electrodes",
+                                           location="unknown", device=device)
+    for x, y in positions.tolist():
+        nwbfile.add_electrode(group=group, location="unknown", rel_x=x, rel_y=y)
+    return row.ravel()
+
+
+def _write_atomically(nwbfile: NWBFile, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.tmp-", suffix=".nwb")
+    os.close(fd)
+    try:
+        with NWBHDF5IO(tmp, mode="w") as io:
+            io.write(nwbfile)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

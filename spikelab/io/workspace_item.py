@@ -1,0 +1,53 @@
+"""A SpikeData stored in an analysis workspace, addressed as ``file.h5::namespace/key``."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from ..errors import WorkspaceFileError
+from ..spikedata import SpikeData
+from ..workspace.workspace import AnalysisWorkspace
+from ._common import ITEM_SEPARATOR, PathLike, recording_error
+
+__all__ = ["load_workspace_item", "split_item_path"]
+
+
+def split_item_path(path: PathLike) -> tuple[Path, str, str]:
+    """``"ws.h5::ns/key"`` -> ``(Path("ws.h5"), "ns", "key")``; RecordingError if malformed."""
+    text = os.fspath(path)
+    file, sep, item = text.partition(ITEM_SEPARATOR)
+    namespace, slash, key = item.partition("/")
+    if not sep or not file or not namespace or not slash or not key:
+        raise recording_error(text, "a workspace recording must be written "
+                                    "'file.h5::namespace/key'")
+    return Path(file), namespace, key
+
+
+def load_workspace_item(path: PathLike) -> SpikeData:
+    """Load the SpikeData item ``namespace/key`` of a workspace file (only that item is read).
+
+    Raises
+    ------
+    FileNotFoundError
+        The workspace file does not exist (with or without its ``.h5`` suffix).
+    RecordingError
+        Malformed path, item not found, item of another type, or an unreadable workspace.
+    """
+    file, namespace, key = split_item_path(path)
+    if not file.exists() and not file.with_name(file.name + ".h5").exists():
+        raise FileNotFoundError(errno.ENOENT, "workspace file not found", str(file))
+    try:
+        obj = AnalysisWorkspace.load_item(file, namespace, key)
+    except KeyError:
+        obj = None
+    except WorkspaceFileError as exc:
+        raise recording_error(file, f"cannot read workspace item {namespace}/{key} ({exc})"
+                              ) from None
+    if obj is None:
+        raise recording_error(file, f"workspace item {namespace}/{key} not found")
+    if not isinstance(obj, SpikeData):
+        raise recording_error(file, f"workspace item {namespace}/{key} is a "
+                                    f"{type(obj).__name__}; a recording must be a SpikeData")
+    return obj
