@@ -1,0 +1,36 @@
+# spikelab workflow: per-recording analyses cached in an AnalysisWorkspace.
+# See config/README.md for the options and docs/pipeline.md for how the cache works.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/simulate.smk"
+include: "workflow/rules/recording.smk"
+include: "workflow/rules/bursts.smk"
+include: "workflow/rules/alignment.smk"
+include: "workflow/rules/correlation.smk"
+include: "workflow/rules/sttc.smk"
+include: "workflow/rules/merge.smk"
+
+
+localrules:
+    all,
+    merge,
+    summary,
+
+
+rule all:
+    input:
+        merged_workspace_files(),
+    default_target: True
+
+
+onerror:
+    # A failed job (e.g. a corrupt recording under --keep-going) must not cost the results
+    # that did complete: fold every finished part into the merged workspace anyway.
+    merge_finished_parts()

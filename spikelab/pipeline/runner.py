@@ -1,0 +1,141 @@
+"""The one wrapper every analysis job goes through: fingerprint, look up, compute or restore.
+
+A job's results are written to its own part workspace (``results/parts/{ns}/{step}.h5``),
+atomically. Before computing, the job looks for every key it would write, with an
+identical fingerprint, in the merged workspace and the configured cache workspaces; when
+they are all there it copies them at the HDF5 level instead of computing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..workspace.provenance import canonical_json, fingerprint
+from ..workspace.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
+
+__all__ = ["ItemRef", "Job", "run_job", "inputs_hash"]
+
+log = logging.getLogger("spikelab.pipeline")
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """Where an input item lives: a part workspace file, a namespace and a key."""
+
+    path: str
+    namespace: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one rule invocation computes.
+
+    Attributes
+    ----------
+    step, version : str
+        Step name and its code version (both in the fingerprint).
+    namespace : str
+        Namespace the results are stored under (the recording's name, or ``all``).
+    keys : list of str
+        Keys the step writes.
+    params : dict
+        The step's parameters (canonicalised into the fingerprint).
+    inputs : dict
+        Label -> :class:`ItemRef` of every item the step reads.
+    output : str
+        Path of the part workspace to write.
+    """
+
+    step: str
+    version: str
+    namespace: str
+    keys: Sequence[str]
+    params: Mapping[str, Any]
+    inputs: Mapping[str, ItemRef]
+    output: str
+
+
+def inputs_hash(inputs: Mapping[str, ItemRef]) -> str:
+    """Hash of the content hashes of every input item (read from the index, not the data)."""
+    hashes = {}
+    for label, ref in inputs.items():
+        info = LazyAnalysisWorkspace.load(ref.path).get_info(ref.namespace, ref.key)
+        if info is None or not info.get("content_hash"):
+            raise KeyError(
+                f"input {ref.namespace}/{ref.key} not found (or without content hash) in {ref.path}"
+            )
+        hashes[label] = info["content_hash"]
+    return hashlib.sha256(canonical_json(hashes).encode()).hexdigest()
+
+
+def provenance_of(job: Job, inputs: str) -> dict[str, Any]:
+    return {"step": job.step, "params": dict(job.params), "inputs": inputs,
+            "version": job.version}
+
+
+def find_cached(job: Job, fp: str, sources: Sequence[str]) -> str | None:
+    """First source workspace holding every key of the job with fingerprint ``fp``."""
+    for source in sources:
+        if not os.path.exists(_h5(source)):
+            continue
+        index = LazyAnalysisWorkspace.load(source)
+        infos = [index.get_info(job.namespace, key) for key in job.keys]
+        if all(info is not None and info.get("fingerprint") == fp for info in infos):
+            return source
+    return None
+
+
+def _h5(path: str) -> str:
+    return path if path.endswith(".h5") else path + ".h5"
+
+
+def restore(job: Job, source: str) -> None:
+    """Copy the job's items from ``source`` into its part file, at the HDF5 level."""
+    with LazyAnalysisWorkspace() as part:
+        part.merge_from(LazyAnalysisWorkspace.load(source),
+                        keys=[(job.namespace, key) for key in job.keys])
+        part.save(job.output)
+
+
+def compute(job: Job, step_compute, inputs: str) -> None:
+    """Load the inputs, run the analysis and store every result with its provenance."""
+    loaded = {label: AnalysisWorkspace.load_item(ref.path, ref.namespace, ref.key)
+              for label, ref in job.inputs.items()}
+    results = step_compute(loaded, job.params)
+    missing = set(job.keys) - set(results)
+    if missing:
+        raise RuntimeError(f"step {job.step} did not produce {sorted(missing)}")
+    provenance = provenance_of(job, inputs)
+    ws = AnalysisWorkspace(name=f"{job.namespace}/{job.step}")
+    for key in job.keys:
+        ws.store(job.namespace, key, results[key], provenance=provenance,
+                 note=f"{job.step} {canonical_json(dict(job.params))}")
+    ws.save(job.output)
+
+
+def run_job(job: Job, step_compute, cache_sources: Sequence[str]) -> str:
+    """Restore the job's results from a cache workspace, or compute them.
+
+    Returns ``"restored"`` or ``"computed"``.
+    """
+    started = time.perf_counter()
+    inputs = inputs_hash(job.inputs)
+    fp = fingerprint(job.step, dict(job.params), inputs, job.version)
+    log.info("%s/%s: fingerprint %s", job.namespace, job.step, fp[:16])
+    source = find_cached(job, fp, cache_sources)
+    if source is not None:
+        restore(job, source)
+        outcome = f"restored from {_h5(source)}"
+    else:
+        compute(job, step_compute, inputs)
+        outcome = "computed"
+    log.info("%s/%s: %s %s in %.2f s -> %s", job.namespace, job.step, outcome,
+             ", ".join(job.keys), time.perf_counter() - started, job.output)
+    return "restored" if source is not None else "computed"

@@ -1,0 +1,17 @@
+# Network bursts per recording: burst peaks and edges (ms), peak amplitudes, burst stats.
+
+
+rule bursts:
+    input:
+        recording=part("{recording}", "recording"),
+    output:
+        part("{recording}", "bursts"),
+    params:
+        settings=lambda wildcards: step_params("bursts"),
+    log:
+        "logs/{recording}/bursts.log",
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    script:
+        "../scripts/run_step.py"

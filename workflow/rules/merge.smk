@@ -1,0 +1,41 @@
+# The cross-condition summary, and the merge of every part into the merged workspace.
+# The merged workspace is an update() output: Snakemake must not delete it before the
+# merge runs, because it is also the cache every analysis job consults.
+
+
+rule summary:
+    input:
+        **{
+            step: expand(part("{recording}", step), recording=RECORDINGS)
+            for step in summary_steps(config)
+        },
+    output:
+        part(SUMMARY_NAMESPACE, "summary"),
+    params:
+        settings=lambda wildcards: step_params("summary"),
+        namespace=SUMMARY_NAMESPACE,
+        recordings=RECORDINGS,
+    log:
+        "logs/all/summary.log",
+    script:
+        "../scripts/run_summary.py"
+
+
+rule merge:
+    input:
+        all_parts(),
+    output:
+        update(merged_workspace_files()[0]),
+    params:
+        prune=config["prune"],
+        expected=expected_items(config),
+    log:
+        "logs/merge.log",
+    script:
+        "../scripts/run_merge.py"
+
+
+def merge_finished_parts():
+    from spikelab.pipeline.merge import merge_available
+
+    merge_available(merged_workspace_files()[0], all_parts(), log="logs/merge.log")

@@ -1,0 +1,20 @@
+# Each recording, loaded once (NWB, Phy, npz, workspace item) into its own part workspace;
+# every analysis reads the spikes from there.
+
+
+rule recording:
+    input:
+        recording_source,
+    output:
+        part("{recording}", "recording"),
+    params:
+        path=lambda wildcards: recording_path(wildcards.recording),
+        format=lambda wildcards: recording_format(wildcards.recording),
+        settings=lambda wildcards: step_params("recording"),
+    log:
+        "logs/{recording}/recording.log",
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    script:
+        "../scripts/run_recording.py"

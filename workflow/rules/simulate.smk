@@ -1,0 +1,18 @@
+# The demo's recordings: simulated MEA cultures written as NWB files, so the demo goes
+# through the same loading path as real recordings.
+
+
+rule simulate_recording:
+    output:
+        f"{config['simulated_dir']}/{{recording}}.nwb",
+    params:
+        settings=lambda wildcards: canonical_json(
+            simulation_params(config, wildcards.recording)
+        ),
+    log:
+        "logs/{recording}/simulate.log",
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/run_simulate.py"

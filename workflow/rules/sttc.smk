@@ -1,0 +1,18 @@
+# Spike time tiling coefficient matrix per recording, one per configured delt.
+
+
+rule sttc:
+    input:
+        recording=part("{recording}", "recording"),
+    output:
+        part("{recording}", "sttc"),
+    params:
+        settings=lambda wildcards: step_params("sttc"),
+    log:
+        "logs/{recording}/sttc.log",
+    threads: 2
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    script:
+        "../scripts/run_step.py"
