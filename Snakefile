@@ -25,9 +25,9 @@ localrules:
 
 
 rule all:
+    default_target: True
     input:
         merged_workspace_files(),
-    default_target: True
 
 
 onerror:

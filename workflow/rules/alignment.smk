@@ -7,12 +7,12 @@ rule burst_alignment:
         bursts=part("{recording}", "bursts"),
     output:
         part("{recording}", "burst_alignment"),
-    params:
-        settings=lambda wildcards: step_params("burst_alignment"),
     log:
         "logs/{recording}/burst_alignment.log",
     resources:
         mem_mb=2000,
         runtime=20,
+    params:
+        settings=lambda wildcards: step_params("burst_alignment"),
     script:
         "../scripts/run_step.py"

@@ -6,12 +6,12 @@ rule bursts:
         recording=part("{recording}", "recording"),
     output:
         part("{recording}", "bursts"),
-    params:
-        settings=lambda wildcards: step_params("bursts"),
     log:
         "logs/{recording}/bursts.log",
     resources:
         mem_mb=2000,
         runtime=20,
+    params:
+        settings=lambda wildcards: step_params("bursts"),
     script:
         "../scripts/run_step.py"

@@ -11,7 +11,6 @@ from spikelab.pipeline.config import (
 )
 from spikelab.workspace.provenance import canonical_json
 
-
 validate(config, "../schemas/config.schema.yaml")
 
 _execution = getattr(workflow, "execution_settings", None)

@@ -8,13 +8,13 @@ rule burst_corr:
         burst_alignment=part("{recording}", "burst_alignment"),
     output:
         part("{recording}", "burst_corr"),
-    params:
-        settings=lambda wildcards: step_params("burst_corr"),
     log:
         "logs/{recording}/burst_corr.log",
     resources:
         mem_mb=2000,
         runtime=30,
+    params:
+        settings=lambda wildcards: step_params("burst_corr"),
     script:
         "../scripts/run_step.py"
 
@@ -24,12 +24,12 @@ rule fr_corr:
         recording=part("{recording}", "recording"),
     output:
         part("{recording}", "fr_corr"),
-    params:
-        settings=lambda wildcards: step_params("fr_corr"),
     log:
         "logs/{recording}/fr_corr.log",
     resources:
         mem_mb=4000,
         runtime=60,
+    params:
+        settings=lambda wildcards: step_params("fr_corr"),
     script:
         "../scripts/run_step.py"

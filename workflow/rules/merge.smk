@@ -11,12 +11,12 @@ rule summary:
         },
     output:
         part(SUMMARY_NAMESPACE, "summary"),
+    log:
+        "logs/all/summary.log",
     params:
         settings=lambda wildcards: step_params("summary"),
         namespace=SUMMARY_NAMESPACE,
         recordings=RECORDINGS,
-    log:
-        "logs/all/summary.log",
     script:
         "../scripts/run_summary.py"
 
@@ -26,11 +26,11 @@ rule merge:
         all_parts(),
     output:
         update(merged_workspace_files()[0]),
+    log:
+        "logs/merge.log",
     params:
         prune=config["prune"],
         expected=expected_items(config),
-    log:
-        "logs/merge.log",
     script:
         "../scripts/run_merge.py"
 

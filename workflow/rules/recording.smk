@@ -7,14 +7,14 @@ rule recording:
         recording_source,
     output:
         part("{recording}", "recording"),
-    params:
-        path=lambda wildcards: recording_path(wildcards.recording),
-        format=lambda wildcards: recording_format(wildcards.recording),
-        settings=lambda wildcards: step_params("recording"),
     log:
         "logs/{recording}/recording.log",
     resources:
         mem_mb=2000,
         runtime=20,
+    params:
+        path=lambda wildcards: recording_path(wildcards.recording),
+        format=lambda wildcards: recording_format(wildcards.recording),
+        settings=lambda wildcards: step_params("recording"),
     script:
         "../scripts/run_recording.py"

@@ -5,14 +5,14 @@
 rule simulate_recording:
     output:
         f"{config['simulated_dir']}/{{recording}}.nwb",
-    params:
-        settings=lambda wildcards: canonical_json(
-            simulation_params(config, wildcards.recording)
-        ),
     log:
         "logs/{recording}/simulate.log",
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        settings=lambda wildcards: canonical_json(
+            simulation_params(config, wildcards.recording)
+        ),
     script:
         "../scripts/run_simulate.py"

@@ -6,13 +6,13 @@ rule sttc:
         recording=part("{recording}", "recording"),
     output:
         part("{recording}", "sttc"),
-    params:
-        settings=lambda wildcards: step_params("sttc"),
     log:
         "logs/{recording}/sttc.log",
     threads: 2
     resources:
         mem_mb=2000,
         runtime=30,
+    params:
+        settings=lambda wildcards: step_params("sttc"),
     script:
         "../scripts/run_step.py"
