@@ -143,7 +143,8 @@ def culture(n_units: int, duration_s: float, burst_rate_hz: float = 0.2, seed: i
         ``start_time`` 0, ``length = 1000 * duration_s`` ms. ``neuron_attributes``: ``unit_id``,
         ``x``, ``y`` (um), ``rate_hz`` (tonic rate), ``recruitment`` (propensity).
         ``metadata``: ``burst_times_ms`` (median spike time of each simulated burst),
-        ``burst_onsets_ms``, ``burst_origins`` (initiation site index per burst), and the
+        ``burst_onsets_ms``, ``burst_origins`` (initiation site index per burst),
+        ``origin_sites_um`` (x, y of each site), and the
         arguments (``seed``, ``dose``, ``burst_rate_hz``, effective rate and recruitment,
         ``params``).
 
@@ -163,7 +164,8 @@ def culture(n_units: int, duration_s: float, burst_rate_hz: float = 0.2, seed: i
     propensity = _recruitment_propensity(rng, n_units, effective_recruit_frac(dose, p), p)
     onsets = _burst_onsets(rng, length_ms, effective_burst_rate_hz(burst_rate_hz, dose, p), p)
     origins = rng.integers(0, p.n_origins, onsets.size)
-    unit_idx, burst_idx, times = _burst_spikes(rng, xy, propensity, onsets, origins, p)
+    sites = rng.uniform(xy.min(axis=0), xy.max(axis=0), size=(p.n_origins, 2))
+    unit_idx, burst_idx, times = _burst_spikes(rng, xy, propensity, onsets, sites[origins], p)
     trains = _unit_trains(rng, rates, length_ms, unit_idx, times, p)
     metadata = {
         "simulator": "spikelab.simulate.culture",
@@ -173,6 +175,7 @@ def culture(n_units: int, duration_s: float, burst_rate_hz: float = 0.2, seed: i
         "burst_onsets_ms": onsets,
         "burst_times_ms": _burst_centres(burst_idx, times, onsets.size),
         "burst_origins": origins.astype(np.int64),
+        "origin_sites_um": sites,
         "params": dataclasses.asdict(p),
     }
     attrs = [{"unit_id": i, "x": float(xy[i, 0]), "y": float(xy[i, 1]),
@@ -234,14 +237,16 @@ def _burst_onsets(rng: np.random.Generator, length_ms: float, rate_hz: float,
 
 
 def _burst_spikes(rng: np.random.Generator, xy: np.ndarray, propensity: np.ndarray,
-                  onsets: np.ndarray, origins: np.ndarray, p: CultureParams
+                  onsets: np.ndarray, burst_sites: np.ndarray, p: CultureParams
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Burst spikes as flat ``(unit, burst, time_ms)`` arrays."""
-    n_units = xy.shape[0]
-    sites = rng.uniform(xy.min(axis=0), xy.max(axis=0), size=(p.n_origins, 2))
-    joined = rng.random((n_units, onsets.size)) < propensity[:, None]
+    """Burst spikes as flat ``(unit, burst, time_ms)`` arrays.
+
+    A recruited unit's first spike in burst ``b`` is at ``onset_b + |xy - site_b| / speed``
+    plus jitter; its next spikes follow at ``refractory + Exp(intra_burst_isi_ms)``.
+    """
+    joined = rng.random((xy.shape[0], onsets.size)) < propensity[:, None]
     unit, burst = np.nonzero(joined)
-    dist = np.hypot(*(xy[unit] - sites[origins[burst]]).T)
+    dist = np.hypot(*(xy[unit] - burst_sites[burst]).T)
     start = (onsets[burst] + dist / p.propagation_um_per_ms
              + rng.normal(0.0, p.latency_jitter_ms, unit.size))
     counts = 1 + rng.poisson(p.spikes_per_burst - 1.0, unit.size)

@@ -125,10 +125,11 @@ def _spike_samples(root: Path) -> np.ndarray:
     return samples
 
 
-def _ids_file(path: Path, n_spikes: int) -> np.ndarray:
-    ids = _load_array(path).reshape(-1) if path.is_file() else None
-    if ids is None:
+def _ids_file(path: Path, n_spikes: int) -> np.ndarray | None:
+    """Per-spike integer ids from ``path`` (None when the file does not exist)."""
+    if not path.is_file():
         return None
+    ids = _load_array(path).reshape(-1)
     if ids.dtype.kind not in "iu":
         raise recording_error(path, f"must hold integer ids, got dtype {ids.dtype}")
     if ids.size != n_spikes:
