@@ -19,6 +19,7 @@ __all__ = [
     "UnknownItemTypeError",
     "FormatVersionError",
     "WorkspaceLockedError",
+    "ProvenanceError",
     "RecordingError",
     "ConfigError",
     "AnalysisError",
@@ -66,6 +67,10 @@ class FormatVersionError(WorkspaceFileError):
 
 class WorkspaceLockedError(WorkspaceFileError):
     """Another process holds the lock on a workspace file."""
+
+
+class ProvenanceError(SpikelabError, ValueError):
+    """An item's provenance is malformed (missing step, NaN parameter, non-JSON value)."""
 
 
 class RecordingError(SpikelabError, ValueError):
