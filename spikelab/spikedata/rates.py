@@ -27,6 +27,7 @@ __all__ = [
     "rates",
     "resampled_isi",
     "isi_rate_at",
+    "isi_intervals",
     "get_pop_rate",
 ]
 
@@ -108,8 +109,11 @@ def _grid_step(times: np.ndarray) -> tuple[float, float]:
     return t0, dt
 
 
-def _isi_breaks(train: np.ndarray, t0: float, dt: float) -> tuple[np.ndarray, np.ndarray]:
-    """Grid index where each spike's interval starts, and each interval's rate in Hz."""
+def isi_intervals(train: np.ndarray, t0: float, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each spike's grid index ``round((s - t0) / dt)`` and each interval's rate (Hz).
+
+    Interval ``k`` runs from index ``k`` to index ``k + 1`` of the first array.
+    """
     idx = np.rint((train - t0) / dt).astype(np.int64)
     isi = np.diff(train)
     with np.errstate(divide="ignore", over="ignore"):  # duplicate spikes: 1/0 on an empty interval
@@ -127,7 +131,7 @@ def isi_rate_at(train: np.ndarray, t0: float, dt: float, index: np.ndarray) -> n
     out = np.zeros(np.shape(index), dtype=np.float64)
     if train.size < 2:
         return out
-    starts, rate = _isi_breaks(train, t0, dt)
+    starts, rate = isi_intervals(train, t0, dt)
     k = np.searchsorted(starts, index, side="right")  # spikes at or before each index
     inside = (k >= 1) & (k < train.size)
     out[inside] = rate[k[inside] - 1]
@@ -139,7 +143,7 @@ def _isi_rate_row(train: np.ndarray, t0: float, dt: float, n: int) -> np.ndarray
     row = np.zeros(n, dtype=np.float64)
     if train.size < 2:
         return row
-    starts, rate = _isi_breaks(train, t0, dt)
+    starts, rate = isi_intervals(train, t0, dt)
     edges = np.clip(starts, 0, n)
     row[edges[0] : edges[-1]] = np.repeat(rate, np.diff(edges))
     return row

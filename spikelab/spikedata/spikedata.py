@@ -299,6 +299,12 @@ class SpikeData:
         """Smoothed population count; see :func:`spikelab.spikedata.rates.get_pop_rate`."""
         return _rates.get_pop_rate(self, square_width, gauss_sigma, raster_bin_size_ms)
 
+    def align_to_events(self, events, pre_ms: float, post_ms: float, *, kind: str = "spike",
+                        bin_size_ms: float = 1.0, sigma_ms: float = 10):
+        """Event-aligned SpikeSliceStack or RateSliceStack; see :func:`spikelab.spikedata.alignment.align_to_events`."""
+        from .alignment import align_to_events
+        return align_to_events(self, events, pre_ms, post_ms, kind=kind, bin_size_ms=bin_size_ms, sigma_ms=sigma_ms)
+
     def __repr__(self) -> str:
         spikes = sum(t.size for t in self.train)
         return (

@@ -89,6 +89,11 @@ class SpikeSliceStack:
                 raise ValueError(f"neuron_attributes has {len(attrs)} entries for {self.N} units")
         self.neuron_attributes: list[dict] | None = attrs
 
+    def to_raster_array(self, bin_size: float = 1.0, absolute_times: bool = False) -> np.ndarray:
+        """Spike counts (N, T, S); see :func:`spikelab.spikedata.alignment.to_raster_array`."""
+        from .alignment import to_raster_array
+        return to_raster_array(self, bin_size, absolute_times)
+
     def __len__(self) -> int:
         return len(self.spike_stack)
 
