@@ -1,0 +1,339 @@
+"""Behaviour shared by both workspaces: the ordered index, validation, protocols, saving.
+
+A workspace is an ordered two-level mapping ``{namespace: {key: _Item}}``; an item is its
+index entry plus a slot holding the data (:mod:`.slots`). Subclasses decide only how a slot
+is made from a new object (:meth:`_put`) or from another workspace's slot (:meth:`_adopt`)
+and what happens to a slot that is dropped (:meth:`_release`).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ItemNotFoundError, UnsupportedTypeError
+from .codecs import check_item, decode_item, summarize
+from .entries import copy_entry, make_entry, write_header
+from .h5file import (DEFAULT_LOCK_TIMEOUT, atomic_target, base_path, h5_path, locked,
+                     new_file, open_workspace, write_root)
+from .merging import MergeReport, decide
+from .names import check_key, check_namespace, check_text, describe_path
+from .provenance import check_provenance, fingerprint, group_content_hash
+from .reading import decoding
+from .sidecar import write_sidecar
+
+__all__ = ["WorkspaceBase"]
+
+
+@dataclass
+class _Item:
+    entry: dict
+    slot: Any  # ObjectSlot | GroupSlot
+
+
+def _check_note(note: Any, where: str) -> None:
+    if note is not None:
+        if not isinstance(note, str):
+            raise TypeError(f"note for {where} must be a str or None, got {type(note).__name__}")
+        check_text(note, f"note for {where}")
+
+
+def _fingerprint_of(item: _Item | None) -> str | None:
+    return None if item is None else item.entry.get("fingerprint")
+
+
+class WorkspaceBase:
+    """Named, namespaced store of analysis results (see :class:`AnalysisWorkspace`)."""
+
+    def __init__(self, name: str | None = None) -> None:
+        self.workspace_id: str = str(uuid.uuid4())
+        self.name: str | None = name
+        self.created_at: float = time.time()
+        self._items: dict[str, dict[str, _Item]] = {}
+
+    # ------------------------------------------------------------ storage strategy
+    def _put(self, obj: Any) -> Any:
+        raise NotImplementedError
+
+    def _adopt(self, slot: Any) -> Any:
+        raise NotImplementedError
+
+    def _release(self, slot: Any) -> None:
+        """Drop a slot that is no longer referenced (overwritten or deleted)."""
+
+    def _check_open(self) -> None:
+        """Raise if the workspace can no longer reach its data."""
+
+    # ------------------------------------------------------------ index helpers
+    def _find(self, namespace: str, key: str) -> _Item | None:
+        return self._items.get(namespace, {}).get(key)
+
+    def _require(self, namespace: str, key: str) -> _Item:
+        item = self._find(namespace, key)
+        if item is None:
+            if namespace in self._items:
+                hint = f"keys in {namespace!r}: {list(self._items[namespace])}"
+            else:
+                hint = f"namespaces: {list(self._items)}"
+            label = f" {self.name!r}" if self.name else ""
+            raise ItemNotFoundError(f"item ({namespace!r}, {key!r}) not found in workspace"
+                                    f"{label}; {hint}")
+        return item
+
+    def _set(self, namespace: str, key: str, item: _Item) -> None:
+        keys = self._items.setdefault(namespace, {})
+        old = keys.get(key)
+        keys[key] = item
+        if old is not None and old.slot is not item.slot:
+            self._release(old.slot)
+
+    # ------------------------------------------------------------ storing
+    def store(self, namespace: str, key: str, obj: Any, note: str | None = None,
+              provenance: Mapping[str, Any] | None = None) -> None:
+        """Store ``obj`` under ``(namespace, key)``, replacing any item already there.
+
+        Parameters
+        ----------
+        namespace, key : str
+            Non-empty, no ``/``, not ``.``/``..``; namespaces may not start with ``__``.
+        obj : object
+            ndarray, SpikeData, RateData, RateSliceStack, SpikeSliceStack,
+            PairwiseCompMatrix, PairwiseCompMatrixStack or dict (see the guide).
+        note : str, optional
+            Free-text annotation shown by ``get_info``.
+        provenance : mapping, optional
+            ``{"step", "params", "inputs", "version"}``: what produced ``obj``. Adds
+            ``provenance``, ``fingerprint`` and ``content_hash`` to the entry.
+
+        Raises
+        ------
+        InvalidNameError, UnsupportedTypeError, ProvenanceError
+            Before anything changes: a rejected store leaves the workspace as it was.
+        """
+        self._check_open()
+        check_namespace(namespace)
+        check_key(namespace, key)
+        where = describe_path(namespace, key)
+        _check_note(note, where)
+        record = check_provenance(provenance) if provenance is not None else None
+        try:
+            check_item(obj, where)
+        except RecursionError:
+            raise UnsupportedTypeError(f"{where}: the object is nested too deeply or contains "
+                                       "itself") from None
+        slot = self._put(obj)
+        try:
+            entry = make_entry(summarize(obj), time.time(), note)
+            if record is not None:
+                entry["provenance"] = record
+                entry["fingerprint"] = fingerprint(**record)
+                entry["content_hash"] = slot.content_hash()
+        except BaseException:
+            self._release(slot)
+            raise
+        self._set(namespace, key, _Item(entry, slot))
+
+    # ------------------------------------------------------------ reading
+    def get(self, namespace: str, key: str) -> Any | None:
+        """The object stored under ``(namespace, key)``, or None if there is none."""
+        item = self._find(namespace, key)
+        if item is None:
+            return None
+        self._check_open()
+        with decoding(item.slot.where, namespace, key):
+            return item.slot.load()
+
+    def get_info(self, namespace: str, key: str) -> dict | None:
+        """A copy of the item's index entry (never reads data), or None if absent."""
+        item = self._find(namespace, key)
+        return None if item is None else copy_entry(item.entry)
+
+    def describe(self) -> dict[str, dict[str, dict]]:
+        """``{namespace: {key: entry}}`` for every item (copies), in insertion order."""
+        return {ns: {k: copy_entry(it.entry) for k, it in keys.items()}
+                for ns, keys in self._items.items()}
+
+    def list_namespaces(self) -> list[str]:
+        """Namespaces in insertion order."""
+        return list(self._items)
+
+    def list_keys(self, namespace: str | None = None) -> list[str] | dict[str, list[str]]:
+        """Keys of ``namespace`` (``[]`` if unknown), or ``{namespace: [keys]}`` for all."""
+        if namespace is not None:
+            return list(self._items.get(namespace, {}))
+        return {ns: list(keys) for ns, keys in self._items.items()}
+
+    # ------------------------------------------------------------ changing
+    def rename(self, namespace: str, old_key: str, new_key: str, overwrite: bool = False
+               ) -> bool:
+        """Rename a key. Returns False (with a UserWarning) if ``new_key`` exists and not
+        ``overwrite``; raises :class:`ItemNotFoundError` if ``old_key`` does not exist."""
+        item = self._require(namespace, old_key)
+        check_key(namespace, new_key)
+        if new_key == old_key:
+            return True
+        keys = self._items[namespace]
+        if new_key in keys and not overwrite:
+            warnings.warn(f"key {new_key!r} already exists in namespace {namespace!r}; pass "
+                          "overwrite=True to replace it", UserWarning, stacklevel=2)
+            return False
+        del keys[old_key]
+        self._set(namespace, new_key, item)
+        return True
+
+    def add_note(self, namespace: str, key: str, note: str) -> None:
+        """Set or replace the note of an existing item."""
+        item = self._require(namespace, key)
+        _check_note(note, describe_path(namespace, key))
+        item.entry["note"] = note
+
+    def delete(self, namespace: str, key: str | None = None) -> None:
+        """Delete one item, or the whole namespace when ``key`` is None.
+
+        Deleting the last key of a namespace removes the namespace.
+        """
+        if key is None:
+            if namespace not in self._items:
+                raise ItemNotFoundError(f"namespace {namespace!r} not found; namespaces: "
+                                        f"{list(self._items)}")
+            for item in self._items.pop(namespace).values():
+                self._release(item.slot)
+            return
+        item = self._require(namespace, key)
+        del self._items[namespace][key]
+        if not self._items[namespace]:
+            del self._items[namespace]
+        self._release(item.slot)
+
+    # ------------------------------------------------------------ merging
+    def _selected(self, other: WorkspaceBase, keys: Iterable[tuple[str, str]] | None
+                  ) -> list[tuple[str, str]]:
+        if keys is None:
+            return list(other)
+        wanted = [(ns, key) for ns, key in keys]
+        missing = [pair for pair in wanted if pair not in other]
+        if missing:
+            raise ItemNotFoundError(f"items {missing} not found in the source workspace")
+        return wanted
+
+    def merge_from(self, other: WorkspaceBase, overwrite: bool = False, *,
+                   replace_stale: bool = False,
+                   keys: Iterable[tuple[str, str]] | None = None) -> dict:
+        """Copy items of ``other`` into this workspace.
+
+        Parameters
+        ----------
+        other : AnalysisWorkspace or LazyAnalysisWorkspace
+        overwrite : bool
+            Replace items present in both (default: keep ours, skip theirs).
+        replace_stale : bool
+            Pipeline mode: an item present in both is skipped when both carry the same
+            fingerprint and replaced otherwise (also when either has no fingerprint).
+        keys : iterable of (namespace, key), optional
+            Merge only these items (each must exist in ``other``).
+
+        Returns
+        -------
+        dict
+            ``merged`` (items written, as in 0.1.2), ``skipped``, ``skipped_keys``,
+            ``replaced`` (written items that replaced one of ours), ``replaced_keys``.
+            Entries (``created_at``, note, provenance) carry over. From a file-backed
+            source into a lazy workspace, items are copied at the HDF5 level; a skipped
+            item's data is never read.
+        """
+        self._check_open()
+        report = MergeReport()
+        for ns, key in self._selected(other, keys):
+            theirs = other._items[ns][key]
+            ours = self._find(ns, key)
+            if other is self:
+                action = "skip"
+            else:
+                action = decide(ours is not None, _fingerprint_of(ours),
+                                theirs.entry.get("fingerprint"), overwrite, replace_stale)
+            if action != "skip":
+                self._set(ns, key, _Item(copy_entry(theirs.entry), self._adopt(theirs.slot)))
+            report.add(action, ns, key)
+        return report.as_dict()
+
+    # ------------------------------------------------------------ persistence
+    def _write_items(self, f: Any) -> dict[tuple[str, str], str]:
+        """Write every item into the open file ``f``; returns recomputed content hashes."""
+        hashes = {}
+        for ns, keys in self._items.items():
+            ns_group = f.create_group(ns, track_order=True)
+            for key, item in keys.items():
+                group = item.slot.write(ns_group, key)
+                entry = item.entry
+                if item.slot.in_memory and "provenance" in entry:
+                    # the object may have been changed in place since store: hash what is saved
+                    hashes[(ns, key)] = group_content_hash(group)
+                    entry = {**entry, "content_hash": hashes[(ns, key)]}
+                write_header(group, entry)
+        return hashes
+
+    def save(self, path: str | Any, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
+        """Write ``path.h5`` (all data) and ``path.json`` (the index), atomically.
+
+        ``path`` may end in ``.h5`` or not; missing directories are created. The previous
+        files stay intact if the save fails or is killed; concurrent savers of one path
+        take turns (waiting up to ``lock_timeout`` s, then :class:`WorkspaceLockedError`).
+        """
+        self._check_open()
+        target = h5_path(path)
+        with locked(target, lock_timeout):
+            with atomic_target(target) as tmp:
+                with new_file(tmp) as f:
+                    save_id = write_root(f, self.workspace_id, self.name, self.created_at)
+                    hashes = self._write_items(f)
+            for (ns, key), digest in hashes.items():
+                self._items[ns][key].entry["content_hash"] = digest
+            write_sidecar(base_path(path) + ".json", self.workspace_id, self.name,
+                          self.created_at, self.describe(), save_id)
+
+    @staticmethod
+    def load_item(path: str | Any, namespace: str, key: str) -> Any:
+        """Read one item from a saved workspace without loading the rest."""
+        target = h5_path(path)
+        with open_workspace(target) as f:
+            group = f.get(namespace)
+            if group is None or key not in group:
+                raise ItemNotFoundError(f"item ({namespace!r}, {key!r}) not found in {target}")
+            with decoding(target, namespace, key):
+                return decode_item(group[key])
+
+    # ------------------------------------------------------------ protocols
+    def close(self) -> None:
+        """Release files held by the workspace (idempotent)."""
+
+    def __enter__(self) -> WorkspaceBase:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def __contains__(self, item: object) -> bool:
+        if not (isinstance(item, tuple) and len(item) == 2
+                and all(isinstance(part, str) for part in item)):
+            return False
+        return self._find(*item) is not None
+
+    def __len__(self) -> int:
+        return sum(len(keys) for keys in self._items.values())
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter([(ns, key) for ns, keys in self._items.items() for key in keys])
+
+    def __getitem__(self, item: tuple[str, str]) -> Any:
+        namespace, key = item
+        self._require(namespace, key)
+        return self.get(namespace, key)
+
+    def __repr__(self) -> str:
+        label = f" {self.name!r}" if self.name else ""
+        return (f"{type(self).__name__}{label}(id={self.workspace_id[:8]}, "
+                f"{len(self._items)} namespace(s), {len(self)} item(s))")

@@ -1,0 +1,112 @@
+"""Small helpers shared by the codecs: attributes, string datasets, time windows, exactness.
+
+The 0.1.2 layout loses information in a few places (lists come back as arrays, NaN and ""
+mean "missing" in neuron attributes, ...). Our codecs write that layout for 0.1.2 and,
+only where it would not give back exactly what was stored, an exact copy in a child group
+``__spikelab__`` that 0.1.2 never opens. :func:`strict_equal` decides "exactly".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import h5py
+import numpy as np
+
+__all__ = ["EXTRAS", "read_str_attr", "write_strings", "read_strings", "write_times",
+           "read_times", "strict_equal", "extras_group", "get_extras", "child_group"]
+
+EXTRAS = "__spikelab__"  # child group holding exact encodings 0.1.2 does not read
+
+_STR = h5py.string_dtype(encoding="utf-8")
+
+
+def read_str_attr(attrs: h5py.AttributeManager, name: str, default: str | None = None
+                  ) -> str | None:
+    """A text attribute as ``str`` (h5py may hand back bytes for fixed-length strings)."""
+    value = attrs.get(name, None)
+    if value is None:
+        return default
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def child_group(parent: h5py.Group, name: str) -> h5py.Group:
+    """Create a child group that keeps its children in creation order."""
+    return parent.create_group(name, track_order=True)
+
+
+def write_strings(group: h5py.Group, name: str, values: Any) -> h5py.Dataset:
+    """Write text as a variable-length UTF-8 dataset (h5py cannot store numpy ``U``)."""
+    data = np.asarray(values, dtype=object)
+    return group.create_dataset(name, data=data, dtype=_STR)
+
+
+def read_strings(ds: h5py.Dataset) -> np.ndarray:
+    """A string dataset as an object array of ``str`` (whatever the stored encoding)."""
+    if ds.dtype.kind == "S":  # fixed-length bytes written by another tool
+        return np.vectorize(lambda b: b.decode("utf-8"), otypes=[object])(ds[()])
+    data = ds.asstr()[()]
+    return np.asarray(data, dtype=object)
+
+
+def write_times(group: h5py.Group, times: Sequence[tuple[float, float]] | None,
+                name: str = "times") -> None:
+    """Store (start, end) windows in ms as an ``(S, 2)`` float64 dataset (None: nothing)."""
+    if times is not None:
+        group.create_dataset(name, data=np.array(times, dtype=np.float64).reshape(-1, 2))
+
+
+def read_times(group: h5py.Group, name: str = "times") -> list[tuple[float, float]] | None:
+    """The windows written by :func:`write_times`, or None when absent."""
+    if name not in group:
+        return None
+    arr = np.asarray(group[name][()], dtype=np.float64).reshape(-1, 2)
+    return [(float(a), float(b)) for a, b in arr]
+
+
+def extras_group(group: h5py.Group) -> h5py.Group:
+    """The item's ``__spikelab__`` group, created on first use."""
+    if EXTRAS in group:
+        return group[EXTRAS]
+    return child_group(group, EXTRAS)
+
+
+def get_extras(group: h5py.Group, name: str) -> h5py.Group | None:
+    """``__spikelab__/name`` if present (files from 0.1.2 never have it)."""
+    extras = group.get(EXTRAS)
+    if extras is None or name not in extras:
+        return None
+    return extras[name]
+
+
+def _arrays_equal(a: np.ndarray, b: np.ndarray) -> bool:
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if a.dtype.kind in "fc":
+        return bool(np.array_equal(a, b, equal_nan=True))
+    if a.dtype.kind == "V":
+        return a.tobytes() == b.tobytes()
+    return bool(np.array_equal(a, b))
+
+
+def strict_equal(a: Any, b: Any) -> bool:
+    """Equal values of identical types, recursively; NaN equals NaN; dict order counts.
+
+    ``1 == 1.0 == True`` in Python, but a round trip that turns one into another is not
+    exact, so types are compared first.
+    """
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return _arrays_equal(a, b)
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(strict_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, (float, np.floating)):
+        return bool(a == b) or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, (set, frozenset, str, bytes, int, np.generic, type(None))):
+        return bool(a == b)
+    return False  # objects without value semantics are never "exactly" reproduced

@@ -1,0 +1,87 @@
+"""``ndarray``: any non-object numpy array as the dataset ``data``, dtype and shape exact.
+
+Native dtypes are written as they are (0-d included). Text arrays (``U``) are stored as
+variable-length UTF-8 with the dataset attribute ``__string_array__ = True`` as in 0.1.2;
+we add ``__dtype__`` (e.g. ``<U10``) so the width comes back exactly (0.1.2 narrows it to
+the longest string). ``datetime64``/``timedelta64`` arrays, which HDF5 has no type for, are
+stored as their int64 counts with ``__dtype__`` naming the unit (0.1.2 reads the counts).
+"""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+from h5py import h5t
+
+from ...errors import UnsupportedTypeError
+from .common import read_str_attr, read_strings, write_strings
+from .registry import Codec, register
+
+__all__ = ["encode", "decode", "check_dtype", "CODEC"]
+
+_STRING_FLAG = "__string_array__"
+_DTYPE = "__dtype__"
+
+
+def check_dtype(dtype: np.dtype, where: str) -> None:
+    """Raise :class:`UnsupportedTypeError` if arrays of ``dtype`` cannot be written."""
+    if dtype.hasobject:
+        raise UnsupportedTypeError(
+            f"cannot store an object array (dtype {dtype}) at {where}; convert it to a numeric "
+            "or string dtype, or store its elements in a dict"
+        )
+    if dtype.kind in "UMm" and dtype.itemsize > 0:
+        return
+    try:
+        h5t.py_create(dtype, logical=True)
+    except (TypeError, ValueError):
+        raise UnsupportedTypeError(f"HDF5 cannot store arrays of dtype {dtype} (at {where})") from None
+
+
+def _check(arr: np.ndarray, where: str) -> None:
+    check_dtype(arr.dtype, where)
+
+
+def encode(group: h5py.Group, arr: np.ndarray) -> None:
+    """Write ``arr`` as ``group["data"]``."""
+    arr = np.asarray(arr)
+    kind = arr.dtype.kind
+    if kind == "U":
+        ds = write_strings(group, "data", arr)
+        ds.attrs[_STRING_FLAG] = True
+        ds.attrs[_DTYPE] = arr.dtype.str
+    elif kind in "Mm":
+        counts = arr.astype(arr.dtype.newbyteorder("=")).view(np.int64)
+        group.create_dataset("data", data=counts).attrs[_DTYPE] = arr.dtype.str
+    else:
+        group.create_dataset("data", data=arr)
+
+
+def decode(group: h5py.Group) -> np.ndarray:
+    """Read ``group["data"]`` back with its dtype and shape."""
+    ds = group["data"]
+    dtype = read_str_attr(ds.attrs, _DTYPE)
+    if ds.attrs.get(_STRING_FLAG, False):
+        text = read_strings(ds)
+        if dtype is None:  # 0.1.2 file: as 0.1.2 reads it, narrowest width
+            return np.array(text.tolist(), dtype=str).reshape(text.shape)
+        return text.astype(dtype)
+    data = np.asarray(ds[()])
+    if dtype is not None and np.dtype(dtype).kind in "Mm":
+        return data.view(np.dtype(dtype).newbyteorder("=")).astype(dtype)
+    return data
+
+
+def summary(arr: np.ndarray) -> dict:
+    return {"type": "ndarray", "shape": tuple(arr.shape), "dtype": str(arr.dtype)}
+
+
+def peek(group: h5py.Group) -> dict:
+    ds = group["data"]
+    dtype = read_str_attr(ds.attrs, _DTYPE)
+    if dtype is None and ds.attrs.get(_STRING_FLAG, False):
+        dtype = str(decode(group).dtype)  # 0.1.2 string array: width known only from data
+    return {"type": "ndarray", "shape": tuple(ds.shape), "dtype": str(np.dtype(dtype or ds.dtype))}
+
+
+CODEC = register(Codec("ndarray", np.ndarray, encode, decode, summary, peek, _check))

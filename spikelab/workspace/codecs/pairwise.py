@@ -1,0 +1,40 @@
+"""``PairwiseCompMatrix``: ``matrix`` (n, n) float64, optional ``labels``, ``__metadata__``."""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+
+from ...spikedata import PairwiseCompMatrix
+from .jsonmeta import check_metadata, decode_metadata, encode_metadata
+from .labels import check_labels, decode_labels, encode_labels
+from .registry import Codec, register
+
+__all__ = ["CODEC"]
+
+
+def check(pcm: PairwiseCompMatrix, where: str) -> None:
+    check_labels(pcm.labels, where)
+    check_metadata(pcm.metadata, where)
+
+
+def encode(group: h5py.Group, pcm: PairwiseCompMatrix) -> None:
+    group.create_dataset("matrix", data=np.asarray(pcm.matrix, dtype=np.float64))
+    encode_labels(group, pcm.labels)
+    encode_metadata(group, pcm.metadata)
+
+
+def decode(group: h5py.Group) -> PairwiseCompMatrix:
+    return PairwiseCompMatrix(group["matrix"][()], decode_labels(group), decode_metadata(group))
+
+
+def summary(pcm: PairwiseCompMatrix) -> dict:
+    return {"type": "PairwiseCompMatrix", "shape": tuple(pcm.matrix.shape)}
+
+
+def peek(group: h5py.Group) -> dict:
+    return {"type": "PairwiseCompMatrix", "shape": tuple(group["matrix"].shape)}
+
+
+CODEC = register(Codec("PairwiseCompMatrix", PairwiseCompMatrix, encode, decode, summary, peek,
+                       check))

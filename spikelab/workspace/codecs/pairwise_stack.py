@@ -1,0 +1,44 @@
+"""``PairwiseCompMatrixStack``: ``stack`` (n, n, S) float64, optional ``labels`` and
+``times`` (S, 2) ms, ``__metadata__``."""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+
+from ...spikedata import PairwiseCompMatrixStack
+from .common import read_times, write_times
+from .jsonmeta import check_metadata, decode_metadata, encode_metadata
+from .labels import check_labels, decode_labels, encode_labels
+from .registry import Codec, register
+
+__all__ = ["CODEC"]
+
+
+def check(stack: PairwiseCompMatrixStack, where: str) -> None:
+    check_labels(stack.labels, where)
+    check_metadata(stack.metadata, where)
+
+
+def encode(group: h5py.Group, stack: PairwiseCompMatrixStack) -> None:
+    group.create_dataset("stack", data=np.asarray(stack.stack, dtype=np.float64))
+    encode_labels(group, stack.labels)
+    write_times(group, stack.times)
+    encode_metadata(group, stack.metadata)
+
+
+def decode(group: h5py.Group) -> PairwiseCompMatrixStack:
+    return PairwiseCompMatrixStack(group["stack"][()], decode_labels(group), read_times(group),
+                                   decode_metadata(group))
+
+
+def summary(stack: PairwiseCompMatrixStack) -> dict:
+    return {"type": "PairwiseCompMatrixStack", "shape": tuple(stack.stack.shape)}
+
+
+def peek(group: h5py.Group) -> dict:
+    return {"type": "PairwiseCompMatrixStack", "shape": tuple(group["stack"].shape)}
+
+
+CODEC = register(Codec("PairwiseCompMatrixStack", PairwiseCompMatrixStack, encode, decode,
+                       summary, peek, check))

@@ -1,0 +1,57 @@
+"""``RateData``: ``inst_Frate_data`` (U, T) float64 and ``times`` (T,) in ms.
+
+Layout (0.1.2) plus the attribute ``rate_unit`` (e.g. ``"Hz"``), which 0.1.2 does not
+persist and ignores when reading; absent means None.
+"""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+
+from ...errors import UnsupportedTypeError
+from ...spikedata import RateData
+from ..names import check_text
+from .common import read_str_attr
+from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
+                           encode_neuron_attributes)
+from .registry import Codec, register
+
+__all__ = ["CODEC"]
+
+
+def check(rd: RateData, where: str) -> None:
+    check_neuron_attributes(rd.neuron_attributes, where)
+    if rd.rate_unit is not None:
+        if not isinstance(rd.rate_unit, str):
+            raise UnsupportedTypeError(
+                f"{where}.rate_unit must be a str or None, got {type(rd.rate_unit).__name__}")
+        check_text(rd.rate_unit, f"{where}.rate_unit")
+
+
+def encode(group: h5py.Group, rd: RateData) -> None:
+    group.create_dataset("inst_Frate_data", data=np.asarray(rd.inst_Frate_data, dtype=np.float64))
+    group.create_dataset("times", data=np.asarray(rd.times, dtype=np.float64))
+    if rd.rate_unit is not None:
+        group.attrs["rate_unit"] = rd.rate_unit
+    encode_neuron_attributes(group, rd.neuron_attributes)
+
+
+def decode(group: h5py.Group) -> RateData:
+    return RateData(
+        group["inst_Frate_data"][()],
+        group["times"][()],
+        neuron_attributes=decode_neuron_attributes(group),
+        rate_unit=read_str_attr(group.attrs, "rate_unit"),
+    )
+
+
+def summary(rd: RateData) -> dict:
+    return {"type": "RateData", "shape": tuple(rd.inst_Frate_data.shape)}
+
+
+def peek(group: h5py.Group) -> dict:
+    return {"type": "RateData", "shape": tuple(group["inst_Frate_data"].shape)}
+
+
+CODEC = register(Codec("RateData", RateData, encode, decode, summary, peek, check))

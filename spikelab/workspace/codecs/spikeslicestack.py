@@ -1,0 +1,70 @@
+"""``SpikeSliceStack``: ``times`` (S, 2) ms and ``spike_stack/0..S-1``, each a SpikeData body.
+
+Attr ``N`` (units) and optional ``neuron_attributes/`` as in 0.1.2. The unit count of an
+empty stack (no slices) comes back from ``N``.
+"""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+
+from ...spikedata import SpikeSliceStack
+from .common import child_group, read_times, write_times
+from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
+                           encode_neuron_attributes)
+from .registry import Codec, register
+from .spikedata import check as check_slice
+from .spikedata import decode_body, encode_body
+
+__all__ = ["CODEC"]
+
+
+def check(sss: SpikeSliceStack, where: str) -> None:
+    check_neuron_attributes(sss.neuron_attributes, where)
+    for i, sd in enumerate(sss.spike_stack):
+        check_slice(sd, f"{where}.spike_stack[{i}]")
+
+
+def encode(group: h5py.Group, sss: SpikeSliceStack) -> None:
+    group.attrs["N"] = int(sss.N)
+    write_times(group, sss.times)
+    slices = child_group(group, "spike_stack")
+    for i, sd in enumerate(sss.spike_stack):
+        encode_body(child_group(slices, str(i)), sd)
+    encode_neuron_attributes(group, sss.neuron_attributes)
+
+
+def decode(group: h5py.Group) -> SpikeSliceStack:
+    slices_group = group["spike_stack"]
+    slices = [decode_body(slices_group[str(i)]) for i in range(len(slices_group))]
+    attrs = decode_neuron_attributes(group)
+    stack = SpikeSliceStack(spike_stack=slices, times_start_to_end=read_times(group),
+                            neuron_attributes=attrs if slices else None)
+    if not slices:  # nothing to infer the unit count from: take the stored one
+        stack.N = int(group.attrs.get("N", 0))
+        stack.neuron_attributes = attrs
+    return stack
+
+
+def _length_summary(times: list[tuple[float, float]]) -> float | tuple[float, float] | None:
+    """One duration (ms) if all slices share it, else (shortest, longest); None if empty."""
+    if not times:
+        return None
+    durations = [float(b - a) for a, b in times]
+    lo, hi = min(durations), max(durations)
+    return lo if lo == hi else (lo, hi)
+
+
+def summary(sss: SpikeSliceStack) -> dict:
+    return {"type": "SpikeSliceStack", "N_slices": len(sss.spike_stack), "N_units": int(sss.N),
+            "length_ms": _length_summary(sss.times)}
+
+
+def peek(group: h5py.Group) -> dict:
+    times = read_times(group) or []
+    return {"type": "SpikeSliceStack", "N_slices": len(group["spike_stack"]),
+            "N_units": int(group.attrs.get("N", 0)), "length_ms": _length_summary(times)}
+
+
+CODEC = register(Codec("SpikeSliceStack", SpikeSliceStack, encode, decode, summary, peek, check))

@@ -1,0 +1,171 @@
+"""``merge_files``: fold workspace files into a target file, at the HDF5 level.
+
+The pipeline's merge step. Items are never decoded: new and replacing items are copied
+group by group (``H5Ocopy``), and an item that is skipped costs at most reading its
+fingerprint attribute. The target is rewritten atomically (temp file beside it, fsync,
+``os.replace``) under the target's lock, and not at all when nothing changes, so a no-op
+rerun leaves it byte-identical and readers holding it open are never disturbed.
+
+When items are only added, the temp file starts as a plain copy of the target and the new
+items are appended. When an item of the target is replaced or pruned, the temp file is
+rebuilt from the live items instead, so dead space never accumulates in the target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import h5py
+
+from .codecs.common import read_str_attr
+from .entries import read_entry
+from .h5file import (DEFAULT_LOCK_TIMEOUT, RootInfo, atomic_target, h5_path, locked, new_file,
+                     open_for_update, open_workspace, read_root, stamp, write_root)
+from .merging import MergeReport, decide
+from .reading import ordered_items
+from .sidecar import sidecar_path, write_sidecar
+from .slots import copy_group
+
+__all__ = ["merge_files"]
+
+_TARGET = -1  # origin of an item already in the target
+
+
+@dataclass
+class _Plan:
+    """Final content of the target: (ns, key) -> origin (-1 target, i source i), in order."""
+
+    final: dict[tuple[str, str], int] = field(default_factory=dict)
+    target_keys: set[tuple[str, str]] = field(default_factory=set)
+    report: MergeReport = field(default_factory=MergeReport)
+    per_source: list[dict] = field(default_factory=list)
+    pruned_keys: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def drops_target_items(self) -> bool:
+        """Is any item of the target replaced or pruned (leaving dead space if appended)?"""
+        return bool(self.pruned_keys) or any(
+            self.final[key] != _TARGET for key in self.target_keys if key in self.final)
+
+
+def _fingerprint(group: h5py.Group) -> str | None:
+    return read_str_attr(group.attrs, "__fingerprint__")
+
+
+def _plan(target: h5py.File | None, target_path: str, sources: Sequence[tuple[str, h5py.File]],
+          overwrite: bool, replace_stale: bool, prune_to: set | None) -> _Plan:
+    plan = _Plan()
+    files = {_TARGET: target, **{i: f for i, (_, f) in enumerate(sources)}}
+    if target is not None:
+        for ns, key, _ in ordered_items(target, target_path):
+            plan.final[(ns, key)] = _TARGET
+        plan.target_keys = set(plan.final)
+    for i, (path, f) in enumerate(sources):
+        counts = MergeReport()
+        for ns, key, group in ordered_items(f, path):
+            current = plan.final.get((ns, key))
+            if prune_to is not None and (ns, key) not in prune_to:
+                action = "skip"
+            elif current is not None and replace_stale and not overwrite:
+                ours = _fingerprint(files[current][ns][key])
+                action = decide(True, ours, _fingerprint(group), False, True)
+            else:
+                action = decide(current is not None, None, None, overwrite, False)
+            if action != "skip":
+                plan.final[(ns, key)] = i
+            plan.report.add(action, ns, key)
+            counts.add(action, ns, key)
+        plan.per_source.append({"path": path, "merged": counts.merged,
+                                "skipped": counts.skipped, "replaced": counts.replaced})
+    if prune_to is not None:
+        plan.pruned_keys = [k for k, o in plan.final.items() if o == _TARGET and k not in prune_to]
+        for k in plan.pruned_keys:
+            del plan.final[k]
+    return plan
+
+
+def _copy_items(dest: h5py.File, plan: _Plan, files: dict, only_new: bool) -> None:
+    for (ns, key), origin in plan.final.items():
+        if only_new and origin == _TARGET:
+            continue
+        ns_group = dest[ns] if ns in dest else dest.create_group(ns, track_order=True)
+        copy_group(files[origin][ns][key], ns_group, key)
+
+
+def _index(f: h5py.File, path: str) -> dict:
+    index: dict[str, dict] = {}
+    for ns, key, group in ordered_items(f, path):
+        index.setdefault(ns, {})[key] = read_entry(group)
+    return index
+
+
+def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict, append: bool) -> None:
+    with atomic_target(target_path) as tmp:
+        if append:
+            shutil.copyfile(target_path, tmp)
+            f = open_for_update(tmp)
+        else:
+            f = new_file(tmp)
+        with f:
+            save_id = stamp(f) if append else write_root(f, root.workspace_id, root.name,
+                                                        root.created_at)
+            _copy_items(f, plan, files, only_new=append)
+            index = _index(f, tmp)
+    write_sidecar(sidecar_path(target_path), root.workspace_id, root.name, root.created_at,
+                  index, save_id)
+
+
+def merge_files(target: str | os.PathLike, sources: Iterable[str | os.PathLike], *,
+                overwrite: bool = False, replace_stale: bool = False,
+                prune_to: Iterable[tuple[str, str]] | None = None,
+                lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> dict:
+    """Merge the workspace files ``sources`` (in order) into the workspace file ``target``.
+
+    Parameters
+    ----------
+    target : str or PathLike
+        Workspace path (with or without ``.h5``); created if missing.
+    sources : iterable of str or PathLike
+        Workspace files to merge from, in order (a later source sees the earlier ones).
+    overwrite, replace_stale : bool
+        As in :meth:`AnalysisWorkspace.merge_from`.
+    prune_to : iterable of (namespace, key), optional
+        If given, the result holds only these items: target items outside it are dropped
+        (``pruned``) and source items outside it are skipped.
+    lock_timeout : float
+        Seconds to wait for another writer of ``target``.
+
+    Returns
+    -------
+    dict
+        ``merged``, ``skipped``, ``skipped_keys``, ``replaced``, ``replaced_keys`` (as
+        ``merge_from``), ``pruned``, ``pruned_keys``, ``sources`` (per-source counts) and
+        ``written`` (False when the target was left untouched).
+    """
+    target_path = os.path.abspath(h5_path(target))
+    source_paths = [os.path.abspath(h5_path(s)) for s in sources]
+    if target_path in source_paths:
+        raise ValueError(f"{target_path} is both the merge target and a source")
+    keep = None if prune_to is None else {(ns, key) for ns, key in prune_to}
+    with locked(target_path, lock_timeout), contextlib.ExitStack() as stack:
+        exists = os.path.exists(target_path)
+        target_file = stack.enter_context(open_workspace(target_path)) if exists else None
+        opened = [(p, stack.enter_context(open_workspace(p))) for p in source_paths]
+        plan = _plan(target_file, target_path, opened, overwrite, replace_stale, keep)
+        changed = not exists or plan.report.merged > 0 or bool(plan.pruned_keys)
+        if changed:
+            root = (read_root(target_file) if exists else
+                    RootInfo(str(uuid.uuid4()), None, time.time(), 0))
+            append = exists and root.format_version > 0 and not plan.drops_target_items
+            files = {_TARGET: target_file, **{i: f for i, (_, f) in enumerate(opened)}}
+            _write(target_path, root, plan, files, append)
+    result = plan.report.as_dict()
+    result.update(pruned=len(plan.pruned_keys), pruned_keys=plan.pruned_keys,
+                  sources=plan.per_source, written=changed)
+    return result

@@ -1,0 +1,147 @@
+"""Where an item's data lives: a Python object, or a group in an open HDF5 file.
+
+The two workspaces differ only in which slot ``store`` creates: the in-memory workspace
+keeps an :class:`ObjectSlot`, the lazy one encodes into its private :class:`BackingFile` and
+keeps a :class:`GroupSlot`. Saving and merging ask the slot to write itself into a
+destination group: an object is encoded, a group is copied at the HDF5 level (no decode).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Any
+
+import h5py
+
+from .codecs import decode_item, encode_item
+from .codecs.common import child_group
+from .h5file import create_backing_file
+from .provenance import content_hash, group_content_hash
+
+__all__ = ["ObjectSlot", "GroupSlot", "BackingFile", "copy_group"]
+
+
+def copy_group(source: h5py.Group, parent: h5py.Group, name: str) -> h5py.Group:
+    """HDF5-level copy of ``source`` (data, attributes, children) to ``parent[name]``."""
+    source.file.copy(source, parent, name=name)
+    return parent[name]
+
+
+class ObjectSlot:
+    """An item held as the Python object that was stored."""
+
+    in_memory = True
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    @property
+    def where(self) -> str:
+        return "memory"
+
+    def load(self) -> Any:
+        return self.obj
+
+    def write(self, parent: h5py.Group, name: str) -> h5py.Group:
+        group = child_group(parent, name)
+        encode_item(group, self.obj)
+        return group
+
+    def content_hash(self) -> str:
+        return content_hash(self.obj)
+
+
+class GroupSlot:
+    """An item stored in a group of an open HDF5 file."""
+
+    in_memory = False
+
+    def __init__(self, group: h5py.Group) -> None:
+        self.file = group.file
+        self.path = group.name
+
+    @property
+    def where(self) -> str:
+        return self.file.filename
+
+    @property
+    def group(self) -> h5py.Group:
+        return self.file[self.path]
+
+    def load(self) -> Any:
+        return decode_item(self.group)
+
+    def write(self, parent: h5py.Group, name: str) -> h5py.Group:
+        return copy_group(self.group, parent, name)
+
+    def content_hash(self) -> str:
+        return group_content_hash(self.group)
+
+
+class BackingFile:
+    """A lazy workspace's private HDF5 file: created on first write, deleted by :meth:`close`.
+
+    Items live in root groups named by a counter; the workspace's index maps names to them,
+    so renaming is free and an overwritten item's group is deleted after its replacement
+    is complete. A file left behind by a killed process is never read by anyone.
+    """
+
+    def __init__(self, directory: str | os.PathLike | None) -> None:
+        self.directory = None if directory is None else os.fspath(directory)
+        self.path: str | None = None
+        self.file: h5py.File | None = None
+        self._counter = 0
+
+    def _open(self) -> h5py.File:
+        if self.file is None:
+            self.path, self.file = create_backing_file(self.directory)
+        return self.file
+
+    def _new_name(self) -> str:
+        self._open()
+        self._counter += 1
+        return str(self._counter)
+
+    def _discard_name(self, name: str) -> None:
+        if name in self.file:
+            del self.file[name]
+
+    def put(self, obj: Any) -> GroupSlot:
+        """Encode ``obj`` into a new group; a failed encode leaves nothing behind."""
+        name = self._new_name()
+        try:
+            group = child_group(self.file, name)
+            encode_item(group, obj)
+        except BaseException:
+            self._discard_name(name)
+            raise
+        return GroupSlot(group)
+
+    def put_copy(self, slot: GroupSlot) -> GroupSlot:
+        """HDF5-level copy of another file's item into a new group (nothing left on failure)."""
+        name = self._new_name()
+        try:
+            return GroupSlot(copy_group(slot.group, self.file, name))
+        except BaseException:
+            self._discard_name(name)
+            raise
+
+    def owns(self, slot: Any) -> bool:
+        return isinstance(slot, GroupSlot) and self.file is not None and slot.file == self.file
+
+    def discard(self, slot: Any) -> None:
+        """Delete the group of a slot of this file (no-op for other slots)."""
+        if self.owns(slot):
+            del self.file[slot.path]
+
+    def close(self) -> None:
+        """Close and delete the file (idempotent)."""
+        if self.file is not None:
+            with contextlib.suppress(Exception):
+                self.file.close()
+            self.file = None
+        if self.path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path)
+            self.path = None

@@ -1,0 +1,163 @@
+"""`AnalysisWorkspace` (in memory) and `LazyAnalysisWorkspace` (on disk): the user-facing API.
+
+Both share their behaviour through :class:`~spikelab.workspace.base.WorkspaceBase`; they
+differ in where stored data lives. See ``docs/guide/workspace_persistence.rst``.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from typing import Any
+
+from ..errors import WorkspaceFileError
+from .base import WorkspaceBase, _Item
+from .codecs import decode_item, summarize
+from .entries import read_entry
+from .h5file import h5_path, open_workspace, read_root
+from .reading import decoding, ordered_items
+from .slots import BackingFile, GroupSlot, ObjectSlot
+
+__all__ = ["AnalysisWorkspace", "LazyAnalysisWorkspace"]
+
+
+class AnalysisWorkspace(WorkspaceBase):
+    """Named, namespaced store of analysis results, held in memory.
+
+    Items are addressed by ``(namespace, key)``; ``get`` returns the stored object itself.
+    ``save`` writes ``path.h5`` (compatible with spikelab 0.1.2) and ``path.json``.
+
+    Attributes
+    ----------
+    workspace_id : str
+        uuid4 of the workspace (kept by save/load).
+    name : str or None
+    created_at : float
+        POSIX time (s) of creation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ws = AnalysisWorkspace(name="demo")
+    >>> ws.store("D0", "rates", np.zeros(3), note="placeholder")
+    >>> ws.list_keys("D0")
+    ['rates']
+    >>> ws.get_info("D0", "rates")["shape"]
+    (3,)
+    """
+
+    def _put(self, obj: Any) -> ObjectSlot:
+        return ObjectSlot(obj)
+
+    def _adopt(self, slot: Any) -> ObjectSlot:
+        return slot if slot.in_memory else ObjectSlot(slot.load())
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> AnalysisWorkspace:
+        """Load every item of a saved workspace (``path`` with or without ``.h5``).
+
+        Raises
+        ------
+        FileNotFoundError, NotAWorkspaceError, CorruptWorkspaceError, UnknownItemTypeError,
+        FormatVersionError
+        """
+        target = h5_path(path)
+        with open_workspace(target) as f:
+            ws = cls._from_root(read_root(f))
+            for ns, key, group in ordered_items(f, target):
+                with decoding(target, ns, key):
+                    obj = decode_item(group)
+                    entry = read_entry(group, summarize(obj))
+                ws._items.setdefault(ns, {})[key] = _Item(entry, ObjectSlot(obj))
+        return ws
+
+    @classmethod
+    def _from_root(cls, root: Any, **kwargs: Any) -> AnalysisWorkspace:
+        ws = cls(name=root.name, **kwargs)
+        ws.workspace_id = root.workspace_id
+        ws.created_at = root.created_at
+        return ws
+
+
+def _close_files(backing: BackingFile, sources: list) -> None:
+    """Finalizer: close source files, close and delete the backing file."""
+    for f in sources:
+        try:
+            f.close()
+        except Exception:  # interpreter shutdown may have torn h5py down already
+            pass
+    sources.clear()
+    backing.close()
+
+
+class LazyAnalysisWorkspace(WorkspaceBase):
+    """The workspace API with data on disk: only the index is kept in memory.
+
+    ``store`` encodes the object into a private HDF5 file (in ``dir``, default the system
+    temp directory) and keeps nothing else; ``get`` reads it back on every call;
+    ``list_*``, ``describe`` and ``get_info`` never touch the disk. The private file is
+    deleted by :meth:`close`, on leaving a ``with`` block, or when the workspace is garbage
+    collected.
+
+    Parameters
+    ----------
+    name : str, optional
+    dir : str or PathLike, optional
+        Directory of the private file.
+    """
+
+    def __init__(self, name: str | None = None, dir: str | os.PathLike | None = None) -> None:
+        super().__init__(name)
+        self._backing = BackingFile(dir)
+        self._sources: list = []
+        self._closed = False
+        self._finalizer = weakref.finalize(self, _close_files, self._backing, self._sources)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise WorkspaceFileError(f"{self!r} is closed; its data is no longer available")
+
+    def _put(self, obj: Any) -> GroupSlot:
+        return self._backing.put(obj)
+
+    def _adopt(self, slot: Any) -> GroupSlot:
+        if slot.in_memory:
+            return self._backing.put(slot.load())
+        return self._backing.put_copy(slot)
+
+    def _release(self, slot: Any) -> None:
+        self._backing.discard(slot)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, dir: str | os.PathLike | None = None
+             ) -> LazyAnalysisWorkspace:
+        """Open a saved workspace lazily: read its index only, never modify the file.
+
+        The file stays open (read-only) while the workspace lives, so replacing it on disk
+        (a later save to the same path) does not change what this workspace reads. Items
+        stored later go to the private file in ``dir``.
+        """
+        target = h5_path(path)
+        f = open_workspace(target)
+        try:
+            ws = cls(name=read_root(f).name, dir=dir)
+            ws._sources.append(f)
+            ws.workspace_id = read_root(f).workspace_id
+            ws.created_at = read_root(f).created_at
+            for ns, key, group in ordered_items(f, target):
+                with decoding(target, ns, key):
+                    entry = read_entry(group)
+                ws._items.setdefault(ns, {})[key] = _Item(entry, GroupSlot(group))
+        except BaseException:
+            f.close()
+            raise
+        return ws
+
+    def close(self) -> None:
+        """Close the files and delete the private one (idempotent)."""
+        self._closed = True
+        self._finalizer()
+
+    def __repr__(self) -> str:
+        state = ", closed" if self._closed else ""
+        return super().__repr__()[:-1] + f", on disk{state})"
