@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from hdmf.common import DynamicTableRegion, VectorData, VectorIndex
 from pynwb import NWBHDF5IO, NWBFile, TimeSeries
 from pynwb.file import Subject
 from pynwb.misc import Units
 
 from ..spikedata import SpikeData
-from ._common import (PathLike, attribute_columns, build_spikedata, existing_path,
+from ._common import (PathLike, attribute_columns, build_spikedata, csr_from_trains, existing_path,
                       metadata_from_json, metadata_to_json, recording_error, trains_from_csr,
                       unit_ids)
 
@@ -226,8 +227,7 @@ def save_nwb(sd: SpikeData, path: PathLike, *, session_description: str | None =
     )
     fs = meta.get("sample_rate_hz")
     resolution = 1.0 / fs if isinstance(fs, (int, float)) and fs > 0 else None
-    nwbfile.units = Units(name="units", description="spike-sorted units", resolution=resolution)
-    _add_units(nwbfile, sd)
+    nwbfile.units = _units_table(nwbfile, sd, resolution)
     extra = {k: v for k, v in meta.items() if k not in FILE_FIELDS and k not in SUBJECT_FIELDS}
     if extra:
         nwbfile.add_scratch(metadata_to_json(extra), name=_SCRATCH,
@@ -249,21 +249,33 @@ def _as_datetime(value: dt.datetime | str | None) -> dt.datetime:
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.timezone.utc)
 
 
-def _add_units(nwbfile: NWBFile, sd: SpikeData) -> None:
+def _units_table(nwbfile: NWBFile, sd: SpikeData, resolution: float | None) -> Units:
+    """The units table built from whole columns (row-wise ``add_unit`` is ~100x slower)."""
     electrode_of_unit = _add_electrodes_for_positions(nwbfile, sd)
     skip = set(_UNIT_SPECIAL) | {"unit_id", "id"}
+    one_each = np.arange(1, sd.N + 1)
+    flat, ends = csr_from_trains(sd.train)
+    window = [sd.start_time / 1e3, (sd.start_time + sd.length) / 1e3]
+    columns = _ragged("spike_times", "spike times (s)", flat / 1e3, ends)
+    columns += _ragged("obs_intervals", "observation interval (s)", np.tile(window, (sd.N, 1)),
+                       one_each)
     if electrode_of_unit is not None:
         skip |= {"x", "y", "z", "electrode", "location", "group_name"}
-    columns = {k: v.tolist() for k, v in attribute_columns(sd.neuron_attributes).items()
-               if k not in skip}
-    for name in columns:
-        nwbfile.add_unit_column(name=name, description=f"neuron attribute {name!r} (spikelab)")
-    window = [[sd.start_time / 1e3, (sd.start_time + sd.length) / 1e3]]
-    for i, (uid, train) in enumerate(zip(unit_ids(sd).tolist(), sd.train)):
-        row = {name: values[i] for name, values in columns.items()}
-        if electrode_of_unit is not None:
-            row["electrodes"] = [int(electrode_of_unit[i])]
-        nwbfile.add_unit(spike_times=train / 1e3, obs_intervals=window, id=uid, **row)
+        region = DynamicTableRegion(name="electrodes", description="electrode of the unit",
+                                    data=electrode_of_unit, table=nwbfile.electrodes)
+        columns += [region, VectorIndex(name="electrodes_index", data=one_each, target=region)]
+    columns += [VectorData(name=name, description=f"neuron attribute {name!r} (spikelab)",
+                           data=values)
+                for name, values in attribute_columns(sd.neuron_attributes).items()
+                if name not in skip]
+    return Units(name="units", description="spike-sorted units", resolution=resolution,
+                 id=unit_ids(sd).tolist(), columns=columns)
+
+
+def _ragged(name: str, description: str, data: np.ndarray, ends: np.ndarray) -> list:
+    """A ragged NWB column: the flat values plus their cumulative end offsets."""
+    values = VectorData(name=name, description=description, data=data)
+    return [values, VectorIndex(name=f"{name}_index", data=ends, target=values)]
 
 
 def _add_electrodes_for_positions(nwbfile: NWBFile, sd: SpikeData) -> np.ndarray | None:

@@ -37,6 +37,8 @@ from ._phy_files import LABEL_FILES, read_labels, read_params, sample_rate_hz
 
 __all__ = ["load_phy", "save_phy"]
 
+_DENSE_IDS = 1 << 24  # cluster ids below this are indexed through dense tables
+
 
 def load_phy(folder: PathLike, include: str | Sequence[str] = "good") -> SpikeData:
     """Load the units of a Phy/Kilosort output folder.
@@ -75,23 +77,39 @@ def load_phy(folder: PathLike, include: str | Sequence[str] = "good") -> SpikeDa
     samples = _spike_samples(root)
     clusters, templates = _cluster_and_template_ids(root, samples.size)
     ids, labels = _selected_clusters(root, clusters, include)
-    trains = _split_by_cluster(samples * 1000.0 / fs, clusters, ids)
+    unit = _unit_of_spike(clusters, ids)
+    trains = _split_by_unit(samples * 1000.0 / fs, unit, ids.size)
     attrs = [{"unit_id": int(c), "label": lab} for c, lab in zip(ids, labels)]
-    _add_positions(root, attrs, clusters, templates, ids)
+    _add_positions(root, attrs, unit, templates)
     length = _length_ms(root, params, fs, samples)
     metadata = {"sample_rate_hz": fs, "labels_included": sorted(set(labels))}
     return build_spikedata(root, trains, length=length, neuron_attributes=attrs,
                            metadata=metadata)
 
 
-def _split_by_cluster(times_ms: np.ndarray, clusters: np.ndarray, ids: np.ndarray
-                      ) -> list[np.ndarray]:
-    order = np.argsort(clusters, kind="stable")  # keeps each cluster's spikes in time order
-    sorted_ids = clusters[order]
-    lo = np.searchsorted(sorted_ids, ids, side="left")
-    hi = np.searchsorted(sorted_ids, ids, side="right")
-    times_ms = times_ms[order]
-    return [times_ms[a:b] for a, b in zip(lo, hi)]
+def _unit_of_spike(clusters: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Index into ``ids`` (sorted) of each spike's cluster; -1 for clusters not selected."""
+    if not ids.size:
+        return np.full(clusters.size, -1, dtype=np.int64)
+    top = int(clusters.max())
+    if top < _DENSE_IDS:  # a lookup table beats a binary search per spike
+        lut = np.full(top + 1, -1, dtype=np.int64)
+        lut[ids] = np.arange(ids.size)
+        return lut[clusters]
+    unit = np.searchsorted(ids, clusters).clip(max=ids.size - 1)
+    unit[ids[unit] != clusters] = -1
+    return unit
+
+
+def _split_by_unit(times_ms: np.ndarray, unit: np.ndarray, n_units: int) -> list[np.ndarray]:
+    """Per-unit trains, each in time order; spikes with ``unit == -1`` are dropped."""
+    keep = unit >= 0
+    times_ms, unit = times_ms[keep], unit[keep]
+    # a stable sort keeps time order inside each unit; on 16-bit keys NumPy uses radix sort
+    key = unit.astype(np.uint16) if n_units <= np.iinfo(np.uint16).max else unit
+    times_ms = times_ms[np.argsort(key, kind="stable")]
+    ends = np.cumsum(np.bincount(unit, minlength=n_units))
+    return np.split(times_ms, ends[:-1]) if n_units else []
 
 
 def _load_array(path: Path) -> np.ndarray:
@@ -132,6 +150,8 @@ def _ids_file(path: Path, n_spikes: int) -> np.ndarray | None:
     ids = _load_array(path).reshape(-1)
     if ids.dtype.kind not in "iu":
         raise recording_error(path, f"must hold integer ids, got dtype {ids.dtype}")
+    if ids.size and ids.min() < 0:
+        raise recording_error(path, f"holds a negative id ({ids.min()})")
     if ids.size != n_spikes:
         raise recording_error(path, f"has {ids.size} entries but spike_times.npy has "
                                     f"{n_spikes}: the arrays must have one entry per spike")
@@ -148,9 +168,16 @@ def _cluster_and_template_ids(root: Path, n_spikes: int) -> tuple[np.ndarray, np
     return clusters, templates
 
 
+def _present_ids(clusters: np.ndarray) -> np.ndarray:
+    """Sorted distinct cluster ids (counting when ids are small, sorting otherwise)."""
+    if clusters.size and clusters.max() < _DENSE_IDS:
+        return np.flatnonzero(np.bincount(clusters))
+    return np.unique(clusters)
+
+
 def _selected_clusters(root: Path, clusters: np.ndarray, include: str | Sequence[str]
                        ) -> tuple[np.ndarray, list[str]]:
-    present = np.unique(clusters)
+    present = _present_ids(clusters)
     labels = read_labels(root)
     if labels is None:
         if include != "all":
@@ -168,11 +195,11 @@ def _selected_clusters(root: Path, clusters: np.ndarray, include: str | Sequence
     return present[keep], [unit_labels[i] for i in keep]
 
 
-def _add_positions(root: Path, attrs: list[dict], clusters: np.ndarray,
-                   templates: np.ndarray | None, ids: np.ndarray) -> None:
+def _add_positions(root: Path, attrs: list[dict], unit: np.ndarray,
+                   templates: np.ndarray | None) -> None:
     """Add ``channel``, ``x``, ``y`` to each unit's attributes from its mean template."""
     tpl_path, pos_path = root / "templates.npy", root / "channel_positions.npy"
-    if templates is None or not (tpl_path.is_file() and pos_path.is_file()) or not ids.size:
+    if templates is None or not (tpl_path.is_file() and pos_path.is_file()) or not attrs:
         return  # without per-spike template ids a unit's mean template is unknown
     if (root / "template_ind.npy").is_file():
         warnings.warn(f"{root}: sparse templates (template_ind.npy) are not supported; "
@@ -188,23 +215,29 @@ def _add_positions(root: Path, attrs: list[dict], clusters: np.ndarray,
                               f"has {tpl.shape[0]}")
     map_path = root / "channel_map.npy"
     channel_map = _load_array(map_path).reshape(-1) if map_path.is_file() else np.arange(pos.shape[0])
-    for attr, ch in zip(attrs, _peak_channels(tpl, clusters, templates, ids)):
+    for attr, ch in zip(attrs, _peak_channels(tpl, unit, templates, len(attrs))):
         attr.update(channel=int(channel_map[ch]), x=float(pos[ch, 0]), y=float(pos[ch, 1]))
 
 
-def _peak_channels(tpl: np.ndarray, clusters: np.ndarray, templates: np.ndarray,
-                   ids: np.ndarray, batch: int = 64) -> np.ndarray:
+def _peak_channels(tpl: np.ndarray, unit: np.ndarray, templates: np.ndarray, n_units: int,
+                   batch: int = 64) -> np.ndarray:
     """Channel of largest peak-to-peak amplitude of each unit's spike-weighted mean template."""
-    unit = np.searchsorted(ids, clusters).clip(max=ids.size - 1)
-    mine = ids[unit] == clusters  # spikes of the selected clusters only
+    n_tpl = tpl.shape[0]
+    mine = unit >= 0
+    pair = unit[mine] * n_tpl + templates[mine]  # (unit, template) of each selected spike
+    if n_units * n_tpl <= 1 << 26:
+        counts = np.bincount(pair, minlength=n_units * n_tpl)
+        pairs = np.flatnonzero(counts)
+        counts = counts[pairs]
+    else:  # too many combinations for a dense count: sort instead
+        pairs, counts = np.unique(pair, return_counts=True)
     # (units x templates) spike counts; most units use one template, so keep it sparse
-    counts = scipy.sparse.csr_matrix(
-        (np.ones(int(mine.sum())), (unit[mine], templates[mine])), shape=(ids.size, tpl.shape[0])
-    )
-    flat = tpl.reshape(tpl.shape[0], -1).astype(np.float64)
-    peaks = np.empty(ids.size, dtype=np.int64)
-    for lo in range(0, ids.size, batch):  # bounded memory: batch x samples x channels
-        summed = (counts[lo:lo + batch] @ flat).reshape(-1, tpl.shape[1], tpl.shape[2])
+    weights = scipy.sparse.csr_matrix((counts.astype(np.float64), (pairs // n_tpl, pairs % n_tpl)),
+                                      shape=(n_units, n_tpl))
+    flat = tpl.reshape(n_tpl, -1).astype(np.float64)
+    peaks = np.empty(n_units, dtype=np.int64)
+    for lo in range(0, n_units, batch):  # bounded memory: batch x samples x channels
+        summed = (weights[lo:lo + batch] @ flat).reshape(-1, tpl.shape[1], tpl.shape[2])
         peaks[lo:lo + batch] = np.argmax(np.ptp(summed, axis=1), axis=1)
     return peaks
 
