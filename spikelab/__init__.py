@@ -9,6 +9,7 @@ from .spikedata import (
     SpikeData,
     SpikeSliceStack,
 )
+from .workspace import AnalysisWorkspace, LazyAnalysisWorkspace
 
 __all__ = [
     "__version__",
@@ -18,4 +19,6 @@ __all__ = [
     "SpikeSliceStack",
     "PairwiseCompMatrix",
     "PairwiseCompMatrixStack",
+    "AnalysisWorkspace",
+    "LazyAnalysisWorkspace",
 ]
