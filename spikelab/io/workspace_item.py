@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import WorkspaceFileError
 from ..spikedata import SpikeData
-from ..workspace.workspace import AnalysisWorkspace
+from ..workspace.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
 from ._common import ITEM_SEPARATOR, PathLike, recording_error
 
 __all__ = ["load_workspace_item", "split_item_path"]
@@ -34,10 +34,16 @@ def load_workspace_item(path: PathLike) -> SpikeData:
         The workspace file does not exist (with or without its ``.h5`` suffix).
     RecordingError
         Malformed path, item not found, item of another type, or an unreadable workspace.
+        A path without ``::namespace/key`` gets the list of its SpikeData items.
     """
+    if ITEM_SEPARATOR not in os.fspath(path):
+        file = Path(path)
+        _check_exists(file)
+        raise recording_error(file, "names a workspace, not one item: write "
+                                    f"'file.h5::namespace/key'; SpikeData items: "
+                                    f"{_spikedata_items(file)}")
     file, namespace, key = split_item_path(path)
-    if not file.exists() and not file.with_name(file.name + ".h5").exists():
-        raise FileNotFoundError(errno.ENOENT, "workspace file not found", str(file))
+    _check_exists(file)
     try:
         obj = AnalysisWorkspace.load_item(file, namespace, key)
     except KeyError:
@@ -51,3 +57,19 @@ def load_workspace_item(path: PathLike) -> SpikeData:
         raise recording_error(file, f"workspace item {namespace}/{key} is a "
                                     f"{type(obj).__name__}; a recording must be a SpikeData")
     return obj
+
+
+def _check_exists(file: Path) -> None:
+    if not file.exists() and not file.with_name(file.name + ".h5").exists():
+        raise FileNotFoundError(errno.ENOENT, "workspace file not found", str(file))
+
+
+def _spikedata_items(file: Path) -> list[str]:
+    """``namespace/key`` of every SpikeData in the workspace (its index only is read)."""
+    try:
+        with LazyAnalysisWorkspace.load(file) as ws:
+            index = ws.describe()
+    except WorkspaceFileError:
+        return []  # the load proper will report what is wrong with the file
+    return [f"{ns}/{key}" for ns, keys in index.items() for key, info in keys.items()
+            if info.get("type") == "SpikeData"]
