@@ -1,0 +1,100 @@
+"""The plot rules' job: read results from part workspaces, draw one figure, save it as PNG.
+
+Figure builders take paths of part workspaces (``results/parts/{recording}/{step}.h5``),
+so they run without Snakemake; :func:`run_plots` adapts the ``snakemake`` object of
+``workflow/scripts/run_plots.py`` to them, choosing the figure by ``params.kind``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from ..errors import ConfigError
+from ..plotting import (
+    plot_aligned_rate,
+    plot_burst_corr_distribution,
+    plot_raster,
+    plot_sttc,
+    plot_sttc_distribution,
+    plot_summary,
+)
+from ..workspace import AnalysisWorkspace
+from .entry import job_logging
+
+__all__ = ["raster_figure",
+           "aligned_rate_figure", "sttc_figure", "sttc_distribution_figure",
+           "burst_corr_distribution_figure", "summary_figure", "save_figure", "run_plots"]
+
+def raster_figure(recording_part: str, namespace: str, bursts_part: str | None = None) -> Figure:
+    """Spike raster of ``namespace/spikedata``, bursts shaded from ``namespace/burst_edges``."""
+    sd = AnalysisWorkspace.load_item(recording_part, namespace, "spikedata")
+    edges = None if bursts_part is None else AnalysisWorkspace.load_item(
+        bursts_part, namespace, "burst_edges")
+    return plot_raster(sd, edges, title=f"{namespace}: spike raster ({sd.N} units)")
+
+
+def aligned_rate_figure(alignment_part: str, namespace: str, pre_ms: float) -> Figure:
+    """Burst-aligned population rate from ``namespace/burst_rss``."""
+    rss = AnalysisWorkspace.load_item(alignment_part, namespace, "burst_rss")
+    return plot_aligned_rate(rss, pre_ms, title=f"{namespace}: burst-aligned population rate")
+
+
+def sttc_figure(sttc_part: str, namespace: str, key: str) -> Figure:
+    """Heatmap of the STTC matrix ``namespace/key``."""
+    matrix = AnalysisWorkspace.load_item(sttc_part, namespace, key)
+    return plot_sttc(matrix, title=f"{namespace}: STTC matrix ({matrix.shape[0]} units)")
+
+
+def sttc_distribution_figure(parts: Mapping[str, str], key: str) -> Figure:
+    """STTC distribution per condition; ``parts`` maps each recording to its sttc part."""
+    return plot_sttc_distribution(
+        {rec: AnalysisWorkspace.load_item(path, rec, key) for rec, path in parts.items()})
+
+
+def burst_corr_distribution_figure(parts: Mapping[str, str]) -> Figure:
+    """Distribution of ``burst_corr_unit_avg`` per condition (recording -> burst_corr part)."""
+    return plot_burst_corr_distribution(
+        {rec: AnalysisWorkspace.load_item(path, rec, "burst_corr_unit_avg")
+         for rec, path in parts.items()})
+
+
+def summary_figure(summary_part: str, namespace: str = "all") -> Figure:
+    """Bar charts of the cross-condition summary ``namespace/summary``."""
+    return plot_summary(AnalysisWorkspace.load_item(summary_part, namespace, "summary"))
+
+
+def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 120) -> None:
+    """Write ``fig`` as PNG (Agg), creating the folder."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=dpi, format="png")
+
+
+def _per_recording(snakemake: Any) -> Mapping[str, str]:
+    return dict(zip(snakemake.params.recordings, map(str, snakemake.input), strict=True))
+
+
+_ADAPTERS: dict[str, Callable[[Any], Figure]] = {
+    "raster": lambda smk: raster_figure(
+        smk.input.recording, smk.wildcards.recording,
+        smk.input.bursts if "bursts" in smk.input.keys() else None),
+    "aligned_rate": lambda smk: aligned_rate_figure(
+        smk.input.burst_alignment, smk.wildcards.recording, smk.params.pre_ms),
+    "sttc": lambda smk: sttc_figure(smk.input.sttc, smk.wildcards.recording, smk.params.key),
+    "sttc_distribution": lambda smk: sttc_distribution_figure(_per_recording(smk),
+                                                              smk.params.key),
+    "burst_corr_distribution": lambda smk: burst_corr_distribution_figure(_per_recording(smk)),
+    "summary": lambda smk: summary_figure(smk.input[0], smk.params.namespace),
+}
+
+
+def run_plots(snakemake: Any) -> None:
+    """One plot job: draw the figure ``params.kind`` and write it to ``output[0]``."""
+    with job_logging(snakemake):
+        kind = snakemake.params.kind
+        if kind not in _ADAPTERS:
+            raise ConfigError(f"unknown figure kind {kind!r}; valid: {sorted(_ADAPTERS)}")
+        save_figure(_ADAPTERS[kind](snakemake), snakemake.output[0])
