@@ -93,3 +93,57 @@ def window_rates(starts, rates, spike_off, rate_off, first, n_samples, reach, n_
             _fill_window(st, rt, first[s], reach, n_grid, buf)
             _smooth_runs(buf, cum_weights, n_samples, run_lo, run_hi, run_val, acc)
             out[u, :, s] = acc
+
+
+# ------------------------------------------------------------------ burst edges
+@njit(cache=True)
+def burst_edges(pop, peaks, levels):
+    """For each peak, the last bin before it and the first bin after it with ``pop < level``.
+
+    Returns two int64 arrays; -1 marks a missing edge.  The scans stop at the first bin
+    below the level, so their cost is the burst's width, not the recording's length.
+    """
+    n = pop.size
+    starts = np.full(peaks.size, -1, dtype=np.int64)
+    ends = np.full(peaks.size, -1, dtype=np.int64)
+    for k in range(peaks.size):
+        level = levels[k]
+        i = peaks[k] - 1
+        while i >= 0 and not pop[i] < level:
+            i -= 1
+        starts[k] = i
+        j = peaks[k] + 1
+        while j < n and not pop[j] < level:
+            j += 1
+        ends[k] = j if j < n else -1
+    return starts, ends
+
+
+# ------------------------------------------------------------------ binning
+_EPS = np.finfo(np.float64).eps
+
+
+@njit(cache=True)
+def bin_indices(times, origin, bin_size, n_bins):
+    """``ceil((t - origin) / b - tol) - 1`` clipped to ``[0, n_bins)``; tol = max(1e-9, 4 eps |x|).
+
+    One pass, no temporaries: this runs over every spike of a recording.
+    """
+    out = np.empty(times.size, dtype=np.int64)
+    last = max(n_bins - 1, 0)
+    for k in range(times.size):
+        x = (times[k] - origin) / bin_size
+        idx = np.int64(np.ceil(x - max(1e-9, 4 * _EPS * abs(x)))) - 1
+        out[k] = min(max(idx, 0), last)
+    return out
+
+
+@njit(cache=True)
+def bin_counts(times, origin, bin_size, n_bins):
+    """Histogram of :func:`bin_indices` over ``n_bins`` bins (int64)."""
+    counts = np.zeros(n_bins, dtype=np.int64)
+    if n_bins == 0:
+        return counts
+    for i in bin_indices(times, origin, bin_size, n_bins):
+        counts[i] += 1
+    return counts

@@ -14,7 +14,7 @@ from scipy import sparse
 from scipy.ndimage import gaussian_filter1d
 
 from ..errors import AnalysisError
-from ._binning import bin_indices, check_bin_size, n_bins
+from ._binning import bin_counts, bin_indices, check_bin_size, n_bins
 from .ratedata import RateData
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ __all__ = [
     "isi_rate_at",
     "isi_intervals",
     "get_pop_rate",
+    "smooth_counts",
 ]
 
 
@@ -70,9 +71,8 @@ def raster(sd: SpikeData, bin_size: float = 1.0, time_offset: float = 0.0) -> np
 def binned(sd: SpikeData, bin_size: float = 40.0) -> np.ndarray:
     """Population spike count per bin of ``bin_size`` ms (all units summed), int64."""
     b = check_bin_size(bin_size)
-    nb = n_bins(sd.length, b)
     _, times = sd.idces_times()
-    return np.bincount(bin_indices(times, sd.start_time, b, nb), minlength=nb).astype(np.int64)
+    return bin_counts(times, sd.start_time, b, n_bins(sd.length, b))
 
 
 def rates(sd: SpikeData, unit: str = "kHz") -> np.ndarray:
@@ -231,15 +231,21 @@ def get_pop_rate(
         sized to the kernel, silently misaligning every index).
     """
     b = check_bin_size(raster_bin_size_ms, "raster_bin_size_ms")
+    return smooth_counts(binned(sd, b).astype(np.float64), square_width, gauss_sigma, b, sd.length)
+
+
+def smooth_counts(
+    counts: np.ndarray, square_width: float, gauss_sigma: float, bin_size: float, length: float
+) -> np.ndarray:
+    """The smoothing of :func:`get_pop_rate` applied to per-bin counts of a ``length`` ms recording."""
     if square_width < 0 or gauss_sigma < 0:
         raise AnalysisError(f"square_width and gauss_sigma must be >= 0 ms, got {square_width}, {gauss_sigma}")
-    counts = binned(sd, b).astype(np.float64)
-    width, sigma = int(round(square_width / b)), gauss_sigma / b
-    if square_width > sd.length or width > counts.size:
-        raise AnalysisError(f"square_width ({square_width} ms) exceeds the recording length ({sd.length} ms)")
-    if sigma > 0 and (6 * gauss_sigma > sd.length or np.arange(-3 * sigma, 3 * sigma + 1).size > counts.size):
+    width, sigma = int(round(square_width / bin_size)), gauss_sigma / bin_size
+    if square_width > length or width > counts.size:
+        raise AnalysisError(f"square_width ({square_width} ms) exceeds the recording length ({length} ms)")
+    if sigma > 0 and (6 * gauss_sigma > length or np.arange(-3 * sigma, 3 * sigma + 1).size > counts.size):
         raise AnalysisError(
-            f"gauss_sigma ({gauss_sigma} ms) is too large for the recording length ({sd.length} ms): "
+            f"gauss_sigma ({gauss_sigma} ms) is too large for the recording length ({length} ms): "
             "the kernel spans 6 sigma"
         )
     return _gaussian(_boxcar(counts, width), sigma)

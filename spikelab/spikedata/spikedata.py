@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from . import bursts as _bursts
 from . import rates as _rates
 
 __all__ = ["SpikeData"]
@@ -304,6 +305,33 @@ class SpikeData:
         """Event-aligned SpikeSliceStack or RateSliceStack; see :func:`spikelab.spikedata.alignment.align_to_events`."""
         from .alignment import align_to_events
         return align_to_events(self, events, pre_ms, post_ms, kind=kind, bin_size_ms=bin_size_ms, sigma_ms=sigma_ms)
+
+    def get_bursts(self, thr_burst: float, min_burst_diff: int, burst_edge_mult_thresh: float,
+                   square_width: float = 20, gauss_sigma: float = 100, acc_square_width: float = 8,
+                   acc_gauss_sigma: float = 8, raster_bin_size_ms: float = 1.0, peak_to_trough: bool = True,
+                   pop_rate=None, pop_rate_acc=None, pop_rms_override=None):
+        """Network bursts ``(tburst ms, edges ms, peak_amp)``; see :func:`spikelab.spikedata.bursts.get_bursts`."""
+        return _bursts.get_bursts(self, thr_burst, min_burst_diff, burst_edge_mult_thresh, square_width,
+                                  gauss_sigma, acc_square_width, acc_gauss_sigma, raster_bin_size_ms,
+                                  peak_to_trough, pop_rate, pop_rate_acc, pop_rms_override)
+
+    def burst_sensitivity(self, thr_values, dist_values, burst_edge_mult_thresh: float,
+                          square_width: float = 20, gauss_sigma: float = 100, acc_square_width: float = 8,
+                          acc_gauss_sigma: float = 8, raster_bin_size_ms: float = 1.0,
+                          peak_to_trough: bool = True, pop_rate=None, pop_rate_acc=None,
+                          pop_rms_override=None) -> np.ndarray:
+        """Burst counts over a (threshold, distance) grid; see :func:`spikelab.spikedata.bursts.burst_sensitivity`."""
+        return _bursts.burst_sensitivity(self, thr_values, dist_values, burst_edge_mult_thresh, square_width,
+                                         gauss_sigma, acc_square_width, acc_gauss_sigma, raster_bin_size_ms,
+                                         peak_to_trough, pop_rate, pop_rate_acc, pop_rms_override)
+
+    def get_frac_active(self, edges, MIN_SPIKES: int, backbone_threshold: float, bin_size: float = 1.0):
+        """Burst participation per unit and per burst; see :func:`spikelab.spikedata.bursts.get_frac_active`."""
+        return _bursts.get_frac_active(self, edges, MIN_SPIKES, backbone_threshold, bin_size)
+
+    def get_frac_spikes_in_burst(self, edges, bin_size: float = 1.0, *, per_spike: bool = False) -> np.ndarray:
+        """Fraction of each unit's spikes in bursts; see :func:`spikelab.spikedata.bursts.get_frac_spikes_in_burst`."""
+        return _bursts.get_frac_spikes_in_burst(self, edges, bin_size, per_spike=per_spike)
 
     def __repr__(self) -> str:
         spikes = sum(t.size for t in self.train)

@@ -113,8 +113,13 @@ def test_rate_windows_at_non_integer_events(seed, sigma, whole, part):
        st.floats(0.5, 250), st.sampled_from([0.1, 0.3, 1.0, 2.5]))
 def test_rate_slices_of_equal_duration_have_equal_sample_counts(events, pre, post, step):
     sd = SpikeData([np.linspace(1, 9999, 300)], length=10_000.0)
+    n_samples = int(np.floor((pre + post) / step + 1e-9))
+    if n_samples == 0:
+        with pytest.raises(AnalysisError, match="hold no"):
+            sd.align_to_events(events, pre, post, kind="rate", bin_size_ms=step, sigma_ms=0)
+        return
     rss = sd.align_to_events(events, pre, post, kind="rate", bin_size_ms=step, sigma_ms=0)
-    assert rss.event_stack.shape == (1, int(np.floor((pre + post) / step + 1e-9)), len(events))
+    assert rss.event_stack.shape == (1, n_samples, len(events))
 
 
 @pytest.mark.parametrize("drift", [6e-14, -6e-14, 1e-13])
