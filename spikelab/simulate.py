@@ -104,9 +104,11 @@ class CultureParams:
         fractions = ("recruit_frac", "dose_recruit_drop")
         for name in fractions:
             if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ValueError(f"CultureParams.{name} must be in [0, 1], got {getattr(self, name)}")
+                raise ValueError(f"CultureParams.{name} must be in [0, 1], "
+                                 f"got {getattr(self, name)}")
         if self.spikes_per_burst < 1:
-            raise ValueError(f"CultureParams.spikes_per_burst must be >= 1, got {self.spikes_per_burst}")
+            raise ValueError("CultureParams.spikes_per_burst must be >= 1, "
+                             f"got {self.spikes_per_burst}")
         if self.max_rate_hz * self.refractory_ms >= 1000.0:
             raise ValueError("CultureParams.max_rate_hz must be below 1000 / refractory_ms")
         if self.n_origins < 1 or min(self.rate_sigma, self.ibi_cv, self.min_ibi_ms,

@@ -14,7 +14,8 @@ import numpy as np
 from ..errors import RecordingError
 from ..spikedata import SpikeData
 
-__all__ = ["ITEM_SEPARATOR", "existing_path", "recording_error", "trains_from_csr", "csr_from_trains",
+__all__ = ["ITEM_SEPARATOR", "existing_path", "recording_error", "trains_from_csr",
+           "csr_from_trains",
            "metadata_to_json", "metadata_from_json", "attribute_columns",
            "attributes_from_columns", "build_spikedata", "unit_ids"]
 
@@ -49,7 +50,8 @@ def trains_from_csr(times: np.ndarray, ends: np.ndarray, path: PathLike,
         raise recording_error(path, f"{what} must be non-decreasing and non-negative")
     total = int(ends[-1]) if ends.size else 0
     if total != times.size:
-        raise recording_error(path, f"{what} ends at {total} but there are {times.size} spike times")
+        raise recording_error(path, f"{what} ends at {total} but there are {times.size} "
+                                    "spike times")
     starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
     return [times[a:b] for a, b in zip(starts, ends.astype(np.int64))]
 

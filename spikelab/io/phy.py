@@ -214,7 +214,8 @@ def _add_positions(root: Path, attrs: list[dict], unit: np.ndarray,
                               f"refers to template {templates.max()} but templates.npy "
                               f"has {tpl.shape[0]}")
     map_path = root / "channel_map.npy"
-    channel_map = _load_array(map_path).reshape(-1) if map_path.is_file() else np.arange(pos.shape[0])
+    channel_map = (_load_array(map_path).reshape(-1) if map_path.is_file()
+                   else np.arange(pos.shape[0]))
     for attr, ch in zip(attrs, _peak_channels(tpl, unit, templates, len(attrs))):
         attr.update(channel=int(channel_map[ch]), x=float(pos[ch, 0]), y=float(pos[ch, 1]))
 

@@ -93,7 +93,8 @@ def test_hand_written_file_with_timeseries_extent(tmp_path):
     nwbfile.add_unit(spike_times=[1.5], id=9, quality="mua")
     _write(nwbfile, tmp_path / "h.nwb")
     sd = load_recording(tmp_path / "h.nwb")
-    assert [t.tolist() for t in sd.train] == [pytest.approx([100.0, 250.0]), pytest.approx([1500.0])]
+    assert [t.tolist() for t in sd.train] == [pytest.approx([100.0, 250.0]),
+                                              pytest.approx([1500.0])]
     assert sd.start_time == 0.0 and sd.length == pytest.approx(3000.0)
     assert sd.neuron_attributes == [{"unit_id": 5, "quality": "good"},
                                     {"unit_id": 9, "quality": "mua"}]
