@@ -116,12 +116,12 @@ def test_failing_slurm_job_fails_the_run_and_names_its_log(slurm_cluster: slurm.
     assert run.returncode != 0, run.describe()
     assert not (workdir / "out" / "never.txt").exists()
 
-    # Snakemake names the job's SLURM log, which holds the job's own stderr...
-    match = re.search(r"(\S*\.snakemake/slurm_logs/rule_explode/\S+\.log)", run.output)
+    # Snakemake's error report names the failed SLURM job and its log file...
+    match = re.search(r"SLURM-job '(\d+)' failed.*?\n\s+log: logs/explode\.log, "
+                      r"(\S+/\.snakemake/slurm_logs/rule_explode/(\d+)\.log)",
+                      run.output, re.DOTALL)
     assert match, run.describe()
-    slurm_log = Path(match.group(1).strip("'\"(),"))
-    slurm_log = slurm_log if slurm_log.is_absolute() else workdir / slurm_log
-    assert "spikelab-toy: deliberate failure" in slurm_log.read_text()
-    # ...and the rule's own log: file, which the job wrote on the shared file system.
-    assert "logs/explode.log" in run.output, run.describe()
+    assert match.group(1) == match.group(3)
+    # ...which holds the job's own stderr, as does the rule's log: file.
+    assert "spikelab-toy: deliberate failure" in Path(match.group(2)).read_text()
     assert "deliberate failure" in (workdir / "logs" / "explode.log").read_text()
