@@ -1,0 +1,80 @@
+"""The Sphinx docs build without a warning, and the pipeline guide's configuration
+reference documents every option of the workflow's schema with the schema's default."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS = REPO / "docs"
+SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
+
+
+def _load_helper():
+    spec = importlib.util.spec_from_file_location("schema_paths", Path(__file__).with_name(
+        "schema_paths.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+schema_paths = _load_helper()
+ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|[^|]*\|\s*([^|]*?)\s*\|")
+
+
+def test_docs_build_without_warnings(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+         "-d", str(tmp_path / "doctrees"), str(DOCS), str(tmp_path / "html")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = (tmp_path / "html" / "api.html").read_text()
+    for name in ("SpikeData", "AnalysisWorkspace", "plot_raster", "Progress"):
+        assert name in html, f"{name} missing from the API reference"
+
+
+@pytest.fixture(scope="module")
+def options() -> dict:
+    return schema_paths.option_paths(yaml.safe_load(SCHEMA.read_text()))
+
+
+@pytest.fixture(scope="module")
+def reference_rows() -> dict[str, str]:
+    """Option -> default cell of every table row of the guide's configuration reference."""
+    text = (DOCS / "pipeline.md").read_text()
+    section = text.split("## Configuration reference", 1)[1].split("\n## ", 1)[0]
+    return {m.group(1): m.group(2) for m in map(ROW.match, section.splitlines()) if m}
+
+
+def test_every_schema_option_is_documented(options):
+    text = (DOCS / "pipeline.md").read_text()
+    missing = [path for path in options if f"`{path}`" not in text]
+    assert not missing, f"options of {SCHEMA.name} not in docs/pipeline.md: {missing}"
+
+
+def test_every_documented_option_exists(options, reference_rows):
+    unknown = sorted(set(reference_rows) - set(options))
+    assert not unknown, f"docs/pipeline.md documents options the schema does not have: {unknown}"
+
+
+def test_documented_defaults_match_the_schema(options, reference_rows):
+    leaves = {p: s for p, s in options.items()
+              if s.get("type") != "object" or "properties" not in s}
+    wrong = {}
+    for path, schema in leaves.items():
+        cell = reference_rows.get(path)
+        if cell is None:
+            continue  # the containers are described in prose
+        documented = None if cell in ("–", "-", "") else yaml.safe_load(cell.strip("`"))
+        if documented != schema.get("default"):
+            wrong[path] = (cell, schema.get("default"))
+    assert not wrong, f"documented default vs schema default: {wrong}"
+    assert len(set(reference_rows) & set(leaves)) >= 40  # the tables were parsed at all
