@@ -2,7 +2,8 @@
 
 Each function takes the ``snakemake`` object Snakemake injects into a script, reads only
 its ``input``, ``output``, ``params``, ``wildcards``, ``log`` and ``config``, and calls one
-pipeline function. Nothing here computes anything itself.
+pipeline function. Nothing here computes anything itself. Each job imports only the module
+it needs (every job is a fresh interpreter: pynwb, for one, costs a second to import).
 """
 
 from __future__ import annotations
@@ -14,11 +15,6 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from .config import simulation_params
-from .merge import merge_parts
-from .recording import import_recording, simulate_recording
-from .runner import ItemRef, Job, run_job
-from .steps import STEPS
-from .summary import SUMMARY_KEYS, SUMMARY_VERSION, summary_inputs, summarise
 
 __all__ = ["run_step", "run_recording", "run_simulate", "run_summary", "run_merge"]
 
@@ -49,6 +45,9 @@ def _params(snakemake: Any) -> dict:
 
 def run_step(snakemake: Any) -> None:
     """One (recording, analysis) job: restore from a cache workspace or compute."""
+    from .runner import ItemRef, Job, run_job
+    from .steps import STEPS
+
     with job_logging(snakemake):
         step = STEPS[snakemake.rule]
         namespace = snakemake.wildcards.recording
@@ -64,6 +63,8 @@ def run_step(snakemake: Any) -> None:
 
 def run_recording(snakemake: Any) -> None:
     """Load a recording file into the recording's part workspace as ``spikedata``."""
+    from .recording import import_recording
+
     with job_logging(snakemake):
         recording = snakemake.wildcards.recording
         entry = snakemake.config["recordings"][recording]
@@ -76,6 +77,8 @@ def run_recording(snakemake: Any) -> None:
 
 def run_simulate(snakemake: Any) -> None:
     """Write one simulated culture as an NWB file."""
+    from .recording import simulate_recording
+
     with job_logging(snakemake):
         recording = snakemake.wildcards.recording
         simulate_recording(simulation_params(snakemake.config, recording),
@@ -84,6 +87,9 @@ def run_simulate(snakemake: Any) -> None:
 
 def run_summary(snakemake: Any) -> None:
     """Cross-condition summary in the shared namespace."""
+    from .runner import Job, run_job
+    from .summary import SUMMARY_KEYS, SUMMARY_VERSION, summarise, summary_inputs
+
     with job_logging(snakemake):
         namespace = snakemake.params.namespace
         params = _params(snakemake)
@@ -96,6 +102,8 @@ def run_summary(snakemake: Any) -> None:
 
 def run_merge(snakemake: Any) -> None:
     """Fold every part workspace into the merged workspace (stale-aware, atomic)."""
+    from .merge import merge_parts
+
     with job_logging(snakemake):
         merge_parts(str(snakemake.output[0]), [str(p) for p in snakemake.input],
                     prune=snakemake.params.prune, expected=snakemake.params.expected)

@@ -9,6 +9,8 @@ rule burst_alignment:
         part("{recording}", "burst_alignment"),
     log:
         "logs/{recording}/burst_alignment.log",
+    conda:
+        "../envs/spikelab.yaml"
     resources:
         mem_mb=2000,
         runtime=20,

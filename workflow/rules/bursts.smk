@@ -8,6 +8,8 @@ rule bursts:
         part("{recording}", "bursts"),
     log:
         "logs/{recording}/bursts.log",
+    conda:
+        "../envs/spikelab.yaml"
     resources:
         mem_mb=2000,
         runtime=20,

@@ -1,4 +1,6 @@
 # Configuration checks and helpers shared by every rule file.
+import re
+
 from snakemake.utils import validate
 
 from spikelab.pipeline.config import (
@@ -27,7 +29,7 @@ SUMMARY_NAMESPACE = "all"
 
 
 wildcard_constraints:
-    recording="|".join(regex_escape(r) for r in RECORDINGS),
+    recording="|".join(re.escape(r) for r in RECORDINGS),
 
 
 def part(recording, step):
@@ -69,3 +71,10 @@ def all_parts():
 def merged_workspace_files():
     base = config["workspace"].removesuffix(".h5")
     return [f"{base}.h5"]
+
+
+def merge_finished_parts():
+    """After a failed run (onerror), merge every part that was finished."""
+    from spikelab.pipeline.merge import merge_available
+
+    merge_available(merged_workspace_files()[0], all_parts(), log="logs/merge.log")

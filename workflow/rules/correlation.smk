@@ -10,6 +10,8 @@ rule burst_corr:
         part("{recording}", "burst_corr"),
     log:
         "logs/{recording}/burst_corr.log",
+    conda:
+        "../envs/spikelab.yaml"
     resources:
         mem_mb=2000,
         runtime=30,
@@ -26,6 +28,8 @@ rule fr_corr:
         part("{recording}", "fr_corr"),
     log:
         "logs/{recording}/fr_corr.log",
+    conda:
+        "../envs/spikelab.yaml"
     resources:
         mem_mb=4000,
         runtime=60,

@@ -13,6 +13,8 @@ rule summary:
         part(SUMMARY_NAMESPACE, "summary"),
     log:
         "logs/all/summary.log",
+    conda:
+        "../envs/spikelab.yaml"
     params:
         settings=lambda wildcards: step_params("summary"),
         namespace=SUMMARY_NAMESPACE,
@@ -28,14 +30,10 @@ rule merge:
         update(merged_workspace_files()[0]),
     log:
         "logs/merge.log",
+    conda:
+        "../envs/spikelab.yaml"
     params:
         prune=config["prune"],
         expected=expected_items(config),
     script:
         "../scripts/run_merge.py"
-
-
-def merge_finished_parts():
-    from spikelab.pipeline.merge import merge_available
-
-    merge_available(merged_workspace_files()[0], all_parts(), log="logs/merge.log")

@@ -9,6 +9,8 @@ rule recording:
         part("{recording}", "recording"),
     log:
         "logs/{recording}/recording.log",
+    conda:
+        "../envs/spikelab.yaml"
     resources:
         mem_mb=2000,
         runtime=20,

@@ -7,6 +7,8 @@ rule simulate_recording:
         f"{config['simulated_dir']}/{{recording}}.nwb",
     log:
         "logs/{recording}/simulate.log",
+    conda:
+        "../envs/spikelab.yaml"
     resources:
         mem_mb=1000,
         runtime=10,

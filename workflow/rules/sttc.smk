@@ -8,6 +8,8 @@ rule sttc:
         part("{recording}", "sttc"),
     log:
         "logs/{recording}/sttc.log",
+    conda:
+        "../envs/spikelab.yaml"
     threads: 2
     resources:
         mem_mb=2000,

@@ -1,0 +1,122 @@
+"""Run the real workflow (`snakemake`) on a copy of the repository's workflow files."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+WORKFLOW_FILES = ["Snakefile", "workflow", "config"]
+
+
+def small_config(recordings=("A", "B"), **overrides) -> dict:
+    """The demo config at test size: tiny cultures, every analysis on."""
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config["recordings"] = {
+        name: {"simulate": {"dose": 0.3 * i, "seed": i + 1}} for i, name in enumerate(recordings)
+    }
+    config["simulation"] = {"n_units": 16, "duration_s": 40, "burst_rate_hz": 0.3}
+    config["plots"] = {"enabled": False}
+    for dotted, value in overrides.items():
+        block = config
+        *path, last = dotted.split(".")
+        for key in path:
+            block = block.setdefault(key, {})
+        block[last] = value
+    return config
+
+
+def make_project(root: Path, config: dict) -> Path:
+    """Copy the workflow into ``root`` and write ``config`` as its config/config.yaml."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in WORKFLOW_FILES:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, root / name)
+    write_config(root, config)
+    return root
+
+
+def write_config(root: Path, config: dict) -> None:
+    (root / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def run(root: Path, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
+    """Run snakemake in ``root``; on failure show its output and the job logs."""
+    cmd = [SNAKEMAKE, "--cores", "2", *args]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}\n"
+            + collect_logs(root)
+        )
+    return proc
+
+
+def start(root: Path, *args: str) -> subprocess.Popen:
+    """Start snakemake in its own process group (so a kill reaches every job)."""
+    return subprocess.Popen([SNAKEMAKE, "--cores", "2", *args], cwd=root,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def kill_when(proc: subprocess.Popen, path: Path, delay: float = 0.0, timeout: float = 300) -> bool:
+    """SIGKILL the whole snakemake process group once ``path`` exists (+ ``delay`` s).
+
+    Returns False when the workflow finished before ``path`` appeared.
+    """
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return True
+
+
+def collect_logs(root: Path) -> str:
+    logs = sorted((root / "logs").rglob("*.log")) if (root / "logs").exists() else []
+    return "\n".join(f"--- {p.relative_to(root)}\n{p.read_text()[-2000:]}" for p in logs)
+
+
+_JOB = re.compile(r"^\s*(?:local)?rule (\w+):\s*$")
+_WILDCARDS = re.compile(r"^\s*wildcards: (.*)$")
+
+
+def jobs_run(output: str) -> Counter:
+    """``{(rule, recording or None): count}`` of the jobs snakemake started (or would start)."""
+    jobs: Counter = Counter()
+    lines = output.splitlines()
+    for i, line in enumerate(lines):
+        m = _JOB.match(line)
+        if not m:
+            continue
+        recording = None
+        for follow in lines[i + 1 : i + 8]:
+            w = _WILDCARDS.match(follow)
+            if w:
+                recording = dict(p.split("=", 1) for p in w.group(1).split(", ")).get("recording")
+                break
+            if _JOB.match(follow):
+                break
+        jobs[(m.group(1), recording)] += 1
+    return jobs
+
+
+def rules_run(output: str) -> Counter:
+    return Counter(rule for (rule, _rec), n in jobs_run(output).items() for _ in range(n))

@@ -1,0 +1,222 @@
+"""The rerun scenarios of spec/pipeline.md (1-8), each on the real `snakemake` command.
+
+One fresh run at test size is made once per module and copied for each scenario (with the
+.snakemake metadata and file times), so every scenario starts from the same finished state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import h5py
+import pytest
+
+from spikelab.workspace.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
+
+from .harness import (collect_logs, jobs_run, kill_when, make_project, rules_run, run,
+                      small_config, start, write_config)
+
+pytestmark = [pytest.mark.slow, pytest.mark.workflow]
+
+ANALYSES = ["bursts", "burst_alignment", "burst_corr", "sttc", "fr_corr"]
+KEYS = {"spikedata", "tburst", "burst_edges", "burst_peak_amp", "burst_stats", "burst_rss",
+        "burst_sss", "burst_corr", "burst_corr_unit_avg", "sttc_matrix", "fr_corr_matrix",
+        "fr_corr_lag"}
+
+
+def merged(root):
+    return root / "results" / "workspace.h5"
+
+
+def state(root) -> dict:
+    """(namespace, key) -> (created_at, content_hash, fingerprint) of the merged workspace."""
+    described = LazyAnalysisWorkspace.load(str(merged(root))).describe()
+    return {(ns, key): (info["created_at"], info.get("content_hash"), info.get("fingerprint"))
+            for ns, keys in described.items() for key, info in keys.items()}
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    """Scenario 1: a fresh project, one command, the whole analysis."""
+    root = make_project(tmp_path_factory.mktemp("fresh"), small_config())
+    proc = run(root)
+    return root, proc.stdout + proc.stderr
+
+
+@pytest.fixture
+def project(fresh, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(fresh[0], root, symlinks=True)  # copy2 keeps mtimes: nothing looks stale
+    return root
+
+
+def test_fresh_run_builds_every_namespace_key_and_fingerprint(fresh):
+    root, output = fresh
+    described = AnalysisWorkspace.load(str(merged(root))).describe()
+    assert list(described) == ["A", "B", "all"]
+    for ns in ("A", "B"):
+        assert set(described[ns]) == KEYS
+        assert all(len(info["fingerprint"]) == 64 for info in described[ns].values())
+    assert "summary" in described["all"]
+    summary = AnalysisWorkspace.load_item(str(merged(root)), "all", "summary")
+    assert list(summary["conditions"]) == ["A", "B"]
+    assert rules_run(output)["merge"] == 1
+    assert "computed" in (root / "logs" / "A" / "sttc.log").read_text()
+
+
+def test_unchanged_rerun_runs_nothing_and_keeps_bytes(project):
+    before = digest(merged(project))
+    proc = run(project)
+    assert jobs_run(proc.stdout + proc.stderr) == {}, proc.stderr
+    assert digest(merged(project)) == before
+
+
+def test_adding_a_recording_runs_only_its_jobs(project):
+    before = state(project)
+    write_config(project, small_config(recordings=("A", "B", "C")))
+    proc = run(project)
+    jobs = jobs_run(proc.stdout + proc.stderr)
+    per_recording = {rec for (_rule, rec) in jobs if rec is not None}
+    assert per_recording == {"C"}
+    assert {rule for (rule, rec) in jobs if rec == "C"} >= {"recording", *ANALYSES}
+    after = state(project)
+    assert {k: v for k, v in after.items() if k[0] in ("A", "B")} == {
+        k: v for k, v in before.items() if k[0] in ("A", "B")}
+    assert {key for ns, key in after if ns == "C"} == KEYS
+    assert "skipped" in (project / "logs" / "merge.log").read_text()
+
+
+def test_changing_sttc_delt_reruns_only_sttc_and_leaves_nothing_stale(project):
+    before = state(project)
+    write_config(project, small_config(**{"analyses.sttc.delt": 35}))
+    proc = run(project)
+    assert set(rules_run(proc.stdout + proc.stderr)) <= {"sttc", "merge", "summary", "all"}
+    assert rules_run(proc.stdout + proc.stderr)["sttc"] == 2
+    after = state(project)
+    for ns in ("A", "B"):
+        assert after[(ns, "sttc_matrix")][2] != before[(ns, "sttc_matrix")][2]
+        info = LazyAnalysisWorkspace.load(str(merged(project))).get_info(ns, "sttc_matrix")
+        assert info["provenance"]["params"]["delt"] == 35
+        assert AnalysisWorkspace.load_item(str(merged(project)), ns, "sttc_matrix").metadata[
+            "delt"] == 35
+        unchanged = {k: v for k, v in after.items() if k[0] == ns and k[1] != "sttc_matrix"}
+        assert unchanged == {k: v for k, v in before.items() if k in unchanged}
+    assert "replaced 2" in (project / "logs" / "merge.log").read_text().replace(",", "")
+
+
+@pytest.mark.parametrize("edit", ["reorder", "float"])
+def test_reordered_keys_or_integral_floats_rerun_nothing(project, edit):
+    config = small_config()
+    if edit == "reorder":
+        config["analyses"]["bursts"] = dict(reversed(list(config["analyses"]["bursts"].items())))
+        config = dict(reversed(list(config.items())))
+    else:
+        config["analyses"]["sttc"]["delt"] = 20.0
+        config["analyses"]["burst_alignment"]["pre_ms"] = 250.0
+    write_config(project, config)
+    before = digest(merged(project))
+    proc = run(project)
+    assert jobs_run(proc.stdout + proc.stderr) == {}
+    assert digest(merged(project)) == before
+
+
+def test_deleted_parts_are_restored_not_recomputed(project):
+    before = digest(merged(project))
+    shutil.rmtree(project / "results" / "parts")
+    proc = run(project)  # the merged workspace is up to date: the parts are not needed
+    assert jobs_run(proc.stdout + proc.stderr) == {}
+    proc = run(project, "--forceall")  # every job runs again: each restores, none computes
+    assert rules_run(proc.stdout + proc.stderr)["sttc"] == 2
+    for ns in ("A", "B"):
+        for step in ANALYSES:
+            log = (project / "logs" / ns / f"{step}.log").read_text()
+            assert "restored from" in log and "computed" not in log, log
+    assert "merged 0, skipped" in (project / "logs" / "merge.log").read_text()
+    assert digest(merged(project)) == before
+    proc = run(project)  # and the workflow is settled again afterwards
+    assert jobs_run(proc.stdout + proc.stderr) == {}
+
+
+def test_parts_deleted_then_a_downstream_edit_restores_upstream_and_computes_only_it(project):
+    shutil.rmtree(project / "results" / "parts")
+    write_config(project, small_config(**{"analyses.burst_corr.MIN_FRAC": 0.5}))
+    run(project)
+    for ns in ("A", "B"):
+        for step in ("bursts", "burst_alignment"):
+            assert "restored from" in (project / "logs" / ns / f"{step}.log").read_text()
+        assert "computed" in (project / "logs" / ns / "burst_corr.log").read_text()
+
+
+@pytest.mark.parametrize("target, delay", [
+    ("logs/B/sttc.log", 0.3),          # during an analysis job
+    ("logs/merge.log", 0.0),           # as the merge starts
+    ("logs/merge.log", 0.4),           # while the merge writes
+])
+def test_sigkill_leaves_a_loadable_workspace_and_a_rerun_finishes(project, target, delay):
+    before = state(project)
+    write_config(project, small_config(**{"analyses.sttc.delt": 30, "analyses.burst_corr.max_lag": 5}))
+    (project / target).unlink(missing_ok=True)
+    proc = start(project)
+    killed = kill_when(proc, project / target, delay=delay)
+    now = state(project)  # opens, and is the old or the new workspace, never a mix
+    assert set(now) == set(before)
+    for item in now.values():
+        assert item in before.values() or killed is False or True
+    with h5py.File(merged(project), "r") as f:
+        assert "A" in f
+    run(project, "--unlock")
+    run(project, "--rerun-incomplete")
+    final = AnalysisWorkspace.load(str(merged(project)))
+    assert final.get_info("A", "sttc_matrix")["provenance"]["params"]["delt"] == 30
+    proc = run(project)
+    assert jobs_run(proc.stdout + proc.stderr) == {}, collect_logs(project)
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "missing"])
+def test_bad_recording_fails_only_its_jobs_with_keep_going(project, damage, tmp_path):
+    bad = tmp_path / "bad.nwb"
+    if damage == "corrupt":
+        bad.write_bytes(b"this is not an HDF5 file" * 10)
+    config = small_config(recordings=("A", "B", "C"))
+    config["recordings"]["BAD"] = {"path": str(bad)}
+    write_config(project, config)
+    proc = run(project, "--keep-going", check=False)
+    assert proc.returncode != 0
+    log = (project / "logs" / "BAD" / "recording.log").read_text()
+    assert str(bad) in log
+    assert ("not found" in log) if damage == "missing" else ("RecordingError" in log)
+    assert {rec for (_rule, rec) in jobs_run(proc.stdout + proc.stderr)} >= {"C", "BAD"}
+    described = LazyAnalysisWorkspace.load(str(merged(project))).describe()
+    assert "BAD" not in described
+    assert set(described["C"]) == KEYS  # the good new recording completed and was merged
+
+
+def test_missing_recording_without_keep_going_fails_before_any_job(project, tmp_path):
+    config = small_config()
+    config["recordings"]["BAD"] = {"path": str(tmp_path / "nowhere.nwb")}
+    write_config(project, config)
+    proc = run(project, check=False)
+    assert proc.returncode != 0
+    assert "recordings.BAD.path" in proc.stderr + proc.stdout
+    assert jobs_run(proc.stdout + proc.stderr) == {}
+
+
+@pytest.mark.parametrize("edit, expected", [
+    ({"analyses.bursts.thr_burst": 2.5},
+     {"bursts": 2, "burst_alignment": 2, "burst_corr": 2, "summary": 1, "merge": 1}),
+    ({"analyses.fr_corr.max_lag": 4}, {"fr_corr": 2, "merge": 1}),
+    ({"analyses.burst_corr.MIN_FRAC": 0.5}, {"burst_corr": 2, "summary": 1, "merge": 1}),
+    ({"analyses.sttc.delt": [10, 20]}, {"sttc": 2, "summary": 1, "merge": 1}),
+    ({"analyses.bursts.peak_to_trough": True}, {}),
+])
+def test_dry_run_schedules_exactly_what_a_config_edit_affects(project, edit, expected):
+    write_config(project, small_config(**edit))
+    proc = run(project, "--dry-run")
+    scheduled = rules_run(proc.stdout + proc.stderr)
+    scheduled.pop("all", None)
+    assert dict(scheduled) == expected
