@@ -16,6 +16,7 @@ import numpy as np
 
 from . import bursts as _bursts
 from . import rates as _rates
+from . import sttc as _sttc
 
 __all__ = ["SpikeData"]
 
@@ -97,12 +98,16 @@ class SpikeData:
     # ----------------------------------------------------------------- invariants
     def _check_window(self) -> None:
         lo, hi = self.start_time, self.start_time + self.length
+        # A few ulps of slack: times shifted into a window ((t - e) vs (start - e) + length)
+        # may round past its edge although they lie inside it.
+        slack = 4 * np.finfo(np.float64).eps * max(1.0, abs(lo), abs(hi))
+        lo, hi = lo - slack, hi + slack
         for unit, t in enumerate(self.train):
             if t.size and (t[0] < lo or t[-1] > hi):
                 bad = t[0] if t[0] < lo else t[-1]
                 raise ValueError(
                     f"unit {unit} has a spike at {bad} ms outside the recording window "
-                    f"[{lo}, {hi}] ms"
+                    f"[{self.start_time}, {self.start_time + self.length}] ms"
                 )
 
     def _checked_attributes(self, attrs: Sequence[dict] | None) -> list[dict] | None:
@@ -236,27 +241,40 @@ class SpikeData:
             attrs = [copy.deepcopy(self.neuron_attributes[i]) for i in idx]
         return self._clone([self.train[i].copy() for i in idx], neuron_attributes=attrs)
 
-    def subtime(self, start: float, end: float, shift_to: float | None = None) -> SpikeData:
+    def subtime(self, start: float | None, end: float | None,
+                shift_to: float | None = None) -> SpikeData:
         """Spikes in ``[start, end)`` ms as a new recording of length ``end - start``.
 
-        Times are shifted so that ``start`` maps to ``shift_to`` (default 0), which is also
-        the new ``start_time``. Negative ``start``/``end`` count from the end (Python style).
+        Parameters
+        ----------
+        start, end : float or None
+            Window in ms (start inclusive, end exclusive). ``None`` (or ``...``) leaves that
+            side untruncated. For a recording with ``start_time >= 0``, negative values
+            count back from the end of the recording (as in spikelab 0.1.2); for one with a
+            negative ``start_time`` (event-centred data) they are literal times.
+        shift_to : float, optional
+            The time that becomes 0 in the result (default ``start``). The result has
+            ``start_time = start - shift_to`` and ``length = end - start``; pass an event
+            time to get spikes relative to it.
         """
         stop = self.start_time + self.length
-        start = stop + start if start < 0 else start
-        end = stop + end if end < 0 else end
+        start = self.start_time if start is None or start is Ellipsis else float(start)
+        end = stop if end is None or end is Ellipsis else float(end)
+        if self.start_time >= 0:
+            start = stop + start if start < 0 else start
+            end = stop + end if end < 0 else end
         if end < start:
             raise ValueError(f"subtime end ({end} ms) is before start ({start} ms)")
-        origin = 0.0 if shift_to is None else float(shift_to)
+        zero = start if shift_to is None else float(shift_to)
         train = []
         for t in self.train:
             lo, hi = np.searchsorted(t, [start, end], side="left")
-            train.append(t[lo:hi] - start + origin)
+            train.append(t[lo:hi] - zero)
         raw: dict[str, Any] = {}
         if self.raw_time.size:
             keep = (self.raw_time >= start) & (self.raw_time < end)
-            raw = dict(raw_data=self.raw_data[..., keep], raw_time=self.raw_time[keep] - start + origin)
-        return self._clone(train, length=end - start, start_time=origin, **raw)
+            raw = dict(raw_data=self.raw_data[..., keep], raw_time=self.raw_time[keep] - zero)
+        return self._clone(train, length=end - start, start_time=start - zero, **raw)
 
     def frames(self, length: float, overlap: float = 0.0):
         """Cut the recording into windows of ``length`` ms overlapping by ``overlap`` ms.
@@ -332,6 +350,14 @@ class SpikeData:
     def get_frac_spikes_in_burst(self, edges, bin_size: float = 1.0, *, per_spike: bool = False) -> np.ndarray:
         """Fraction of each unit's spikes in bursts; see :func:`spikelab.spikedata.bursts.get_frac_spikes_in_burst`."""
         return _bursts.get_frac_spikes_in_burst(self, edges, bin_size, per_spike=per_spike)
+
+    def spike_time_tiling(self, i: int, j: int, delt: float = 20.0) -> float:
+        """STTC of units i and j; see :func:`spikelab.spikedata.sttc.spike_time_tiling`."""
+        return _sttc.spike_time_tiling(self, i, j, delt)
+
+    def spike_time_tilings(self, delt: float = 20.0):
+        """STTC matrix (PairwiseCompMatrix); see :func:`spikelab.spikedata.sttc.spike_time_tilings`."""
+        return _sttc.spike_time_tilings(self, delt)
 
     def __repr__(self) -> str:
         spikes = sum(t.size for t in self.train)

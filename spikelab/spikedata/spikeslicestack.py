@@ -58,7 +58,7 @@ class SpikeSliceStack:
         else:
             pre = float(time_bounds[0])
             post = float(time_bounds[1])
-            slices = [data_obj.subtime(p - pre, p + post, shift_to=-pre) for p in peaks]
+            slices = [data_obj.subtime(p - pre, p + post, shift_to=p) for p in peaks]
             for s in slices:  # exact duration, whatever the float error of (p+post)-(p-pre)
                 s.length = pre + post
         for s in slices:

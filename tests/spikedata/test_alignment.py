@@ -174,8 +174,6 @@ def test_empty_recording_has_no_room_for_any_event():
         SpikeData([[]], length=0).align_to_events([0.0], 0, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="SpikeData.subtime reads negative absolute times as counted "
-                   "from the end, so spike slices break when start_time < 0 (lead's file)")
 def test_spike_alignment_with_a_negative_start_time():
     sd = SpikeData([[-400.0, -150.0, -50.0, 100.0]], length=1000, start_time=-500)
     ss = sd.align_to_events([-100.0], 100, 100)

@@ -81,9 +81,21 @@ def test_subset_by_index_and_attribute():
 def test_subtime_is_half_open_and_shifts():
     sd = SpikeData([[10.0, 20.0, 30.0]], length=100)
     assert sd.subtime(10, 30).train[0].tolist() == [0.0, 10.0]
-    shifted = sd.subtime(10, 30, shift_to=5)
-    assert shifted.train[0].tolist() == [5.0, 15.0] and shifted.start_time == 5.0
-    assert shifted.length == 20.0
+    centred = sd.subtime(10, 30, shift_to=20)  # the event at 20 ms becomes t = 0
+    assert centred.train[0].tolist() == [-10.0, 0.0] and centred.start_time == -10.0
+    assert centred.length == 20.0
+
+
+@pytest.mark.parametrize("start_time, start, end, expected, new_start", [
+    (0.0, -30, -5, [0.0], 0.0),            # counted back from the end (length 60)
+    (0.0, 10, None, [0.0, 10.0, 20.0], 0.0),  # None: untruncated
+    (-20.0, -15, 5, [5.0, 15.0], 0.0),     # event-centred data: negative times are literal
+])
+def test_subtime_negative_and_open_bounds(start_time, start, end, expected, new_start):
+    trains = [[10.0, 20.0, 30.0]] if start_time == 0 else [[-10.0, 0.0, 10.0]]
+    sd = SpikeData(trains, length=60.0, start_time=start_time)
+    sub = sd.subtime(start, end)
+    assert sub.train[0].tolist() == expected and sub.start_time == new_start
 
 
 def test_frames_cover_whole_windows_only():
