@@ -47,7 +47,7 @@ def read_strings(ds: h5py.Dataset) -> np.ndarray:
     """A string dataset as an object array of ``str`` (whatever the stored encoding)."""
     if ds.dtype.kind == "S":  # fixed-length bytes written by another tool
         return np.vectorize(lambda b: b.decode("utf-8"), otypes=[object])(ds[()])
-    data = ds.asstr()[()]
+    data = ds.asstr()[...]
     return np.asarray(data, dtype=object)
 
 
@@ -84,7 +84,7 @@ def get_extras(group: h5py.Group, name: str) -> h5py.Group | None:
 def _arrays_equal(a: np.ndarray, b: np.ndarray) -> bool:
     if a.dtype != b.dtype or a.shape != b.shape:
         return False
-    if a.dtype.kind in "fc":
+    if a.dtype.kind in "fcmM":
         return bool(np.array_equal(a, b, equal_nan=True))
     if a.dtype.kind == "V":
         return a.tobytes() == b.tobytes()

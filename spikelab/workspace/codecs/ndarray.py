@@ -66,7 +66,7 @@ def decode(group: h5py.Group) -> np.ndarray:
         if dtype is None:  # 0.1.2 file: as 0.1.2 reads it, narrowest width
             return np.array(text.tolist(), dtype=str).reshape(text.shape)
         return text.astype(dtype)
-    data = np.asarray(ds[()])
+    data = ds[...]  # [()] would turn a 0-d dataset into a native-order scalar
     if dtype is not None and np.dtype(dtype).kind in "Mm":
         return data.view(np.dtype(dtype).newbyteorder("=")).astype(dtype)
     return data

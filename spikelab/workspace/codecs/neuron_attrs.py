@@ -32,6 +32,7 @@ __all__ = ["encode_neuron_attributes", "decode_neuron_attributes", "check_neuron
 GROUP = "neuron_attributes"
 _LEN = "__neuron_attributes_len__"
 _ORDER = "__key_order__"
+_UNIT_ORDER = "__unit_key_order__"  # {unit: [names]} for units whose dict order differs
 _MISSING = "__missing_unit_indices__"
 _ABSENT = object()
 _NUMBER = (bool, int, float, np.bool_, np.integer, np.floating)
@@ -140,6 +141,9 @@ def encode_neuron_attributes(group: h5py.Group, attrs: Sequence[dict] | None) ->
         return
     na = child_group(group, GROUP)
     na.attrs[_ORDER] = json.dumps(names)
+    odd = {str(u): list(d) for u, d in enumerate(attrs) if list(d) != [n for n in names if n in d]}
+    if odd:
+        na.attrs[_UNIT_ORDER] = json.dumps(odd)
     exact: dict[str, dict[str, Any]] = {}
     for name in names:
         column = [unit_attrs.get(name, _ABSENT) for unit_attrs in attrs]
@@ -201,5 +205,6 @@ def decode_neuron_attributes(group: h5py.Group) -> list[dict] | None:
                 out[int(unit)][name] = value
     if na is not None and _ORDER in na.attrs:
         order = json.loads(read_str_attr(na.attrs, _ORDER))
-        out = [{k: d[k] for k in order if k in d} for d in out]
+        odd = json.loads(read_str_attr(na.attrs, _UNIT_ORDER, "{}"))
+        out = [{k: d[k] for k in odd.get(str(u), order) if k in d} for u, d in enumerate(out)]
     return out
