@@ -16,6 +16,7 @@ include: "workflow/rules/alignment.smk"
 include: "workflow/rules/correlation.smk"
 include: "workflow/rules/sttc.smk"
 include: "workflow/rules/merge.smk"
+include: "workflow/rules/plots.smk"
 
 
 localrules:
@@ -28,6 +29,7 @@ rule all:
     default_target: True
     input:
         merged_workspace_files(),
+        plot_files(),
 
 
 onerror:

@@ -1,6 +1,8 @@
 # Figures: per condition (raster, burst-aligned rate, STTC heatmap) and across conditions
 # (STTC and burst-correlation distributions, summary), read from the part workspaces and
 # included in `snakemake --report report.html`.
+from functools import partial
+
 from spikelab.pipeline.plot_targets import plot_path, plot_targets, sttc_plot_key
 
 
@@ -17,44 +19,28 @@ localrules:
     plot_summary,
 
 
-def plot_files():
-    """Every figure the config asks for (empty when plots.enabled is false)."""
-    return plot_targets(config, SUMMARY_NAMESPACE)
+# plot_files(): every figure the config asks for (none when plots.enabled is false), for
+# the Snakefile's `rule all`.
+plot_files = partial(plot_targets, config, SUMMARY_NAMESPACE)
 
 
-def raster_inputs(wildcards):
-    inputs = {"recording": part(wildcards.recording, "recording")}
-    if "bursts" in STEPS:
-        inputs["bursts"] = part(wildcards.recording, "bursts")
-    return inputs
-
-
-def condition_report(kind):
-    return report(
-        plot_path("{recording}", kind),
-        caption=f"../report/{kind}.rst",
-        category="Per condition",
-        subcategory="{recording}",
-        labels={"condition": "{recording}", "figure": kind},
-    )
-
-
-def across_report(kind):
-    return report(
-        plot_path(SUMMARY_NAMESPACE, kind),
-        caption=f"../report/{kind}.rst",
-        category="Across conditions",
-        labels={"figure": kind},
-    )
-
-
+# The raster shades the bursts when the bursts step runs.
 rule plot_raster:
     input:
-        unpack(raster_inputs),
+        **({"bursts": part("{recording}", "bursts")} if "bursts" in STEPS else {}),
+        recording=part("{recording}", "recording"),
     output:
-        condition_report("raster"),
+        report(
+            plot_path("{recording}", "raster"),
+            caption="../report/raster.rst",
+            category="Per condition",
+            subcategory="{recording}",
+            labels={"condition": "{recording}", "figure": "raster"},
+        ),
     log:
         "logs/plots/{recording}/raster.log",
+    conda:
+        "../envs/spikelab.yaml"
     params:
         kind="raster",
     script:
@@ -65,9 +51,17 @@ rule plot_aligned_rate:
     input:
         burst_alignment=part("{recording}", "burst_alignment"),
     output:
-        condition_report("aligned_rate"),
+        report(
+            plot_path("{recording}", "aligned_rate"),
+            caption="../report/aligned_rate.rst",
+            category="Per condition",
+            subcategory="{recording}",
+            labels={"condition": "{recording}", "figure": "aligned_rate"},
+        ),
     log:
         "logs/plots/{recording}/aligned_rate.log",
+    conda:
+        "../envs/spikelab.yaml"
     params:
         kind="aligned_rate",
         pre_ms=lambda wildcards: config["analyses"]["burst_alignment"]["pre_ms"],
@@ -79,9 +73,17 @@ rule plot_sttc:
     input:
         sttc=part("{recording}", "sttc"),
     output:
-        condition_report("sttc"),
+        report(
+            plot_path("{recording}", "sttc"),
+            caption="../report/sttc.rst",
+            category="Per condition",
+            subcategory="{recording}",
+            labels={"condition": "{recording}", "figure": "sttc"},
+        ),
     log:
         "logs/plots/{recording}/sttc.log",
+    conda:
+        "../envs/spikelab.yaml"
     params:
         kind="sttc",
         key=lambda wildcards: sttc_plot_key(config),
@@ -93,9 +95,16 @@ rule plot_sttc_distribution:
     input:
         expand(part("{recording}", "sttc"), recording=RECORDINGS),
     output:
-        across_report("sttc_distribution"),
+        report(
+            plot_path(SUMMARY_NAMESPACE, "sttc_distribution"),
+            caption="../report/sttc_distribution.rst",
+            category="Across conditions",
+            labels={"figure": "sttc_distribution"},
+        ),
     log:
         "logs/plots/all/sttc_distribution.log",
+    conda:
+        "../envs/spikelab.yaml"
     params:
         kind="sttc_distribution",
         recordings=RECORDINGS,
@@ -108,9 +117,16 @@ rule plot_burst_corr_distribution:
     input:
         expand(part("{recording}", "burst_corr"), recording=RECORDINGS),
     output:
-        across_report("burst_corr_distribution"),
+        report(
+            plot_path(SUMMARY_NAMESPACE, "burst_corr_distribution"),
+            caption="../report/burst_corr_distribution.rst",
+            category="Across conditions",
+            labels={"figure": "burst_corr_distribution"},
+        ),
     log:
         "logs/plots/all/burst_corr_distribution.log",
+    conda:
+        "../envs/spikelab.yaml"
     params:
         kind="burst_corr_distribution",
         recordings=RECORDINGS,
@@ -122,9 +138,16 @@ rule plot_summary:
     input:
         part(SUMMARY_NAMESPACE, "summary"),
     output:
-        across_report("summary"),
+        report(
+            plot_path(SUMMARY_NAMESPACE, "summary"),
+            caption="../report/summary.rst",
+            category="Across conditions",
+            labels={"figure": "summary"},
+        ),
     log:
         "logs/plots/all/summary.log",
+    conda:
+        "../envs/spikelab.yaml"
     params:
         kind="summary",
         namespace=SUMMARY_NAMESPACE,
