@@ -1,0 +1,192 @@
+"""What `ls` and `info` show: index entries and storage facts, read without item data.
+
+Everything here reads attributes and dataset headers only (shape, dtype, filters, allocated
+bytes), never dataset values, so listing a workspace of many GB takes milliseconds. Entries
+come from the workspace package's own reader (:func:`read_entry`, the function
+``LazyAnalysisWorkspace.load`` builds its index with), so they equal what ``get_info``
+returns.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import h5py
+
+from ..errors import ItemNotFoundError
+from ..workspace.entries import read_entry
+from ..workspace.h5file import h5_path, open_workspace, read_root
+from ..workspace.reading import decoding, ordered_items
+
+__all__ = ["ItemRecord", "DatasetRecord", "Inventory", "read_inventory", "read_item",
+           "item_keys", "listing_hint"]
+
+_MAX_LISTED = 20  # names listed in a "not found" message
+
+
+@dataclass(frozen=True)
+class DatasetRecord:
+    """One HDF5 dataset of an item: path inside the item, type, layout and bytes on disk."""
+
+    path: str
+    dtype: str
+    shape: tuple[int, ...]
+    size_bytes: int
+    compression: str | None
+    chunks: tuple[int, ...] | None
+
+    def as_json(self) -> dict:
+        return {"path": self.path, "dtype": self.dtype, "shape": list(self.shape),
+                "size_bytes": self.size_bytes, "compression": self.compression,
+                "chunks": None if self.chunks is None else list(self.chunks)}
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """An item's index entry (as ``get_info`` gives it) and its bytes on disk."""
+
+    namespace: str
+    key: str
+    entry: dict
+    size_bytes: int
+    datasets: list[DatasetRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """A workspace file's identity and items, in insertion order."""
+
+    path: str
+    workspace_id: str
+    name: str | None
+    created_at: float
+    format_version: int
+    file_bytes: int
+    items: list[ItemRecord]
+
+    def namespaces(self) -> list[str]:
+        return list(dict.fromkeys(item.namespace for item in self.items))
+
+
+def _dtype_text(dtype: object) -> str:
+    text = h5py.check_string_dtype(dtype)
+    if text is not None:
+        return f"str ({text.encoding}, {'variable' if text.length is None else text.length})"
+    return str(dtype)
+
+
+def _compression_text(ds: h5py.Dataset) -> str | None:
+    filters = []
+    if ds.compression is not None:
+        opts = ds.compression_opts
+        filters.append(ds.compression if opts is None else f"{ds.compression}:{opts}")
+    filters += [name for name, on in (("shuffle", ds.shuffle), ("fletcher32", ds.fletcher32))
+                if on]
+    return "+".join(filters) or None
+
+
+def _walk(group: h5py.Group, prefix: str = "") -> Iterator[tuple[str, h5py.Dataset]]:
+    """``(path, dataset)`` of every dataset under ``group``, in stored order."""
+    for name, child in group.items():
+        path = f"{prefix}{name}"
+        if isinstance(child, h5py.Group):
+            yield from _walk(child, path + "/")
+        else:
+            yield path, child
+
+
+def _datasets(group: h5py.Group) -> list[DatasetRecord]:
+    # get_storage_size is the allocated size; variable-length strings count their 16-byte
+    # references only (their text lives in the file's global heap).
+    return [DatasetRecord(path, _dtype_text(ds.dtype), tuple(ds.shape),
+                          int(ds.id.get_storage_size()), _compression_text(ds), ds.chunks)
+            for path, ds in _walk(group)]
+
+
+def _record(target: str, ns: str, key: str, group: h5py.Group) -> ItemRecord:
+    with decoding(target, ns, key):
+        entry = read_entry(group)
+        datasets = _datasets(group)
+    return ItemRecord(ns, key, entry, sum(d.size_bytes for d in datasets), datasets)
+
+
+def _plain(name: str) -> bool:
+    """Can ``name`` be a single path component (not a path into other groups)?"""
+    return bool(name) and "/" not in name and name not in (".", "..")
+
+
+def listing_hint(names: list[str]) -> str:
+    """``names`` for an error message, cut after :data:`_MAX_LISTED`."""
+    if not names:
+        return "none"
+    shown = ", ".join(repr(n) for n in names[:_MAX_LISTED])
+    more = len(names) - _MAX_LISTED
+    return shown + (f", ... ({more} more)" if more > 0 else "")
+
+
+def read_inventory(path: str | os.PathLike, namespace: str | None = None) -> Inventory:
+    """Index entries and sizes of every item of the workspace file ``path``.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Workspace path, with or without ``.h5``.
+    namespace : str, optional
+        Only the items of this namespace.
+
+    Raises
+    ------
+    FileNotFoundError, NotAWorkspaceError, CorruptWorkspaceError, FormatVersionError
+    ItemNotFoundError
+        ``namespace`` is not in the file (the message lists the namespaces).
+    """
+    target = h5_path(path)
+    with open_workspace(target) as f:
+        root = read_root(f)
+        found = list(ordered_items(f, target))
+        items = [_record(target, ns, key, group) for ns, key, group in found
+                 if namespace is None or ns == namespace]
+    if namespace is not None and not items:
+        present = list(dict.fromkeys(ns for ns, _, _ in found))
+        raise ItemNotFoundError(f"{target}: namespace {namespace!r} not found; namespaces: "
+                                f"{listing_hint(present)}")
+    return Inventory(target, root.workspace_id, root.name, root.created_at,
+                     root.format_version, os.path.getsize(target), items)
+
+
+def read_item(path: str | os.PathLike, namespace: str, key: str) -> tuple[Inventory, ItemRecord]:
+    """The file's identity and one item's record (entry, size, datasets).
+
+    Raises
+    ------
+    ItemNotFoundError
+        The namespace or key is missing (the message lists the valid ones).
+    """
+    target = h5_path(path)
+    with open_workspace(target) as f:
+        root = read_root(f)
+        ns_group = f.get(namespace) if _plain(namespace) and not namespace.startswith("__") \
+            else None
+        if not isinstance(ns_group, h5py.Group):
+            present = list(dict.fromkeys(ns for ns, _, _ in ordered_items(f, target)))
+            raise ItemNotFoundError(f"{target}: namespace {namespace!r} not found; namespaces: "
+                                    f"{listing_hint(present)}")
+        group = ns_group.get(key) if _plain(key) else None
+        if not isinstance(group, h5py.Group):
+            raise ItemNotFoundError(f"{target}: item ({namespace!r}, {key!r}) not found; keys "
+                                    f"in {namespace!r}: {listing_hint(list(ns_group))}")
+        record = _record(target, namespace, key, group)
+    inventory = Inventory(target, root.workspace_id, root.name, root.created_at,
+                          root.format_version, os.path.getsize(target), [record])
+    return inventory, record
+
+
+def item_keys(path: str | os.PathLike) -> list[tuple[str, str]]:
+    """``(namespace, key)`` of every item of the workspace ``path`` (``[]`` if no file)."""
+    target = h5_path(path)
+    if not os.path.exists(target):
+        return []
+    with open_workspace(target) as f:
+        return [(ns, key) for ns, key, _ in ordered_items(f, target)]

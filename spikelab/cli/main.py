@@ -1,0 +1,84 @@
+"""Argument parsing, dispatch and error reporting of the ``spikelab`` command.
+
+Exit status: 0 success; 1 ``verify`` found damage; 2 usage errors and every expected
+failure (missing file, not a workspace, unknown namespace or key, locked target, ...),
+reported as one line on stderr that names the file, never a traceback; 130 on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from .._version import __version__
+from ..errors import SpikelabError
+from ..workspace.h5file import h5_path
+from . import info, ls, merge, verify
+
+__all__ = ["main", "build_parser"]
+
+_COMMANDS = (ls, info, merge, verify)  # each module adds its subparser with run=...
+# Failures caused by the input, not by a bug: OSError covers missing and unreadable files
+# (and h5py's I/O errors), ValueError a target that is also a merge source.
+_EXPECTED = (SpikelabError, OSError, ValueError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``spikelab`` parser; each subcommand sets ``run(args) -> exit status``."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true",
+                        help="print one JSON document (stable keys) instead of text")
+    parser = argparse.ArgumentParser(
+        prog="spikelab",
+        description="Look into and manage spikelab workspace files (.h5).",
+        epilog="Exit status: 0 ok, 1 verify found damage, 2 error (message on stderr).")
+    parser.add_argument("--version", action="version", version=f"spikelab {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in _COMMANDS:
+        module.add_parser(commands, common)
+    return parser
+
+
+def _paths(args: argparse.Namespace) -> list[str]:
+    """The workspace files a command was given, as it reports them (``.h5``, absolute)."""
+    given = [getattr(args, "path", None) or getattr(args, "target", None)]
+    given += getattr(args, "sources", None) or []
+    return [h5_path(p) for p in given if p]
+
+
+def _message(exc: BaseException, paths: list[str]) -> str:
+    """One line describing ``exc`` that names the file involved."""
+    if isinstance(exc, OSError) and exc.strerror and exc.filename:
+        text = f"{exc.strerror}: {exc.filename}"
+    else:
+        text = str(exc) or type(exc).__name__
+    text = " ".join(text.split())
+    names = [p for path in paths for p in (path, os.path.abspath(path))]
+    if paths and not any(name in text for name in names):
+        text = f"{paths[0]}: {text}"
+    return text
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``spikelab`` command with ``argv`` (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status (the console script passes it to ``sys.exit``).
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors: argparse printed already
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    try:
+        return args.run(args)
+    except _EXPECTED as exc:
+        print(f"spikelab {args.command}: error: {_message(exc, _paths(args))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"spikelab {args.command}: interrupted", file=sys.stderr)
+        return 130
