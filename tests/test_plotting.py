@@ -200,3 +200,8 @@ def test_figures_draw_into_a_given_axes():
     ax = fig.add_subplot()
     assert plot_sttc(sttc_like(3), ax=ax) is fig
     assert fig.axes[0] is ax
+
+
+def test_a_missing_item_is_not_taken_for_an_empty_condition():
+    with pytest.raises(TypeError, match="missing workspace item"):
+        plot_burst_corr_distribution({"D0": np.array([0.1, 0.2]), "D3": None})

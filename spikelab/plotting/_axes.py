@@ -38,6 +38,15 @@ def show_empty(ax: Axes, message: str) -> None:
 
 
 def finite(values: np.ndarray | Sequence[float]) -> np.ndarray:
-    """The finite values of ``values``, flattened (NaN marks an undefined pair or unit)."""
+    """The finite values of ``values``, flattened (NaN marks an undefined pair or unit).
+
+    Raises
+    ------
+    TypeError
+        For ``None``: typically a missing workspace item (``ws.get`` returns ``None``), which
+        must not pass for a condition without values.
+    """
+    if values is None:
+        raise TypeError("expected an array of values, got None (a missing workspace item?)")
     arr = np.asarray(values, dtype=np.float64).ravel()
     return arr[np.isfinite(arr)]

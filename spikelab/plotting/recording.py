@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..spikedata import PairwiseCompMatrix, RateSliceStack, SpikeData
 from ._axes import new_axes, show_empty
@@ -45,6 +46,7 @@ def plot_raster(sd: SpikeData, burst_edges: np.ndarray | None = None, *,
         ax.eventplot([t / 1000.0 for t in sd.train], lineoffsets=np.arange(sd.N),
                      linelengths=0.8, linewidths=0.4, colors="0.15")
         ax.set_ylim(-0.5, sd.N - 0.5)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # units are whole numbers
     if burst_edges is not None:
         _shade_bursts(ax, np.asarray(burst_edges, dtype=np.float64).reshape(-1, 2))
     if t1 > t0:
@@ -140,6 +142,8 @@ def plot_sttc(sttc: PairwiseCompMatrix | np.ndarray, *, ax: Axes | None = None,
         return ax.figure
     # A diverging map centred on 0: STTC < 0 (anti-coincident) must look unlike STTC > 0.
     image = ax.imshow(matrix, cmap=_STTC_CMAP, vmin=-1.0, vmax=1.0, interpolation="nearest")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(MaxNLocator(integer=True))  # unit indices
     label = "STTC" if delt is None else f"STTC (Δt = {float(delt):g} ms)"
     ax.figure.colorbar(image, ax=ax, label=label + ", grey: undefined")
     return ax.figure
