@@ -1,0 +1,187 @@
+"""Compiled STTC kernels (numba): tiled fractions, coincidence counts, the pairwise matrix.
+
+Trains arrive concatenated (``flat``, with ``offsets``), sorted within each unit and shifted
+so that the recording window is ``[0, length]``.  See :mod:`spikelab.spikedata.sttc` for the
+definition these loops implement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+
+@njit(cache=True)
+def tiled_fraction(t, delt, length):
+    """T: measure of the union of ``[s - delt, s + delt]`` clipped to ``[0, length]``, / length."""
+    if t.size == 0:
+        return 0.0
+    total = 0.0
+    lo = max(t[0] - delt, 0.0)
+    hi = min(t[0] + delt, length)
+    for k in range(1, t.size):
+        a = max(t[k] - delt, 0.0)
+        b = min(t[k] + delt, length)
+        if a <= hi:  # overlaps (or touches) the current run of tiles
+            hi = max(hi, b)
+        else:
+            total += hi - lo
+            lo, hi = a, b
+    total += hi - lo
+    return total / length
+
+
+@njit(cache=True)
+def coincidences(a, b, delt):
+    """Spikes of a within delt (inclusive) of some spike of b, and vice versa: one merge.
+
+    Walking both sorted trains in time order, each spike's nearest neighbours in the other
+    train are the last one already passed and the next one not yet passed.
+    """
+    na, nb = a.size, b.size
+    ca = 0
+    cb = 0
+    i = 0
+    j = 0
+    while i < na and j < nb:
+        if a[i] <= b[j]:
+            if b[j] - a[i] <= delt or (j > 0 and a[i] - b[j - 1] <= delt):
+                ca += 1
+            i += 1
+        else:
+            if a[i] - b[j] <= delt or (i > 0 and b[j] - a[i - 1] <= delt):
+                cb += 1
+            j += 1
+    while i < na:  # b exhausted: only its last spike is a candidate
+        if nb > 0 and a[i] - b[nb - 1] <= delt:
+            ca += 1
+        i += 1
+    while j < nb:
+        if na > 0 and b[j] - a[na - 1] <= delt:
+            cb += 1
+        j += 1
+    return ca, cb
+
+
+@njit(cache=True)
+def _half(p, t):
+    d = 1.0 - p * t
+    return 0.0 if d == 0.0 else (p - t) / d
+
+
+@njit(cache=True)
+def sttc_from_counts(na, nb, ca, cb, ta, tb):
+    """STTC of two trains from their sizes, coincidence counts and tiled fractions."""
+    if na == 0 or nb == 0:
+        return 0.0
+    return 0.5 * (_half(ca / na, tb) + _half(cb / nb, ta))
+
+
+@njit(cache=True)
+def tiled_fractions(flat, offsets, delt, length):
+    """T of every train, once per unit (serial: one pass over all spikes is cheap)."""
+    n = offsets.size - 1
+    tiles = np.empty(n)
+    for u in range(n):
+        tiles[u] = tiled_fraction(flat[offsets[u] : offsets[u + 1]], delt, length)
+    return tiles
+
+
+@njit(cache=True, parallel=True)
+def sttc_pairs(flat, offsets, tiles, delt, rows, cols):
+    """STTC for each pair ``(rows[p], cols[p])`` by one merge per pair, parallel over pairs."""
+    out = np.empty(rows.size)
+    for p in prange(rows.size):
+        i, j = rows[p], cols[p]
+        a = flat[offsets[i] : offsets[i + 1]]
+        b = flat[offsets[j] : offsets[j + 1]]
+        ca, cb = coincidences(a, b, delt)
+        out[p] = sttc_from_counts(a.size, b.size, ca, cb, tiles[i], tiles[j])
+    return out
+
+
+# ------------------------------------------------------------------ all pairs at once
+@njit(cache=True)
+def time_order(flat, length):
+    """Permutation sorting all spikes (times in [0, length]) by time, in O(n).
+
+    A counting sort into ~n buckets, then a sort inside each (tiny) bucket.
+    """
+    n = flat.size
+    n_buckets = max(n, 1)
+    width = length / n_buckets if length > 0 else 1.0
+    bucket = np.empty(n, dtype=np.int64)
+    starts = np.zeros(n_buckets + 1, dtype=np.int64)
+    for s in range(n):
+        bucket[s] = min(np.int64(flat[s] / width), n_buckets - 1)
+        starts[bucket[s] + 1] += 1
+    for k in range(n_buckets):
+        starts[k + 1] += starts[k]
+    fill = starts[:-1].copy()
+    order = np.empty(n, dtype=np.int64)
+    for s in range(n):
+        order[fill[bucket[s]]] = s
+        fill[bucket[s]] += 1
+    for k in range(n_buckets):
+        a, b = starts[k], starts[k + 1]
+        if b - a > 32:
+            order[a:b] = order[a:b][np.argsort(flat[order[a:b]], kind="mergesort")]
+        else:  # buckets hold ~1 spike: insertion sort, no allocation
+            for i in range(a + 1, b):
+                item = order[i]
+                j = i - 1
+                while j >= a and flat[order[j]] > flat[item]:
+                    order[j + 1] = order[j]
+                    j -= 1
+                order[j + 1] = item
+    return order
+
+
+@njit(cache=True)
+def window_pairs(t_sorted, delt):
+    """Total number of (spike, spike within delt) pairs: the sweep's cost."""
+    n = t_sorted.size
+    total = 0
+    lo = 0
+    hi = 0
+    for p in range(n):
+        while t_sorted[p] - t_sorted[lo] > delt:
+            lo += 1
+        while hi < n and t_sorted[hi] - t_sorted[p] <= delt:
+            hi += 1
+        total += hi - lo
+    return total
+
+
+@njit(cache=True, parallel=True)
+def coincidence_counts(t_sorted, u_sorted, n_units, delt, n_chunks):
+    """C[c, i, j]: spikes of unit i with a spike of unit j within delt (inclusive), per chunk.
+
+    One sweep over all spikes in time order keeps the window of spikes ``x`` with
+    ``|t - x| <= delt`` (two pointers; float subtraction is monotone, so this is exactly the
+    test of :func:`coincidences`) and counts each unit in it once per spike.  Cost: the
+    number of (spike, nearby spike) pairs instead of units^2 x spikes.  Chunks of spikes
+    run in parallel, each with private counts; sum over axis 0.
+    """
+    n = t_sorted.size
+    counts = np.zeros((n_chunks, n_units, n_units), dtype=np.int32)
+    for c in prange(n_chunks):
+        p0, p1 = c * n // n_chunks, (c + 1) * n // n_chunks
+        seen = np.full(n_units, -1, dtype=np.int64)  # last spike that counted unit v
+        lo = p0
+        hi = p0
+        for p in range(p0, p1):
+            t = t_sorted[p]
+            u = u_sorted[p]
+            while t - t_sorted[lo] > delt:
+                lo += 1
+            while lo > 0 and t - t_sorted[lo - 1] <= delt:  # only at a chunk's first spike
+                lo -= 1
+            while hi < n and t_sorted[hi] - t <= delt:
+                hi += 1
+            for q in range(lo, hi):
+                v = u_sorted[q]
+                if seen[v] != p:
+                    seen[v] = p
+                    counts[c, u, v] += 1
+    return counts
