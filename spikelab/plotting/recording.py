@@ -53,21 +53,23 @@ def plot_raster(sd: SpikeData, burst_edges: np.ndarray | None = None, *,
         ax.set_xlim(t0, t1)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("unit")
-    ax.set_title(title or f"Spike raster: {sd.N} units, {n_spikes} spikes")
+    # Title on the left, burst legend on the right above the axes: neither hides spikes.
+    ax.set_title(title or f"Spike raster: {sd.N} units, {n_spikes} spikes", loc="left")
     return ax.figure
 
 
 def _shade_bursts(ax: Axes, edges_ms: np.ndarray) -> None:
     if edges_ms.shape[0] == 0:
-        ax.text(0.99, 0.98, "no bursts detected", transform=ax.transAxes, ha="right",
-                va="top", color=_BURST_SHADE, fontsize="small")
+        ax.text(1.0, 1.01, "no bursts detected", transform=ax.transAxes, ha="right",
+                va="bottom", color="0.3", fontsize="small")
         return
     # One vspan per burst spans the full height whatever the y limits end up being. Drawn
     # over the spikes (translucent): behind a dense raster, short bursts would not show.
     for i, (start, end) in enumerate(edges_ms / 1000.0):
         ax.axvspan(start, end, color=_BURST_SHADE, alpha=0.35, lw=0, zorder=3,
                    label=f"burst (edge to edge, n = {edges_ms.shape[0]})" if i == 0 else None)
-    ax.legend(loc="upper right", fontsize="small", framealpha=0.9)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.1,
+              fontsize="small", frameon=False)
 
 
 def plot_aligned_rate(rss: RateSliceStack, pre_ms: float, *, ax: Axes | None = None,

@@ -155,7 +155,7 @@ def test_run_plots_writes_each_figure_as_png(parts, tmp_path, kind):
 def test_raster_without_bursts_step_draws_no_bursts(parts):
     fig = plots.raster_figure(parts["A"]["recording"], "A")
     ax = fig.axes[0]
-    assert len(ax.patches) == 0 and ax.get_title().startswith("A: spike raster")
+    assert len(ax.patches) == 0 and ax.get_title(loc="left").startswith("A: spike raster")
 
 
 def test_raster_shades_the_stored_burst_edges(parts):
