@@ -77,5 +77,10 @@ class RateData:
             self.rate_unit,
         )
 
+    def get_pairwise_fr_corr(self, max_lag: int | None = 10, *, centered: bool = False):
+        """(corr, lag) PairwiseCompMatrix of all unit pairs; see :func:`spikelab.spikedata.rate_correlations.get_pairwise_fr_corr`."""
+        from .rate_correlations import get_pairwise_fr_corr
+        return get_pairwise_fr_corr(self, max_lag, centered=centered)
+
     def __repr__(self) -> str:
         return f"RateData(shape={self.inst_Frate_data.shape}, rate_unit={self.rate_unit!r})"

@@ -85,5 +85,22 @@ class RateSliceStack:
     def __len__(self) -> int:
         return self.event_stack.shape[2]
 
+    def get_slice_to_slice_unit_corr_from_stack(self, MIN_RATE_THRESHOLD: float = 0.1, MIN_FRAC: float = 0.3,
+                                                max_lag: int | None = 10, *, frac_active=None,
+                                                centered: bool = False):
+        """(scores (S, S, U), av (U,)); see :func:`spikelab.spikedata.rate_correlations.get_slice_to_slice_unit_corr_from_stack`."""
+        from .rate_correlations import get_slice_to_slice_unit_corr_from_stack as corr
+        return corr(self, MIN_RATE_THRESHOLD, MIN_FRAC, max_lag, frac_active=frac_active, centered=centered)
+
+    def get_slice_to_slice_time_corr_from_stack(self, max_lag: int | None = 0, *, centered: bool = False):
+        """(scores (S, S, T), av (T,)); see :func:`spikelab.spikedata.rate_correlations.get_slice_to_slice_time_corr_from_stack`."""
+        from .rate_correlations import get_slice_to_slice_time_corr_from_stack as corr
+        return corr(self, max_lag, centered=centered)
+
+    def unit_to_unit_correlation(self, max_lag: int | None = 10, *, centered: bool = False):
+        """(corr, lag, av_corr, av_lag) per slice; see :func:`spikelab.spikedata.rate_correlations.unit_to_unit_correlation`."""
+        from .rate_correlations import unit_to_unit_correlation
+        return unit_to_unit_correlation(self, max_lag, centered=centered)
+
     def __repr__(self) -> str:
         return f"RateSliceStack(shape={self.event_stack.shape}, step_size={self.step_size} ms)"

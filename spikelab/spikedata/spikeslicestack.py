@@ -94,6 +94,19 @@ class SpikeSliceStack:
         from .alignment import to_raster_array
         return to_raster_array(self, bin_size, absolute_times)
 
+    def unit_to_unit_comparison(self, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0,
+                                max_lag: float = 350):
+        """(corr, lag, av_corr, av_lag) over unit pairs per slice; see :func:`spikelab.spikedata.spike_comparisons.unit_to_unit_comparison`."""
+        from .spike_comparisons import unit_to_unit_comparison
+        return unit_to_unit_comparison(self, metric, delt, bin_size, max_lag)
+
+    def get_slice_to_slice_unit_comparison(self, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0,
+                                           max_lag: float = 350, min_spikes: int = 2, min_frac: float = 0.3,
+                                           frac_active=None):
+        """(corr, lag, av_corr, av_lag) over slice pairs per unit; see :func:`spikelab.spikedata.spike_comparisons.get_slice_to_slice_unit_comparison`."""
+        from .spike_comparisons import get_slice_to_slice_unit_comparison as compare
+        return compare(self, metric, delt, bin_size, max_lag, min_spikes, min_frac, frac_active)
+
     def __len__(self) -> int:
         return len(self.spike_stack)
 
