@@ -37,6 +37,13 @@ def _number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _span(value: Any) -> str:
+    """A length, or a ``(shortest, longest)`` pair of lengths (slices of unequal duration)."""
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return f"{_number(value[0])}-{_number(value[1])}"
+    return _number(value)
+
+
 # How `ls` shows each summary field; None hides the field (``info`` shows every field).
 # Keyed by field, not by item type: a new codec's fields show up as ``name=value``.
 _FIELD_TEXT: dict[str, Callable[[Any], str] | None] = {
@@ -45,7 +52,7 @@ _FIELD_TEXT: dict[str, Callable[[Any], str] | None] = {
     "N": lambda v: f"N={v}",
     "N_units": lambda v: f"{v} units",
     "N_slices": lambda v: f"{v} slices",
-    "length_ms": lambda v: f"{_number(v)} ms",
+    "length_ms": lambda v: f"{_span(v)} ms",
     "start_time": None,
 }
 _INLINE = ("shape", "dtype")  # joined by a space: "3x4 float64"

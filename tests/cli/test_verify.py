@@ -1,0 +1,112 @@
+"""`spikelab verify`: a clean file passes, flipped bytes and damaged files name the item."""
+
+from __future__ import annotations
+
+import json
+
+import h5py
+import numpy as np
+import pytest
+
+from spikelab import AnalysisWorkspace
+
+
+def test_clean_file_verifies(workspace_file, cli, cli_json):
+    path, ws = workspace_file
+    code, out, err = cli("verify", path)
+    assert (code, err) == (0, "")
+    hashed = sum("content_hash" in ws.get_info(ns, key) for ns, key in ws)
+    assert hashed == len(ws) - 2  # rec1/summary and rec2/plain were stored without provenance
+    assert out == (f"ok: {path}: {len(ws)} item(s) decode, {hashed} content hash(es) match "
+                   "(2 item(s) have no content hash: decoding checked only)\n")
+    assert cli_json("verify", path) == {"path": path, "ok": True, "checked": len(ws),
+                                        "hashed": hashed, "problems": []}
+
+
+def _flip_raw_byte(path: str, dataset: str, at: int = 0) -> None:
+    with h5py.File(path, "r") as f:
+        offset = f[dataset].id.get_offset()
+    with open(path, "r+b") as fh:
+        fh.seek(offset + at)
+        byte = fh.read(1)[0]
+        fh.seek(offset + at)
+        fh.write(bytes([byte ^ 0x01]))
+
+
+@pytest.mark.parametrize("key, dataset", [
+    ("array", "data"), ("spikes", "spike_times"), ("rates", "inst_Frate_data"),
+    ("rate_stack", "event_stack"), ("spike_stack", "spike_stack/1/spike_times"),
+    ("sttc", "matrix"), ("sttc_stack", "stack"), ("scalar", "data"),
+])
+def test_flipped_byte_in_raw_file_names_the_item(workspace_file, cli, key, dataset):
+    path, _ = workspace_file
+    _flip_raw_byte(path, f"rec1/{key}/{dataset}", at=1)
+    code, out, _ = cli("verify", path)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == f"FAILED: {path}: 1 of 11 item(s) damaged"
+    assert lines[1].startswith(f"  rec1/{key}: content hash mismatch")
+    code, out, _ = cli("verify", path, "--json")
+    doc = json.loads(out)
+    assert code == 1 and doc["ok"] is False
+    assert [(p["namespace"], p["key"]) for p in doc["problems"]] == [("rec1", key)]
+
+
+def test_in_place_element_change_names_the_items(workspace_file, cli):
+    path, _ = workspace_file
+    with h5py.File(path, "r+") as f:  # change one element in place, through HDF5
+        f["rec1/rates/inst_Frate_data"][1, 2] = 42.0
+        f["rec1/sttc/matrix"][0, 0] = -1.0
+    code, out, _ = cli("verify", path, "--json")
+    doc = json.loads(out)
+    assert code == 1
+    assert doc["ok"] is False and doc["checked"] == 11
+    assert [(p["namespace"], p["key"]) for p in doc["problems"]] == [("rec1", "rates"),
+                                                                     ("rec1", "sttc")]
+    assert all("content hash mismatch" in p["problem"] for p in doc["problems"])
+
+
+def test_undecodable_item_is_named(workspace_file, cli):
+    path, _ = workspace_file
+    with h5py.File(path, "r+") as f:
+        del f["rec2/plain/data"]
+        f["rec1/summary"].attrs["__type__"] = "NoSuchType"
+    code, out, _ = cli("verify", path)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == f"FAILED: {path}: 2 of 11 item(s) damaged"
+    assert lines[1].startswith("  rec1/summary: ") and "NoSuchType" in lines[1]
+    assert lines[2].startswith("  rec2/plain: ")
+
+
+def test_tampered_provenance_breaks_the_fingerprint(workspace_file, cli):
+    path, _ = workspace_file
+    with h5py.File(path, "r+") as f:
+        attrs = f["rec1/array"].attrs
+        attrs["__provenance__"] = attrs["__provenance__"].replace('"bin_ms":8', '"bin_ms":9')
+    code, out, _ = cli("verify", path)
+    assert code == 1 and "rec1/array: fingerprint does not match" in out
+
+
+def test_truncated_file_fails_with_exit_1(workspace_file, cli):
+    path, _ = workspace_file
+    with open(path, "rb") as fh:
+        head = fh.read(4000)
+    with open(path, "wb") as fh:
+        fh.write(head)
+    code, out, _ = cli("verify", path)
+    assert code == 1
+    assert out.splitlines()[0] == f"FAILED: {path}: the file is damaged"
+    assert "truncated" in out
+
+
+def test_item_without_hash_is_only_decoded(tmp_path, cli):
+    """Documented limit: data of an item stored without provenance has no hash to check."""
+    ws = AnalysisWorkspace()
+    ws.store("n", "k", np.arange(100.0))
+    ws.save(tmp_path / "w")
+    _flip_raw_byte(str(tmp_path / "w.h5"), "n/k/data", at=9)
+    code, out, _ = cli("verify", tmp_path / "w")
+    assert code == 0 and "1 item(s) decode, 0 content hash(es) match" in out
+    assert not np.array_equal(AnalysisWorkspace.load(tmp_path / "w").get("n", "k"),
+                              np.arange(100.0))
