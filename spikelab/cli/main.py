@@ -2,7 +2,8 @@
 
 Exit status: 0 success; 1 ``verify`` found damage; 2 usage errors and every expected
 failure (missing file, not a workspace, unknown namespace or key, locked target, ...),
-reported as one line on stderr that names the file, never a traceback; 130 on Ctrl-C.
+reported as one line on stderr that names the file, never a traceback; 130 on Ctrl-C;
+141 when stdout is a pipe closed early (``| head``), silently.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _COMMANDS = (ls, info, merge, verify)  # each module adds its subparser with run
 # Failures caused by the input, not by a bug: OSError covers missing and unreadable files
 # (and h5py's I/O errors), ValueError a target that is also a merge source.
 _EXPECTED = (SpikelabError, OSError, ValueError)
+_SIGPIPE_STATUS = 141  # 128 + SIGPIPE, what a shell reports for a tool killed by a closed pipe
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +63,17 @@ def _message(exc: BaseException, paths: list[str]) -> str:
     return text
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a non-file stream (tests)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``spikelab`` command with ``argv`` (default ``sys.argv[1:]``).
 
@@ -76,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         return args.run(args)
+    except BrokenPipeError:  # `spikelab ls big.h5 | head`: the reader has seen enough
+        _silence_stdout()
+        return _SIGPIPE_STATUS
     except _EXPECTED as exc:
         print(f"spikelab {args.command}: error: {_message(exc, _paths(args))}", file=sys.stderr)
         return 2

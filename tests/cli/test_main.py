@@ -8,9 +8,10 @@ import subprocess
 import sys
 
 import h5py
+import numpy as np
 import pytest
 
-from spikelab import __version__
+from spikelab import AnalysisWorkspace, __version__
 from spikelab.cli import main
 
 SCRIPT = os.path.join(os.path.dirname(sys.executable), "spikelab")
@@ -144,3 +145,17 @@ def test_bugs_are_not_hidden(workspace_file, monkeypatch):
     monkeypatch.setattr("spikelab.cli.verify.verify", broken)
     with pytest.raises(AttributeError, match="a bug"):
         main(["verify", workspace_file[0]])
+
+
+def test_closed_pipe_is_silent(tmp_path):
+    """`spikelab ls big.h5 | head -1`: no error message, the shell's SIGPIPE status."""
+    ws = AnalysisWorkspace()
+    for i in range(100):  # --json shows whole notes: more than a pipe buffer (64 KiB)
+        ws.store("n", f"key_{i}", np.zeros(1), note="n" * 2000)
+    ws.save(tmp_path / "big")
+    proc = subprocess.Popen([SCRIPT, "ls", str(tmp_path / "big"), "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "{\n"
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 141
+    assert proc.stderr.read() == ""
