@@ -147,3 +147,24 @@ def bin_counts(times, origin, bin_size, n_bins):
     for i in bin_indices(times, origin, bin_size, n_bins):
         counts[i] += 1
     return counts
+
+
+# ------------------------------------------------------------------ lagged correlation
+@njit(cache=True, parallel=True)
+def keep_best_lag(best, best_lag, products, denom, lag, transposed):
+    """Fold one lag's products into the running maximum, in one pass without temporaries.
+
+    ``value = products[b, i, j] / denom[b, i, j]`` (``products[b, j, i]`` when
+    ``transposed``; 0 where denom is 0); it replaces the best so far when larger, or equal
+    at a lower lag, so ties go to the lowest lag whatever the visiting order.
+    """
+    n_batch, n_rows, n_cols = best.shape
+    for b in prange(n_batch):
+        for i in range(n_rows):
+            for j in range(n_cols):
+                d = denom[b, i, j]
+                p = products[b, j, i] if transposed else products[b, i, j]
+                v = p / d if d > 0 else 0.0
+                if v > best[b, i, j] or (v == best[b, i, j] and lag < best_lag[b, i, j]):
+                    best[b, i, j] = v
+                    best_lag[b, i, j] = lag

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import AnalysisError
+from ._kernels import keep_best_lag
 from ._pairstats import mirror_upper
 
 __all__ = ["compute_cross_correlation_with_lag", "lagged_correlation_matrices", "all_pairs"]
@@ -79,19 +80,6 @@ def _products_at(x: np.ndarray, y: np.ndarray, lag: int) -> np.ndarray:
     return np.matmul(x[..., lag:], np.swapaxes(y[..., : n - lag], -1, -2))
 
 
-def _normalise(products: np.ndarray, denom: np.ndarray) -> np.ndarray:
-    out = np.zeros_like(products)
-    np.divide(products, denom, out=out, where=denom > 0)
-    return out
-
-
-def _keep_best(best, best_lag, values, lag):
-    """Running max over lags; ties go to the lower lag whatever the visiting order."""
-    better = (values > best) | ((values == best) & (lag < best_lag))
-    best[better] = values[better]
-    best_lag[better] = lag
-
-
 def lagged_correlation_matrices(
     x: np.ndarray, y: np.ndarray | None = None, max_lag: int | None = 0, *, centered: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -121,14 +109,15 @@ def lagged_correlation_matrices(
         raise AnalysisError(f"expected (B, n, T) and (B, m, T) arrays, got {x.shape} and {y.shape}")
     limit = _lag_limit(max_lag, x.shape[-1])
     nx, ny = np.sum(x * x, axis=-1), np.sum(y * y, axis=-1)
-    denom = np.sqrt(nx[:, :, None] * ny[:, None, :])
+    denom = np.sqrt(nx)[:, :, None] * np.sqrt(ny)[:, None, :]  # no underflow of nx * ny
     best = np.full(denom.shape, -np.inf)
     best_lag = np.zeros(denom.shape, dtype=np.int64)
     for lag in range(limit + 1):
-        _keep_best(best, best_lag, _normalise(_products_at(x, y, lag), denom), lag)
-        if lag:  # -lag: the products of (comp, ref) at +lag, transposed
-            back = _products_at(x, x, lag) if same else _products_at(y, x, lag)
-            _keep_best(best, best_lag, _normalise(np.swapaxes(back, -1, -2), denom), -lag)
+        forward = _products_at(x, y, lag)
+        keep_best_lag(best, best_lag, forward, denom, lag, False)
+        if lag:  # -lag: the products of (comp, ref) at +lag, transposed (free when y is x)
+            back = forward if same else _products_at(y, x, lag)
+            keep_best_lag(best, best_lag, back, denom, -lag, True)
     silent_x, silent_y = (nx == 0)[:, :, None], (ny == 0)[:, None, :]
     best[silent_x | silent_y] = 0.0
     best[silent_x & silent_y] = np.nan

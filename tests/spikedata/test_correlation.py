@@ -83,13 +83,14 @@ def test_kernel_rejects_bad_input(ref, comp, max_lag, match):
 
 
 # ------------------------------------------------------------------ against brute force
-signal = st.lists(st.floats(-5, 5, allow_subnormal=False), min_size=1, max_size=30)
+value = st.floats(-5, 5).filter(lambda v: v == 0 or abs(v) > 1e-100)  # no under/overflow of the sums
+signal = st.lists(value, min_size=1, max_size=30)
 
 
 @FAST
 @given(signal, st.data(), st.integers(-40, 40), st.booleans())
 def test_kernel_equals_brute_force(ref, data, max_lag, centered):
-    comp = data.draw(st.lists(st.floats(-5, 5, allow_subnormal=False), min_size=len(ref), max_size=len(ref)))
+    comp = data.draw(st.lists(value, min_size=len(ref), max_size=len(ref)))
     got = compute_cross_correlation_with_lag(ref, comp, max_lag, centered=centered)
     expected = brute_force(ref, comp, max_lag, centered)
     if np.isnan(expected[0]):
@@ -112,7 +113,8 @@ def test_batched_matrices_equal_the_kernel_pair_by_pair(batch, n, length, max_la
             for j in range(n + 1):
                 value, best = compute_cross_correlation_with_lag(x[b, i], y[b, j], max_lag)
                 np.testing.assert_allclose(corr[b, i, j], value, atol=1e-12)
-                assert lag[b, i, j] == best
+                # exact ties (values rounded to 0.1) may break either way in float sums
+                assert lag[b, i, j] == best or score_at(x[b, i], y[b, j], lag[b, i, j]) == pytest.approx(value, abs=1e-12)
 
 
 def test_all_pairs_is_symmetric_with_antisymmetric_lags():
