@@ -150,16 +150,19 @@ def bin_counts(times, origin, bin_size, n_bins):
 
 
 # ------------------------------------------------------------------ lagged correlation
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def keep_best_lag(best, best_lag, products, denom, lag, transposed):
     """Fold one lag's products into the running maximum, in one pass without temporaries.
+
+    Serial on purpose: it is memory-bound and called once per lag, so a parallel launch
+    costs more than it saves.
 
     ``value = products[b, i, j] / denom[b, i, j]`` (``products[b, j, i]`` when
     ``transposed``; 0 where denom is 0); it replaces the best so far when larger, or equal
     at a lower lag, so ties go to the lowest lag whatever the visiting order.
     """
     n_batch, n_rows, n_cols = best.shape
-    for b in prange(n_batch):
+    for b in range(n_batch):
         for i in range(n_rows):
             for j in range(n_cols):
                 d = denom[b, i, j]
