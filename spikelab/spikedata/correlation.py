@@ -108,7 +108,7 @@ def lagged_correlation_matrices(
     if x.ndim != 3 or y.shape[::2] != x.shape[::2]:
         raise AnalysisError(f"expected (B, n, T) and (B, m, T) arrays, got {x.shape} and {y.shape}")
     limit = _lag_limit(max_lag, x.shape[-1])
-    nx, ny = np.sum(x * x, axis=-1), np.sum(y * y, axis=-1)
+    nx, ny = np.einsum("bnt,bnt->bn", x, x), np.einsum("bnt,bnt->bn", y, y)  # no (B, n, T) temporary
     denom = np.sqrt(nx)[:, :, None] * np.sqrt(ny)[:, None, :]  # no underflow of nx * ny
     best = np.full(denom.shape, -np.inf)
     best_lag = np.zeros(denom.shape, dtype=np.int64)
