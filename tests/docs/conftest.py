@@ -45,6 +45,7 @@ def demo_project(tmp_path_factory, harness) -> Path:
         if not (root / ".done").exists():
             config = harness.small_config(recordings=RECORDINGS)
             config["plots"] = {"enabled": True}
+            config["analyses"]["fr_corr"]["enabled"] = False  # not shown: save two jobs
             harness.make_project(root, config)
             harness.run(root)
             (root / ".done").touch()
