@@ -20,11 +20,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spikelab import AnalysisWorkspace, PairwiseCompMatrix, PairwiseCompMatrixStack, RateSliceStack
-from spikelab import SpikeData
+from spikelab import AnalysisWorkspace, PairwiseCompMatrix, SpikeData
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide" / "workspace_persistence.rst"
-_HAS_SLICE_CORR = hasattr(RateSliceStack, "get_slice_to_slice_unit_corr_from_stack")
 
 
 def code_blocks(text: str) -> list[str]:
@@ -43,38 +41,12 @@ def code_blocks(text: str) -> list[str]:
 
 
 # --------------------------------------------------------------------- fixtures
-class _CorrRateSliceStack(RateSliceStack):
-    """Stand-in until RateSliceStack.get_slice_to_slice_unit_corr_from_stack lands."""
-
-    def get_slice_to_slice_unit_corr_from_stack(self):
-        u, _, s = self.event_stack.shape
-        stack = np.full((s, s, u), np.nan)
-        for unit in range(u):
-            traces = self.event_stack[unit].T  # (S, T)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                stack[:, :, unit] = np.corrcoef(traces)
-        return PairwiseCompMatrixStack(stack), np.nanmean(stack, axis=(0, 1))
-
-
-class _GuideSpikeData(SpikeData):
-    """Real SpikeData whose rate stacks also offer the slice correlation (stand-in)."""
-
-    def align_to_events(self, *args, **kwargs):
-        out = super().align_to_events(*args, **kwargs)
-        if isinstance(out, RateSliceStack):
-            out = _CorrRateSliceStack(event_matrix=out.event_stack, times_start_to_end=out.times,
-                                      step_size=out.step_size,
-                                      neuron_attributes=out.neuron_attributes)
-        return out
-
-
 def _recording(seed: int, n_units: int = 120, length_ms: float = 3000.0) -> SpikeData:
     rng = np.random.default_rng(seed)
     trains = [np.sort(rng.uniform(0, length_ms, rng.poisson(5.0 * length_ms / 1000)))
               for _ in range(n_units)]
-    klass = SpikeData if _HAS_SLICE_CORR else _GuideSpikeData
-    return klass(trains, length=length_ms,
-                 neuron_attributes=[{"unit_id": i} for i in range(n_units)])
+    return SpikeData(trains, length=length_ms,
+                     neuron_attributes=[{"unit_id": i} for i in range(n_units)])
 
 
 def _fixtures() -> dict:

@@ -43,14 +43,20 @@ def _tag_of(ws: AnalysisWorkspace) -> str:
 
 
 def _fork(loop) -> int:
+    """Run ``loop(ready)`` in a child; returns once the child has called ``ready()``."""
+    read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never return into pytest
         code = 0
         try:
-            loop()
+            os.close(read_end)
+            loop(lambda: os.write(write_end, b"!"))
         except BaseException:
             code = 1
         os._exit(code)
+    os.close(write_end)
+    os.read(read_end, 1)  # set-up done (or the child died: read returns b"")
+    os.close(read_end)
     return pid
 
 
@@ -72,7 +78,8 @@ def _kill_at_random_points(loop, check, seed: int, directory) -> None:
 
 
 def _save_forever(workspaces, path):
-    def loop():
+    def loop(ready):
+        ready()
         i = 0
         while True:
             workspaces[i % 2].save(path)
@@ -102,9 +109,10 @@ def test_sigkill_during_lazy_save(tmp_path):
     path = tmp_path / "ws"
     AnalysisWorkspace.load(tmp_path / "A").save(path)
 
-    def loop():
+    def loop(ready):
         lazy = [LazyAnalysisWorkspace.load(tmp_path / tag, dir=tmp_path) for tag in "AB"]
         lazy[1].store("data", "only_B", np.array([2]))  # a stored (backing-file) item too
+        ready()
         i = 0
         while True:
             lazy[i % 2].save(path)
@@ -127,7 +135,8 @@ def test_sigkill_during_merge_files(tmp_path):
         ws.save(tmp_path / tag)
         sources.append(str(tmp_path / tag))
 
-    def loop():
+    def loop(ready):
+        ready()
         i = 0
         while True:
             merge_files(tmp_path / "target", [sources[i % 2]], overwrite=True)
@@ -156,7 +165,8 @@ def test_concurrent_saves_one_wins_whole(tmp_path):
     versions = [_version("A", 1), _version("B", 2)]
 
     def saver(ws):
-        def loop():
+        def loop(ready):
+            ready()
             for _ in range(15):
                 ws.save(path)
         return loop
@@ -177,7 +187,8 @@ def test_concurrent_merges_serialise_on_the_lock(tmp_path):
         sources.append(tmp_path / f"s{w}")
 
     def merger(w):
-        def loop():
+        def loop(ready):
+            ready()
             for i in range(10):
                 one = tmp_path / f"s{w}-{i}"
                 ws = AnalysisWorkspace()
