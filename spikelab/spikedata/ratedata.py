@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .pairwise import PairwiseCompMatrix
+
 __all__ = ["RateData"]
 
 
@@ -77,7 +79,9 @@ class RateData:
             self.rate_unit,
         )
 
-    def get_pairwise_fr_corr(self, max_lag: int | None = 10, *, centered: bool = False):
+    def get_pairwise_fr_corr(
+        self, max_lag: int | None = 10, *, centered: bool = False
+    ) -> tuple[PairwiseCompMatrix, PairwiseCompMatrix]:
         """(corr, lag) PairwiseCompMatrix of all unit pairs; see :func:`spikelab.spikedata.rate_correlations.get_pairwise_fr_corr`."""
         from .rate_correlations import get_pairwise_fr_corr
         return get_pairwise_fr_corr(self, max_lag, centered=centered)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._windows import check_inside, windows_from_args
+from .pairwise import PairwiseCompMatrixStack
 from .spikedata import SpikeData
 
 __all__ = ["RateSliceStack"]
@@ -85,19 +86,24 @@ class RateSliceStack:
     def __len__(self) -> int:
         return self.event_stack.shape[2]
 
-    def get_slice_to_slice_unit_corr_from_stack(self, MIN_RATE_THRESHOLD: float = 0.1, MIN_FRAC: float = 0.3,
-                                                max_lag: int | None = 10, *, frac_active=None,
-                                                centered: bool = False):
+    def get_slice_to_slice_unit_corr_from_stack(
+        self, MIN_RATE_THRESHOLD: float = 0.1, MIN_FRAC: float = 0.3, max_lag: int | None = 10, *,
+        frac_active: np.ndarray | None = None, centered: bool = False,
+    ) -> tuple[PairwiseCompMatrixStack, np.ndarray]:
         """(scores (S, S, U), av (U,)); see :func:`spikelab.spikedata.rate_correlations.get_slice_to_slice_unit_corr_from_stack`."""
         from .rate_correlations import get_slice_to_slice_unit_corr_from_stack as corr
         return corr(self, MIN_RATE_THRESHOLD, MIN_FRAC, max_lag, frac_active=frac_active, centered=centered)
 
-    def get_slice_to_slice_time_corr_from_stack(self, max_lag: int | None = 0, *, centered: bool = False):
+    def get_slice_to_slice_time_corr_from_stack(
+        self, max_lag: int | None = 0, *, centered: bool = False
+    ) -> tuple[PairwiseCompMatrixStack, np.ndarray]:
         """(scores (S, S, T), av (T,)); see :func:`spikelab.spikedata.rate_correlations.get_slice_to_slice_time_corr_from_stack`."""
         from .rate_correlations import get_slice_to_slice_time_corr_from_stack as corr
         return corr(self, max_lag, centered=centered)
 
-    def unit_to_unit_correlation(self, max_lag: int | None = 10, *, centered: bool = False):
+    def unit_to_unit_correlation(
+        self, max_lag: int | None = 10, *, centered: bool = False
+    ) -> tuple[PairwiseCompMatrixStack, PairwiseCompMatrixStack, np.ndarray, np.ndarray]:
         """(corr, lag, av_corr, av_lag) per slice; see :func:`spikelab.spikedata.rate_correlations.unit_to_unit_correlation`."""
         from .rate_correlations import unit_to_unit_correlation
         return unit_to_unit_correlation(self, max_lag, centered=centered)

@@ -10,13 +10,21 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import bursts as _bursts
 from . import rates as _rates
 from . import sttc as _sttc
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+    from .pairwise import PairwiseCompMatrix
+    from .ratedata import RateData
+    from .rateslicestack import RateSliceStack
+    from .spikeslicestack import SpikeSliceStack
 
 __all__ = ["SpikeData"]
 
@@ -293,7 +301,7 @@ class SpikeData:
         return SpikeSliceStack(self, times_start_to_end=windows)
 
     # ----------------------------------------------------------------- analyses (thin forwards)
-    def sparse_raster(self, bin_size: float = 1.0, time_offset: float = 0.0):
+    def sparse_raster(self, bin_size: float = 1.0, time_offset: float = 0.0) -> sparse.csr_matrix:
         """Sparse (N, bins) spike counts; see :func:`spikelab.spikedata.rates.sparse_raster`."""
         return _rates.sparse_raster(self, bin_size, time_offset)
 
@@ -309,7 +317,7 @@ class SpikeData:
         """Mean rate per unit ('kHz' or 'Hz'); see :func:`spikelab.spikedata.rates.rates`."""
         return _rates.rates(self, unit)
 
-    def resampled_isi(self, times: np.ndarray, sigma_ms: float = 10.0):
+    def resampled_isi(self, times: np.ndarray, sigma_ms: float = 10.0) -> RateData:
         """Smoothed inverse-ISI rates (Hz) on ``times``; see :func:`spikelab.spikedata.rates.resampled_isi`."""
         return _rates.resampled_isi(self, times, sigma_ms)
 
@@ -318,8 +326,8 @@ class SpikeData:
         """Smoothed population count; see :func:`spikelab.spikedata.rates.get_pop_rate`."""
         return _rates.get_pop_rate(self, square_width, gauss_sigma, raster_bin_size_ms)
 
-    def align_to_events(self, events, pre_ms: float, post_ms: float, *, kind: str = "spike",
-                        bin_size_ms: float = 1.0, sigma_ms: float = 10):
+    def align_to_events(self, events: np.ndarray | str, pre_ms: float, post_ms: float, *, kind: str = "spike",
+                        bin_size_ms: float = 1.0, sigma_ms: float = 10) -> SpikeSliceStack | RateSliceStack:
         """Event-aligned SpikeSliceStack or RateSliceStack; see :func:`spikelab.spikedata.alignment.align_to_events`."""
         from .alignment import align_to_events
         return align_to_events(self, events, pre_ms, post_ms, kind=kind, bin_size_ms=bin_size_ms, sigma_ms=sigma_ms)
@@ -327,27 +335,30 @@ class SpikeData:
     def get_bursts(self, thr_burst: float, min_burst_diff: int, burst_edge_mult_thresh: float,
                    square_width: float = 20, gauss_sigma: float = 100, acc_square_width: float = 8,
                    acc_gauss_sigma: float = 8, raster_bin_size_ms: float = 1.0, peak_to_trough: bool = True,
-                   pop_rate=None, pop_rate_acc=None, pop_rms_override=None):
+                   pop_rate: np.ndarray | None = None, pop_rate_acc: np.ndarray | None = None,
+                   pop_rms_override: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Network bursts ``(tburst ms, edges ms, peak_amp)``; see :func:`spikelab.spikedata.bursts.get_bursts`."""
         return _bursts.get_bursts(self, thr_burst, min_burst_diff, burst_edge_mult_thresh, square_width,
                                   gauss_sigma, acc_square_width, acc_gauss_sigma, raster_bin_size_ms,
                                   peak_to_trough, pop_rate, pop_rate_acc, pop_rms_override)
 
-    def burst_sensitivity(self, thr_values, dist_values, burst_edge_mult_thresh: float,
+    def burst_sensitivity(self, thr_values: np.ndarray, dist_values: np.ndarray, burst_edge_mult_thresh: float,
                           square_width: float = 20, gauss_sigma: float = 100, acc_square_width: float = 8,
                           acc_gauss_sigma: float = 8, raster_bin_size_ms: float = 1.0,
-                          peak_to_trough: bool = True, pop_rate=None, pop_rate_acc=None,
-                          pop_rms_override=None) -> np.ndarray:
+                          peak_to_trough: bool = True, pop_rate: np.ndarray | None = None,
+                          pop_rate_acc: np.ndarray | None = None,
+                          pop_rms_override: float | None = None) -> np.ndarray:
         """Burst counts over a (threshold, distance) grid; see :func:`spikelab.spikedata.bursts.burst_sensitivity`."""
         return _bursts.burst_sensitivity(self, thr_values, dist_values, burst_edge_mult_thresh, square_width,
                                          gauss_sigma, acc_square_width, acc_gauss_sigma, raster_bin_size_ms,
                                          peak_to_trough, pop_rate, pop_rate_acc, pop_rms_override)
 
-    def get_frac_active(self, edges, MIN_SPIKES: int, backbone_threshold: float, bin_size: float = 1.0):
+    def get_frac_active(self, edges: np.ndarray, MIN_SPIKES: int, backbone_threshold: float,
+                        bin_size: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Burst participation per unit and per burst; see :func:`spikelab.spikedata.bursts.get_frac_active`."""
         return _bursts.get_frac_active(self, edges, MIN_SPIKES, backbone_threshold, bin_size)
 
-    def get_frac_spikes_in_burst(self, edges, bin_size: float = 1.0, *, per_spike: bool = False) -> np.ndarray:
+    def get_frac_spikes_in_burst(self, edges: np.ndarray, bin_size: float = 1.0, *, per_spike: bool = False) -> np.ndarray:
         """Fraction of each unit's spikes in bursts; see :func:`spikelab.spikedata.bursts.get_frac_spikes_in_burst`."""
         return _bursts.get_frac_spikes_in_burst(self, edges, bin_size, per_spike=per_spike)
 
@@ -355,7 +366,7 @@ class SpikeData:
         """STTC of units i and j; see :func:`spikelab.spikedata.sttc.spike_time_tiling`."""
         return _sttc.spike_time_tiling(self, i, j, delt)
 
-    def spike_time_tilings(self, delt: float = 20.0):
+    def spike_time_tilings(self, delt: float = 20.0) -> PairwiseCompMatrix:
         """STTC matrix (PairwiseCompMatrix); see :func:`spikelab.spikedata.sttc.spike_time_tilings`."""
         return _sttc.spike_time_tilings(self, delt)
 

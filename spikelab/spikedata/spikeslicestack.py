@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._windows import check_inside, windows_from_args
+from .pairwise import PairwiseCompMatrixStack
 from .spikedata import SpikeData
 
 __all__ = ["SpikeSliceStack"]
@@ -94,15 +95,17 @@ class SpikeSliceStack:
         from .alignment import to_raster_array
         return to_raster_array(self, bin_size, absolute_times)
 
-    def unit_to_unit_comparison(self, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0,
-                                max_lag: float = 350):
+    def unit_to_unit_comparison(
+        self, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0, max_lag: float = 350
+    ) -> tuple[PairwiseCompMatrixStack, PairwiseCompMatrixStack | None, np.ndarray, np.ndarray | None]:
         """(corr, lag, av_corr, av_lag) over unit pairs per slice; see :func:`spikelab.spikedata.spike_comparisons.unit_to_unit_comparison`."""
         from .spike_comparisons import unit_to_unit_comparison
         return unit_to_unit_comparison(self, metric, delt, bin_size, max_lag)
 
-    def get_slice_to_slice_unit_comparison(self, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0,
-                                           max_lag: float = 350, min_spikes: int = 2, min_frac: float = 0.3,
-                                           frac_active=None):
+    def get_slice_to_slice_unit_comparison(
+        self, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0, max_lag: float = 350,
+        min_spikes: int = 2, min_frac: float = 0.3, frac_active: np.ndarray | None = None,
+    ) -> tuple[PairwiseCompMatrixStack, PairwiseCompMatrixStack | None, np.ndarray, np.ndarray | None]:
         """(corr, lag, av_corr, av_lag) over slice pairs per unit; see :func:`spikelab.spikedata.spike_comparisons.get_slice_to_slice_unit_comparison`."""
         from .spike_comparisons import get_slice_to_slice_unit_comparison as compare
         return compare(self, metric, delt, bin_size, max_lag, min_spikes, min_frac, frac_active)
