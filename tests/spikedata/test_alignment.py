@@ -137,6 +137,13 @@ def test_rate_window_kernel_reflects_at_the_recording_edges():
     np.testing.assert_allclose(got, naive_window_rates(sd, events, 20, 20, 1.0, 15.0), rtol=1e-12)
 
 
+def test_kernel_wider_than_the_recording_reflects_repeatedly():
+    # reach int(4 * 40 + 0.5) = 160 samples > 50: scipy reflects the signal several times
+    sd = SpikeData([[1.0, 4.0, 20.0, 21.5, 44.0], [3.0, 30.0]], length=50)
+    got = sd.align_to_events([25.0], 25, 25, kind="rate", sigma_ms=40)
+    np.testing.assert_allclose(got.event_stack, naive_window_rates(sd, [25.0], 25, 25, 1.0, 40.0), rtol=1e-12)
+
+
 def test_rate_slice_stack_from_windows_uses_the_same_rates(sd4):
     direct = RateSliceStack(sd4, times_start_to_end=[(300.0, 400.0), (900.0, 1000.0)], sigma_ms=5)
     aligned = sd4.align_to_events([350.0, 950.0], 50, 50, kind="rate", sigma_ms=5)
