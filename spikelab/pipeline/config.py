@@ -6,7 +6,7 @@ Imported by the Snakefile at parse time, so it stays light (no numpy/h5py import
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ConfigError
@@ -14,7 +14,7 @@ from ..workspace.provenance import canonical_json
 
 __all__ = ["ANALYSIS_STEPS", "enabled_steps", "step_params", "step_params_json", "summary_steps",
            "expected_items",
-           "check_recording_files", "simulation_params"]
+           "check_recording_files", "keep_going_requested", "simulation_params"]
 
 #: Per-recording analysis steps in dependency order, with the steps each one reads.
 ANALYSIS_STEPS: dict[str, tuple[str, ...]] = {
@@ -73,6 +73,15 @@ def simulation_params(config: Mapping[str, Any], recording: str) -> dict[str, An
     return params
 
 
+def keep_going_requested(argv: Sequence[str]) -> bool:
+    """Whether the snakemake command line asks for ``--keep-going`` (``-k``).
+
+    Snakemake tells a Snakefile its execution settings only after the DAG is built, too late
+    for the missing-recording check, so the command line is read directly.
+    """
+    return any(arg in ("--keep-going", "-k") for arg in argv[1:])
+
+
 def check_recording_files(config: Mapping[str, Any], *, keep_going: bool) -> set[str]:
     """Check that every recording with a ``path`` exists.
 
@@ -91,7 +100,10 @@ def check_recording_files(config: Mapping[str, Any], *, keep_going: bool) -> set
             missing[name] = path
     if missing and not keep_going:
         listing = "; ".join(f"recordings.{n}.path: {p}" for n, p in missing.items())
-        raise ConfigError(f"recording file not found: {listing}")
+        raise ConfigError(
+            f"recording file not found: {listing} (fix the path, or run with --keep-going to "
+            "let the other recordings go ahead while this one's jobs fail)"
+        )
     return set(missing)
 
 

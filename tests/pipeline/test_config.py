@@ -7,7 +7,8 @@ import yaml
 
 from spikelab.errors import ConfigError
 from spikelab.pipeline.config import (check_recording_files, enabled_steps, expected_items,
-                                      simulation_params, step_params, step_params_json)
+                                      keep_going_requested, simulation_params, step_params,
+                                      step_params_json)
 
 from ..workflow.harness import REPO
 
@@ -57,6 +58,16 @@ def test_missing_recording_file_names_key_and_path(config, tmp_path):
     with pytest.raises(ConfigError, match=r"recordings\.X\.path: .*x\.nwb"):
         check_recording_files(config, keep_going=False)
     assert check_recording_files(config, keep_going=True) == {"X"}
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["snakemake", "--cores", "2"], False),
+    (["snakemake", "--keep-going"], True),
+    (["snakemake", "-k", "--cores", "2"], True),
+    (["--keep-going"], False),  # argv[0] is the program, not a flag
+])
+def test_keep_going_is_read_from_the_command_line(argv, expected):
+    assert keep_going_requested(argv) is expected
 
 
 def test_expected_items_cover_every_recording_and_the_summary(config):

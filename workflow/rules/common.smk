@@ -1,5 +1,6 @@
 # Configuration checks and helpers shared by every rule file.
 import re
+import sys
 
 from snakemake.utils import validate
 
@@ -7,6 +8,7 @@ from spikelab.pipeline.config import (
     check_recording_files,
     enabled_steps,
     expected_items,
+    keep_going_requested,
     simulation_params,
     step_params_json,
     summary_steps,
@@ -15,11 +17,10 @@ from spikelab.workspace.provenance import canonical_json
 
 validate(config, "../schemas/config.schema.yaml")
 
-_execution = getattr(workflow, "execution_settings", None)
 # A missing recording stops the workflow before any job runs, unless --keep-going asks
 # for the other recordings to go ahead (then only that recording's jobs fail).
 MISSING_RECORDINGS = check_recording_files(
-    config, keep_going=bool(getattr(_execution, "keep_going", False))
+    config, keep_going=keep_going_requested(sys.argv)
 )
 
 RECORDINGS = list(config["recordings"])
