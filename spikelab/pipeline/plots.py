@@ -7,7 +7,9 @@ so they run without Snakemake; :func:`run_plots` adapts the ``snakemake`` object
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -28,6 +30,8 @@ from .entry import job_logging
 __all__ = ["raster_figure",
            "aligned_rate_figure", "sttc_figure", "sttc_distribution_figure",
            "burst_corr_distribution_figure", "summary_figure", "save_figure", "run_plots"]
+
+log = logging.getLogger("spikelab.pipeline")
 
 def raster_figure(recording_part: str, namespace: str, bursts_part: str | None = None) -> Figure:
     """Spike raster of ``namespace/spikedata``, bursts shaded from ``namespace/burst_edges``."""
@@ -97,4 +101,6 @@ def run_plots(snakemake: Any) -> None:
         kind = snakemake.params.kind
         if kind not in _ADAPTERS:
             raise ConfigError(f"unknown figure kind {kind!r}; valid: {sorted(_ADAPTERS)}")
+        started = time.perf_counter()
         save_figure(_ADAPTERS[kind](snakemake), snakemake.output[0])
+        log.info("%s: drew %s in %.2f s", kind, snakemake.output[0], time.perf_counter() - started)

@@ -149,7 +149,7 @@ def test_run_plots_writes_each_figure_as_png(parts, tmp_path, kind):
     smk = fake_snakemake(tmp_path, kind, inputs, **params)
     plots.run_plots(smk)
     assert Path(smk.output[0]).read_bytes()[:8] == PNG
-    assert Path(smk.log[0]).exists()
+    assert f"{kind}: drew {smk.output[0]}" in Path(smk.log[0]).read_text()
 
 
 def test_raster_without_bursts_step_draws_no_bursts(parts):
