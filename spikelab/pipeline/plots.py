@@ -33,6 +33,7 @@ __all__ = ["raster_figure",
 
 log = logging.getLogger("spikelab.pipeline")
 
+
 def raster_figure(recording_part: str, namespace: str, bursts_part: str | None = None) -> Figure:
     """Spike raster of ``namespace/spikedata``, bursts shaded from ``namespace/burst_edges``."""
     sd = AnalysisWorkspace.load_item(recording_part, namespace, "spikedata")
