@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 from scipy.ndimage import gaussian_filter1d
+from scipy.signal import oaconvolve
 
 from ..errors import AnalysisError
 from ._binning import bin_counts, bin_indices, check_bin_size, n_bins
@@ -71,7 +72,7 @@ def raster(sd: SpikeData, bin_size: float = 1.0, time_offset: float = 0.0) -> np
 def binned(sd: SpikeData, bin_size: float = 40.0) -> np.ndarray:
     """Population spike count per bin of ``bin_size`` ms (all units summed), int64."""
     b = check_bin_size(bin_size)
-    _, times = sd.idces_times()
+    times = np.concatenate(sd.train) if sd.N else np.zeros(0)
     return bin_counts(times, sd.start_time, b, n_bins(sd.length, b))
 
 
@@ -196,13 +197,32 @@ def _boxcar(x: np.ndarray, width: int) -> np.ndarray:
     return np.convolve(x, np.ones(width) / width, mode="same")
 
 
+_FFT_TAPS = 128  # longer kernels: FFT convolution (3x faster at 601 taps, 600k bins)
+
+
 def _gaussian(x: np.ndarray, sigma: float) -> np.ndarray:
-    """Convolve with ``N(0, sigma)`` sampled on ``arange(-3s, 3s + 1)``, normalised to sum 1."""
+    """Convolve with ``N(0, sigma)`` sampled on ``arange(-3s, 3s + 1)``, normalised to sum 1.
+
+    ``x`` holds non-negative counts.  Long kernels go through the FFT (overlap-add), whose
+    rounding noise (~1e-15 of the maximum) is then removed where it matters: bins with no
+    count within the kernel's reach are set to exactly 0 (as the direct sum gives), and the
+    rest cannot be negative.
+    """
     if sigma <= 0:
         return x
     grid = np.arange(-3 * sigma, 3 * sigma + 1)
     kernel = np.exp(-0.5 * (grid / sigma) ** 2)  # the pdf's constant cancels in the normalisation
-    return np.convolve(x, kernel / kernel.sum(), mode="same")
+    kernel /= kernel.sum()
+    if kernel.size <= _FFT_TAPS or x.size < kernel.size:
+        return np.convolve(x, kernel, mode="same")
+    out = np.maximum(oaconvolve(x, kernel, mode="same"), 0.0)
+    # 'same' output i sums x[i + c - K + 1 .. i + c], c = (K - 1) // 2, as np.convolve centres it
+    nonzero = np.concatenate([[0], np.cumsum(x != 0)])
+    i = np.arange(x.size)
+    c = (kernel.size - 1) // 2
+    lo, hi = np.clip(i + c - kernel.size + 1, 0, x.size), np.clip(i + c + 1, 0, x.size)
+    out[nonzero[hi] == nonzero[lo]] = 0.0
+    return out
 
 
 def get_pop_rate(
