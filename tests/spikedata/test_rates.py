@@ -207,6 +207,20 @@ def test_pop_rate_matches_naive_smoothing(square, sigma, bin_size):
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 
 
+def test_long_gaussian_kernels_match_the_direct_sum_with_exact_zeros():
+    # 6 sigma = 300 bins: the FFT path; the silent stretch must stay exactly 0, not 1e-17
+    rng = np.random.default_rng(8)
+    trains = [np.sort(np.r_[rng.uniform(0, 300, 20), rng.uniform(1500, 2000, 20)]) for _ in range(3)]
+    sd = SpikeData(trains, length=2000)
+    counts = sd.raster(1.0).sum(axis=0).astype(float)
+    g = np.arange(-150, 151)
+    k = np.exp(-g**2 / (2 * 50.0**2))
+    expected = naive_same_convolution(naive_same_convolution(counts, np.full(4, 0.25)), k / k.sum())
+    got = sd.get_pop_rate(4, 50)
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+    assert np.array_equal(got == 0, expected == 0) and np.all(got >= 0)
+
+
 def test_pop_rate_preserves_the_spike_count_away_from_the_edges():
     sd = SpikeData([[500.0] * 3], length=1000)
     assert sd.get_pop_rate(20, 50).sum() == pytest.approx(3.0)
