@@ -83,8 +83,9 @@ def rate_windows(sd: SpikeData, windows: np.ndarray, bin_size_ms: float, sigma_m
     ``>= start`` (the points in ``[start, end)`` when the duration is a whole number of bins).
     Each value equals ``resampled_isi(sd, grid, sigma_ms)`` at that point: the rate is
     evaluated on the window plus ``int(4 sigma + 0.5)`` samples either side (the kernel's
-    reach; reflected at the recording's ends exactly as ``gaussian_filter1d`` does), smoothed,
-    and cropped.  Cost is O(U S T), independent of the recording length.
+    reach; reflected at the recording's ends exactly as ``gaussian_filter1d`` does) and
+    smoothed there, each run of constant rate weighted by the kernel mass it covers.  Cost
+    is O(U S T) time and the output's memory, independent of the recording length.
     """
     step = check_bin_size(bin_size_ms, "bin_size_ms")
     if not float(sigma_ms) >= 0:
