@@ -8,15 +8,33 @@ and the methods here only forward to them.
 from __future__ import annotations
 
 import copy
+import importlib
 import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import bursts as _bursts
-from . import rates as _rates
-from . import sttc as _sttc
+
+
+class _TopicModule:
+    """An analysis topic module, imported on first use.
+
+    ``import spikelab`` stays cheap (no scipy.signal, no numba): the workflow's Snakefile
+    imports spikelab on every run, including no-op reruns, and jobs that only move data
+    should not pay for kernels they never call.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name, __package__), attr)
+
+
+_bursts = _TopicModule(".bursts")
+_rates = _TopicModule(".rates")
+_sttc = _TopicModule(".sttc")
 
 if TYPE_CHECKING:
     from scipy import sparse
