@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from .inventory import Inventory, ItemRecord, read_inventory
-from .text import cell, human_size, short_hash, summary_text, table, to_json
+from .text import cell, human_size, plural, short_hash, summary_text, table, to_json
 
 __all__ = ["add_parser", "run", "as_json", "as_text"]
 
@@ -48,16 +48,12 @@ def _row(item: ItemRecord) -> list[str]:
             cell(entry.get("note") or "-", _NOTE_WIDTH)]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def as_text(inv: Inventory) -> list[str]:
     """A title line (file, name, id, counts, sizes) and a table of the items."""
     label = f"workspace {inv.name!r}" if inv.name else "workspace (unnamed)"
     data_bytes = sum(i.size_bytes for i in inv.items)
     title = (f"{inv.path}: {label}, id {inv.workspace_id[:8]}, "
-             f"{_plural(len(inv.namespaces()), 'namespace')}, {_plural(len(inv.items), 'item')}, "
+             f"{plural(len(inv.namespaces()), 'namespace')}, {plural(len(inv.items), 'item')}, "
              f"{human_size(data_bytes)} of data in a {human_size(inv.file_bytes)} file")
     if not inv.items:
         return [title]

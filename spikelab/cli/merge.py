@@ -14,7 +14,7 @@ from typing import Any
 from ..workspace import merge_files
 from ..workspace.h5file import h5_path
 from .inventory import item_keys
-from .text import cell, to_json
+from .text import cell, plural, to_json
 from .ticker import elapsed_line
 
 __all__ = ["add_parser", "run", "merge", "as_text"]
@@ -45,7 +45,7 @@ def merge(target: str, sources: list[str], overwrite: bool = False,
     """:func:`merge_files` report plus ``target`` and ``added_keys`` (new in the target)."""
     before = set(item_keys(target))
     name = os.path.basename(h5_path(target))
-    with elapsed_line(f"merging {len(sources)} file(s) into {name}"):
+    with elapsed_line(f"merging {plural(len(sources), 'file')} into {name}"):
         report = merge_files(target, sources, overwrite=overwrite, replace_stale=replace_stale)
     added = [pair for pair in item_keys(target) if pair not in before]
     return {"target": os.path.abspath(h5_path(target)), **report, "added": len(added),
@@ -58,7 +58,7 @@ def _key_lines(title: str, keys: list) -> list[str]:
 
 def as_text(report: dict, verbose: bool, skip_reason: str) -> list[str]:
     """Totals, one line per source, and with ``verbose`` the keys by outcome."""
-    lines = [f"merged {report['merged']} item(s) into {report['target']}: "
+    lines = [f"merged {plural(report['merged'], 'item')} into {report['target']}: "
              f"{report['added']} added, {report['replaced']} replaced, "
              f"{report['skipped']} skipped"
              + (f" ({skip_reason})" if report["skipped"] and skip_reason else "")]

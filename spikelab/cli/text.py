@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["human_size", "shape_text", "summary_text", "table", "cell", "timestamp",
+__all__ = ["human_size", "plural", "shape_text", "summary_text", "table", "cell", "timestamp",
            "short_hash", "to_json", "HEADER_FIELDS"]
 
 # Entry fields that describe the item's history rather than its contents.
@@ -26,6 +26,11 @@ def human_size(n_bytes: int) -> str:
     if round(value, 1) >= 1024 and exponent < len(_UNITS) - 1:  # 1023.96 KiB -> 1.0 MiB
         exponent, value = exponent + 1, value / 1024
     return f"{value:.1f} {_UNITS[exponent]}"
+
+
+def plural(n: int, word: str) -> str:
+    """``'1 item'``, ``'3 items'`` (regular English plurals only)."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def shape_text(shape: Sequence[int]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import CorruptWorkspaceError
 from ..workspace import verify
 from ..workspace.h5file import h5_path
-from .text import cell, to_json
+from .text import cell, plural, to_json
 from .ticker import elapsed_line
 
 __all__ = ["add_parser", "run", "check", "as_text"]
@@ -60,14 +60,13 @@ def as_text(result: dict) -> list[str]:
     """``ok: ...`` with counts, or ``FAILED: ...`` and one line per bad item."""
     checked, hashed = result["checked"], result["hashed"]
     if result["ok"]:
-        line = (f"ok: {result['path']}: {checked} item(s) decode, {hashed} content "
-                f"hash(es) match")
+        line = (f"ok: {result['path']}: {plural(checked, 'item')} decoded, {hashed} with a "
+                "matching content hash")
         if checked > hashed:
-            line += (f" ({checked - hashed} item(s) have no content hash: decoding checked "
-                     "only)")
+            line += f" ({checked - hashed} stored without provenance: only decoding checked)"
         return [line]
     bad = len({(p["namespace"], p["key"]) for p in result["problems"]})
-    scope = f"{bad} of {checked} item(s) damaged" if checked else "the file is damaged"
+    scope = f"{bad} of {plural(checked, 'item')} damaged" if checked else "the file is damaged"
     return [f"FAILED: {result['path']}: {scope}"] + [_problem_line(p)
                                                      for p in result["problems"]]
 

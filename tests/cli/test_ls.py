@@ -1,4 +1,4 @@
-"""`spikelab ls` / `describe`: every item listed, --json equal to the workspace API, no data read."""
+"""`spikelab ls` / `describe`: every item listed, --json equals the API, no data read."""
 
 from __future__ import annotations
 

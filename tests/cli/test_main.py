@@ -35,7 +35,7 @@ def test_console_script_verify_and_error_without_traceback(workspace_file, tmp_p
     path, _ = workspace_file
     done = _run("verify", path)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.startswith(f"ok: {path}: 11 item(s) decode")
+    assert done.stdout.startswith(f"ok: {path}: 11 items decoded")
     missing = tmp_path / "missing.h5"
     done = _run("info", missing, "ns", "key")
     assert done.returncode == 2 and done.stdout == ""

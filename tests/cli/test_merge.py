@@ -1,4 +1,4 @@
-"""`spikelab merge`: merged / replaced / skipped reports, loadable target, no-op is byte-identical."""
+"""`spikelab merge`: merged / replaced / skipped reports, loadable target, no-op byte-identical."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def test_text_report_and_verbose_keys(files, cli):
                          "--replace-stale", "-v")
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0] == (f"merged 3 item(s) into {files['target']}: 2 added, 1 replaced, "
+    assert lines[0] == (f"merged 3 items into {files['target']}: 2 added, 1 replaced, "
                         "1 skipped (same fingerprint)")
     assert lines[1] == f"  from {files['src1']}: 1 merged (0 replacing), 1 skipped"
     assert lines[2] == f"  from {files['src2']}: 2 merged (1 replacing), 0 skipped"

@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from spikelab.cli.text import cell, human_size, shape_text, summary_text, table, to_json
+from spikelab.cli.text import (cell, human_size, plural, shape_text, summary_text, table,
+                               to_json)
 
 
 @pytest.mark.parametrize("n_bytes, text", [
@@ -57,3 +58,8 @@ def test_to_json_handles_numpy_values():
     assert json.loads(to_json(doc)) == {"n": 3, "x": 0.5, "a": [0, 1], "t": [1, 2]}
     with pytest.raises(TypeError, match="object is not JSON serialisable"):
         to_json({"o": object()})
+
+
+@pytest.mark.parametrize("n, text", [(0, "0 items"), (1, "1 item"), (2, "2 items")])
+def test_plural(n, text):
+    assert plural(n, "item") == text

@@ -17,8 +17,8 @@ def test_clean_file_verifies(workspace_file, cli, cli_json):
     assert (code, err) == (0, "")
     hashed = sum("content_hash" in ws.get_info(ns, key) for ns, key in ws)
     assert hashed == len(ws) - 2  # rec1/summary and rec2/plain were stored without provenance
-    assert out == (f"ok: {path}: {len(ws)} item(s) decode, {hashed} content hash(es) match "
-                   "(2 item(s) have no content hash: decoding checked only)\n")
+    assert out == (f"ok: {path}: {len(ws)} items decoded, {hashed} with a matching content "
+                   "hash (2 stored without provenance: only decoding checked)\n")
     assert cli_json("verify", path) == {"path": path, "ok": True, "checked": len(ws),
                                         "hashed": hashed, "problems": []}
 
@@ -44,7 +44,7 @@ def test_flipped_byte_in_raw_file_names_the_item(workspace_file, cli, key, datas
     code, out, _ = cli("verify", path)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == f"FAILED: {path}: 1 of 11 item(s) damaged"
+    assert lines[0] == f"FAILED: {path}: 1 of 11 items damaged"
     assert lines[1].startswith(f"  rec1/{key}: content hash mismatch")
     code, out, _ = cli("verify", path, "--json")
     doc = json.loads(out)
@@ -74,7 +74,7 @@ def test_undecodable_item_is_named(workspace_file, cli):
     code, out, _ = cli("verify", path)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == f"FAILED: {path}: 2 of 11 item(s) damaged"
+    assert lines[0] == f"FAILED: {path}: 2 of 11 items damaged"
     assert lines[1].startswith("  rec1/summary: ") and "NoSuchType" in lines[1]
     assert lines[2].startswith("  rec2/plain: ")
 
@@ -107,6 +107,6 @@ def test_item_without_hash_is_only_decoded(tmp_path, cli):
     ws.save(tmp_path / "w")
     _flip_raw_byte(str(tmp_path / "w.h5"), "n/k/data", at=9)
     code, out, _ = cli("verify", tmp_path / "w")
-    assert code == 0 and "1 item(s) decode, 0 content hash(es) match" in out
+    assert code == 0 and "1 item decoded, 0 with a matching content hash" in out
     assert not np.array_equal(AnalysisWorkspace.load(tmp_path / "w").get("n", "k"),
                               np.arange(100.0))
