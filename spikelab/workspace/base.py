@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import ItemNotFoundError, UnsupportedTypeError
 from .codecs import check_item, decode_item, summarize
 from .entries import copy_entry, make_entry, write_header
+from .fileindex import write_index
 from .h5file import (DEFAULT_LOCK_TIMEOUT, atomic_target, base_path, h5_path, locked,
                      new_file, open_workspace, write_root)
 from .merging import MergeReport, decide
@@ -261,9 +262,9 @@ class WorkspaceBase:
         return report.as_dict()
 
     # ------------------------------------------------------------ persistence
-    def _write_items(self, f: Any) -> dict[tuple[str, str], str]:
-        """Write every item into the open file ``f``; returns recomputed content hashes."""
-        hashes = {}
+    def _write_items(self, f: Any) -> dict[tuple[str, str], dict]:
+        """Write every item into the open file ``f``; returns the entries as written."""
+        written = {}
         for ns, keys in self._items.items():
             ns_group = f.create_group(ns, track_order=True)
             for key, item in keys.items():
@@ -271,10 +272,10 @@ class WorkspaceBase:
                 entry = item.entry
                 if item.slot.in_memory and "provenance" in entry:
                     # the object may have been changed in place since store: hash what is saved
-                    hashes[(ns, key)] = group_content_hash(group)
-                    entry = {**entry, "content_hash": hashes[(ns, key)]}
+                    entry = {**entry, "content_hash": group_content_hash(group)}
                 write_header(group, entry)
-        return hashes
+                written[(ns, key)] = entry
+        return written
 
     def save(self, path: str | Any, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
         """Write ``path.h5`` (all data) and ``path.json`` (the index), atomically.
@@ -289,9 +290,10 @@ class WorkspaceBase:
             with atomic_target(target) as tmp:
                 with new_file(tmp) as f:
                     save_id = write_root(f, self.workspace_id, self.name, self.created_at)
-                    hashes = self._write_items(f)
-            for (ns, key), digest in hashes.items():
-                self._items[ns][key].entry["content_hash"] = digest
+                    written = self._write_items(f)
+                    write_index(f, written)
+            for (ns, key), entry in written.items():
+                self._items[ns][key].entry = entry
             write_sidecar(base_path(path) + ".json", self.workspace_id, self.name,
                           self.created_at, self.describe(), save_id)
 

@@ -8,7 +8,9 @@ rerun leaves it byte-identical and readers holding it open are never disturbed.
 
 When items are only added, the temp file starts as a plain copy of the target and the new
 items are appended. When an item of the target is replaced or pruned, the temp file is
-rebuilt from the live items instead, so dead space never accumulates in the target.
+rebuilt from the live items instead, so dead space never accumulates in the target. The
+plan reads names and fingerprints from the files' ``__index__`` when it can be trusted
+(see :mod:`.fileindex`), so deciding costs no per-item HDF5 access.
 """
 
 from __future__ import annotations
@@ -18,23 +20,51 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import h5py
 
 from .codecs.common import read_str_attr
 from .entries import read_entry
+from .fileindex import Entries, trusted_index, write_index
 from .h5file import (DEFAULT_LOCK_TIMEOUT, RootInfo, atomic_target, h5_path, locked, new_file,
                      open_for_update, open_workspace, read_root, stamp, write_root)
 from .merging import MergeReport, decide
-from .reading import ordered_items
+from .reading import decoding, ordered_names
 from .sidecar import sidecar_path, write_sidecar
 from .slots import copy_group
 
 __all__ = ["merge_files"]
 
 _TARGET = -1  # origin of an item already in the target
+
+
+@dataclass
+class _File:
+    """An open workspace file and its trusted index (None: read entries from items)."""
+
+    path: str
+    file: h5py.File
+    index: Entries | None = None
+    names: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, path: str, stack: contextlib.ExitStack) -> _File:
+        f = stack.enter_context(open_workspace(path))
+        index = trusted_index(f)
+        return cls(path, f, index, list(index) if index is not None else ordered_names(f, path))
+
+    def fingerprint(self, ns: str, key: str) -> str | None:
+        if self.index is not None:
+            return self.index[(ns, key)].get("fingerprint")
+        return read_str_attr(self.file[ns][key].attrs, "__fingerprint__")
+
+    def entry(self, ns: str, key: str) -> dict:
+        if self.index is not None:
+            return self.index[(ns, key)]
+        with decoding(self.path, ns, key):
+            return read_entry(self.file[ns][key])
 
 
 @dataclass
@@ -54,34 +84,29 @@ class _Plan:
             self.final[key] != _TARGET for key in self.target_keys if key in self.final)
 
 
-def _fingerprint(group: h5py.Group) -> str | None:
-    return read_str_attr(group.attrs, "__fingerprint__")
-
-
-def _plan(target: h5py.File | None, target_path: str, sources: Sequence[tuple[str, h5py.File]],
-          overwrite: bool, replace_stale: bool, prune_to: set | None) -> _Plan:
+def _plan(files: dict[int, _File], overwrite: bool, replace_stale: bool,
+          prune_to: set | None) -> _Plan:
+    """Decide every incoming item from names and fingerprints only (no data read)."""
     plan = _Plan()
-    files = {_TARGET: target, **{i: f for i, (_, f) in enumerate(sources)}}
-    if target is not None:
-        for ns, key, _ in ordered_items(target, target_path):
-            plan.final[(ns, key)] = _TARGET
+    if _TARGET in files:
+        plan.final = dict.fromkeys(files[_TARGET].names, _TARGET)
         plan.target_keys = set(plan.final)
-    for i, (path, f) in enumerate(sources):
-        counts = MergeReport()
-        for ns, key, group in ordered_items(f, path):
+    for i in sorted(k for k in files if k != _TARGET):
+        source, counts = files[i], MergeReport()
+        for ns, key in source.names:
             current = plan.final.get((ns, key))
             if prune_to is not None and (ns, key) not in prune_to:
                 action = "skip"
             elif current is not None and replace_stale and not overwrite:
-                ours = _fingerprint(files[current][ns][key])
-                action = decide(True, ours, _fingerprint(group), False, True)
+                action = decide(True, files[current].fingerprint(ns, key),
+                                source.fingerprint(ns, key), False, True)
             else:
                 action = decide(current is not None, None, None, overwrite, False)
             if action != "skip":
                 plan.final[(ns, key)] = i
             plan.report.add(action, ns, key)
             counts.add(action, ns, key)
-        plan.per_source.append({"path": path, "merged": counts.merged,
+        plan.per_source.append({"path": source.path, "merged": counts.merged,
                                 "skipped": counts.skipped, "replaced": counts.replaced})
     if prune_to is not None:
         plan.pruned_keys = [k for k, o in plan.final.items() if o == _TARGET and k not in prune_to]
@@ -90,33 +115,23 @@ def _plan(target: h5py.File | None, target_path: str, sources: Sequence[tuple[st
     return plan
 
 
-def _copy_items(dest: h5py.File, plan: _Plan, files: dict, only_new: bool) -> None:
-    for (ns, key), origin in plan.final.items():
-        if only_new and origin == _TARGET:
-            continue
-        ns_group = dest[ns] if ns in dest else dest.create_group(ns, track_order=True)
-        copy_group(files[origin][ns][key], ns_group, key)
-
-
-def _index(f: h5py.File, path: str) -> dict:
-    index: dict[str, dict] = {}
-    for ns, key, group in ordered_items(f, path):
-        index.setdefault(ns, {})[key] = read_entry(group)
-    return index
-
-
-def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict, append: bool) -> None:
+def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File],
+           append: bool) -> None:
+    entries = {(ns, key): files[o].entry(ns, key) for (ns, key), o in plan.final.items()}
     with atomic_target(target_path) as tmp:
         if append:
             shutil.copyfile(target_path, tmp)
-            f = open_for_update(tmp)
-        else:
-            f = new_file(tmp)
-        with f:
+        with (open_for_update(tmp) if append else new_file(tmp)) as f:
             save_id = stamp(f) if append else write_root(f, root.workspace_id, root.name,
                                                         root.created_at)
-            _copy_items(f, plan, files, only_new=append)
-            index = _index(f, tmp)
+            for (ns, key), origin in plan.final.items():
+                if not (append and origin == _TARGET):
+                    ns_group = f[ns] if ns in f else f.create_group(ns, track_order=True)
+                    copy_group(files[origin].file[ns][key], ns_group, key)
+            write_index(f, entries)
+    index: dict[str, dict] = {}
+    for (ns, key), entry in entries.items():
+        index.setdefault(ns, {})[key] = entry
     write_sidecar(sidecar_path(target_path), root.workspace_id, root.name, root.created_at,
                   index, save_id)
 
@@ -155,15 +170,15 @@ def merge_files(target: str | os.PathLike, sources: Iterable[str | os.PathLike],
     keep = None if prune_to is None else {(ns, key) for ns, key in prune_to}
     with locked(target_path, lock_timeout), contextlib.ExitStack() as stack:
         exists = os.path.exists(target_path)
-        target_file = stack.enter_context(open_workspace(target_path)) if exists else None
-        opened = [(p, stack.enter_context(open_workspace(p))) for p in source_paths]
-        plan = _plan(target_file, target_path, opened, overwrite, replace_stale, keep)
+        files = {i: _File.open(p, stack) for i, p in enumerate(source_paths)}
+        if exists:
+            files[_TARGET] = _File.open(target_path, stack)
+        plan = _plan(files, overwrite, replace_stale, keep)
         changed = not exists or plan.report.merged > 0 or bool(plan.pruned_keys)
         if changed:
-            root = (read_root(target_file) if exists else
+            root = (read_root(files[_TARGET].file) if exists else
                     RootInfo(str(uuid.uuid4()), None, time.time(), 0))
             append = exists and root.format_version > 0 and not plan.drops_target_items
-            files = {_TARGET: target_file, **{i: f for i, (_, f) in enumerate(opened)}}
             _write(target_path, root, plan, files, append)
     result = plan.report.as_dict()
     result.update(pruned=len(plan.pruned_keys), pruned_keys=plan.pruned_keys,

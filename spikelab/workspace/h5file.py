@@ -31,7 +31,7 @@ from .codecs.common import read_str_attr
 __all__ = ["FORMAT_VERSION", "DEFAULT_LOCK_TIMEOUT", "RootInfo", "h5_path", "base_path",
            "open_workspace", "open_for_update", "read_root", "write_root", "stamp", "new_file",
            "atomic_target", "locked", "fsync_path", "create_backing_file", "scratch_file",
-           "atomic_write_text", "iter_item_groups"]
+           "atomic_write_text"]
 
 FORMAT_VERSION = 1
 DEFAULT_LOCK_TIMEOUT = 600.0  # s; a merge of many GB may hold the lock for a while
@@ -110,21 +110,6 @@ def read_root(f: h5py.File) -> RootInfo:
         created_at=float(f.attrs.get("__created_at__", 0.0)),
         format_version=int(f.attrs.get("__format_version__", 0)),
     )
-
-
-def iter_item_groups(f: h5py.File, path: str) -> Iterator[tuple[str, str, h5py.Group]]:
-    """``(namespace, key, group)`` of every item, namespaces ``__*`` skipped (as 0.1.2)."""
-    for ns in f:
-        if ns.startswith("__"):
-            continue
-        ns_group = f[ns]
-        if not isinstance(ns_group, h5py.Group):
-            raise CorruptWorkspaceError(f"{path}: namespace {ns!r} is a dataset, not a group")
-        for key in ns_group:
-            group = ns_group[key]
-            if not isinstance(group, h5py.Group):
-                raise CorruptWorkspaceError(f"{path}: item ({ns!r}, {key!r}) is not a group")
-            yield ns, key, group
 
 
 # --------------------------------------------------------------------- writing

@@ -48,7 +48,8 @@ def _normalise(value: Any, where: str) -> Any:
     if isinstance(value, (float, np.floating)):
         value = float(value)
         if not math.isfinite(value):
-            raise ProvenanceError(f"{where}: {value} has no canonical JSON form (use null or a str)")
+            raise ProvenanceError(
+                f"{where}: {value} has no canonical JSON form (use null or a str)")
         return int(value) if value.is_integer() else value
     if isinstance(value, str):
         return str(value)
@@ -98,15 +99,18 @@ def check_provenance(provenance: Mapping[str, Any]) -> dict:
         raise ProvenanceError(f"provenance must be a mapping, got {type(provenance).__name__}")
     unknown = sorted(set(provenance) - set(PROVENANCE_FIELDS))
     if unknown:
-        raise ProvenanceError(f"unknown provenance fields {unknown}; valid: {list(PROVENANCE_FIELDS)}")
+        raise ProvenanceError(
+            f"unknown provenance fields {unknown}; valid: {list(PROVENANCE_FIELDS)}")
     step = provenance.get("step")
     if not isinstance(step, str) or not step:
         raise ProvenanceError(f"provenance 'step' must be a non-empty str, got {step!r}")
     params = provenance.get("params", {})
     if not isinstance(params, Mapping):
-        raise ProvenanceError(f"provenance 'params' must be a mapping, got {type(params).__name__}")
+        raise ProvenanceError(
+            f"provenance 'params' must be a mapping, got {type(params).__name__}")
     record = {"step": step, "params": _normalise(params, "provenance['params']"),
-              "inputs": provenance.get("inputs", ""), "version": provenance.get("version", __version__)}
+              "inputs": provenance.get("inputs", ""),
+              "version": provenance.get("version", __version__)}
     for field in ("inputs", "version"):
         if not isinstance(record[field], str):
             raise ProvenanceError(f"provenance {field!r} must be a str, got {record[field]!r}")

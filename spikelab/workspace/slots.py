@@ -53,13 +53,17 @@ class ObjectSlot:
 
 
 class GroupSlot:
-    """An item stored in a group of an open HDF5 file."""
+    """An item stored in a group of an open HDF5 file (opened only when used)."""
 
     in_memory = False
 
-    def __init__(self, group: h5py.Group) -> None:
-        self.file = group.file
-        self.path = group.name
+    def __init__(self, file: h5py.File, path: str) -> None:
+        self.file = file
+        self.path = path
+
+    @classmethod
+    def of(cls, group: h5py.Group) -> GroupSlot:
+        return cls(group.file, group.name)
 
     @property
     def where(self) -> str:
@@ -116,13 +120,13 @@ class BackingFile:
         except BaseException:
             self._discard_name(name)
             raise
-        return GroupSlot(group)
+        return GroupSlot.of(group)
 
     def put_copy(self, slot: GroupSlot) -> GroupSlot:
         """HDF5-level copy of another file's item into a new group (nothing left on failure)."""
         name = self._new_name()
         try:
-            return GroupSlot(copy_group(slot.group, self.file, name))
+            return GroupSlot.of(copy_group(slot.group, self.file, name))
         except BaseException:
             self._discard_name(name)
             raise

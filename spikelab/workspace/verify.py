@@ -1,4 +1,5 @@
-"""``verify``: does every item of a workspace file decode, and match its recorded hashes?"""
+"""``verify``: does every item of a workspace file decode, and match its recorded hashes
+and the file's index?"""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dataclasses import dataclass, field
 from ..errors import SpikelabError
 from .codecs import decode_item
 from .codecs.common import read_str_attr
+from .entries import read_entry
+from .fileindex import trusted_index
 from .h5file import h5_path, open_workspace
 from .provenance import fingerprint, group_content_hash
 from .reading import decoding, ordered_items
@@ -61,6 +64,14 @@ def _hash_problems(group, ns: str, key: str) -> list[str]:
     return problems
 
 
+def _index_problems(indexed: dict | None, actual: dict) -> list[str]:
+    """Fields where the file's ``__index__`` disagrees with the item itself."""
+    if indexed is None or indexed == actual:
+        return []
+    fields = sorted(k for k in set(indexed) | set(actual) if indexed.get(k) != actual.get(k))
+    return [f"the file index disagrees with the item on {', '.join(fields)} (edited in place?)"]
+
+
 def verify(path: str | os.PathLike) -> VerifyReport:
     """Decode every item of the workspace ``path`` and recompute its recorded hashes.
 
@@ -76,12 +87,14 @@ def verify(path: str | os.PathLike) -> VerifyReport:
     target = h5_path(path)
     report = VerifyReport(target)
     with open_workspace(target) as f:
+        index = trusted_index(f) or {}
         for ns, key, group in ordered_items(f, target):
             report.checked += 1
             try:
                 with decoding(target, ns, key):
                     decode_item(group)
                     problems = _hash_problems(group, ns, key)
+                    problems += _index_problems(index.get((ns, key)), read_entry(group))
             except (SpikelabError, ValueError, TypeError, KeyError) as exc:
                 problems = [str(exc)]
             if "__content_hash__" in group.attrs:

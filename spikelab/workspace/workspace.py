@@ -14,6 +14,7 @@ from ..errors import WorkspaceFileError
 from .base import WorkspaceBase, _Item
 from .codecs import decode_item, summarize
 from .entries import read_entry
+from .fileindex import file_entries
 from .h5file import h5_path, open_workspace, read_root
 from .reading import decoding, ordered_items
 from .slots import BackingFile, GroupSlot, ObjectSlot
@@ -140,14 +141,12 @@ class LazyAnalysisWorkspace(WorkspaceBase):
         target = h5_path(path)
         f = open_workspace(target)
         try:
-            ws = cls(name=read_root(f).name, dir=dir)
+            root = read_root(f)
+            ws = cls(name=root.name, dir=dir)
             ws._sources.append(f)
-            ws.workspace_id = read_root(f).workspace_id
-            ws.created_at = read_root(f).created_at
-            for ns, key, group in ordered_items(f, target):
-                with decoding(target, ns, key):
-                    entry = read_entry(group)
-                ws._items.setdefault(ns, {})[key] = _Item(entry, GroupSlot(group))
+            ws.workspace_id, ws.created_at = root.workspace_id, root.created_at
+            for (ns, key), entry in file_entries(f, target).items():
+                ws._items.setdefault(ns, {})[key] = _Item(entry, GroupSlot(f, f"/{ns}/{key}"))
         except BaseException:
             f.close()
             raise

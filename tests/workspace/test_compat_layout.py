@@ -190,7 +190,11 @@ def test_our_root_and_item_headers(tmp_path):
         assert f.attrs["__created_at__"] == ws.created_at
         assert f.attrs["__format_version__"] == 1
         assert f.attrs["__spikelab_version__"] == spikelab.__version__
-        assert list(f) == ["D0", "all"]
+        assert list(f) == ["D0", "all", "__index__"]  # 0.1.2 skips root names "__*"
+        index = json.loads(f["__index__"].asstr()[()])
+        assert index["save_id"] == f.attrs["__save_id__"]
+        assert [item[:2] for item in index["items"]][:2] == [["D0", "sd"], ["D0", "text"]]
+        assert index["items"][0][2]["note"] == "recording"
         assert list(f["D0"]) == ["sd", "text", "rd", "rss", "sss", "pcm", "pcms"]
         assert {k: f["D0"][k].attrs["__type__"] for k in f["D0"]} == {
             "sd": "SpikeData", "text": "ndarray", "rd": "RateData", "rss": "RateSliceStack",
@@ -244,7 +248,8 @@ def test_our_dict_layout(tmp_path):
         assert tags == {"n": "scalar", "x": "scalar", "ok": "scalar", "s": "scalar_str",
                         "none": "none", "tup": "tuple", "set": "set", "list": "ndarray"}
         assert (d["n"].attrs["__scalar_value__"], d["n"].attrs["__scalar_kind__"]) == (3, "int")
-        assert d["ok"].attrs["__scalar_kind__"] == "bool" and d["s"].attrs["__scalar_value__"] == "t"
+        assert d["ok"].attrs["__scalar_kind__"] == "bool"
+        assert d["s"].attrs["__scalar_value__"] == "t"
         np.testing.assert_array_equal(d["set/data"][()], [1, 2])
         np.testing.assert_array_equal(d["list/data"][()], [1, 2, 3])
         assert d["list"].attrs["__py_type__"] == "list"  # our extra; 0.1.2 reads an ndarray

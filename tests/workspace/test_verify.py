@@ -42,8 +42,10 @@ def test_edited_provenance_is_named(tmp_path):
         record = json.loads(f["D0/x"].attrs["__provenance__"])
         record["params"]["k"] = 2
         f["D0/x"].attrs["__provenance__"] = json.dumps(record)
-    (problem,) = verify(path).problems
-    assert problem.key == "x" and "fingerprint" in problem.problem
+    problems = verify(path).problems
+    assert {(p.namespace, p.key) for p in problems} == {("D0", "x")}
+    assert any("fingerprint does not match" in p.problem for p in problems)
+    assert any("index disagrees" in p.problem for p in problems)  # edited behind the index
 
 
 def test_undecodable_items_are_all_reported(tmp_path):

@@ -229,7 +229,8 @@ def test_merge_replace_stale(make, source):
     assert report["skipped_keys"] == [("D0", "a")] and report["replaced_keys"] == [("D3", "new")]
     ws.store("D0", "a", np.zeros(2), provenance={"step": "s", "params": {"p": 2}})
     # D3/new has no fingerprint on either side: never trusted as up to date
-    assert ws.merge_from(source, replace_stale=True)["replaced_keys"] == [("D0", "a"), ("D3", "new")]
+    report = ws.merge_from(source, replace_stale=True)
+    assert report["replaced_keys"] == [("D0", "a"), ("D3", "new")]
     assert ws.get_info("D0", "a")["provenance"]["params"] == {"p": 1}
 
 

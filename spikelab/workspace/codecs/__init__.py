@@ -5,8 +5,8 @@ Importing this package registers all of them. Use :func:`encode_item`, :func:`de
 registry (by type for writing, by ``__type__`` tag for reading).
 """
 
-from . import (mapping, ndarray, pairwise, pairwise_stack, ratedata,  # noqa: F401 (registration)
-               rateslicestack, spikedata, spikeslicestack)
+from . import (mapping, ndarray, pairwise, pairwise_stack,  # noqa: F401 (registration)
+               ratedata, rateslicestack, spikedata, spikeslicestack)
 from .items import check_item, decode_item, encode_item, peek_item, summarize
 from .registry import TYPE_ATTR, Codec, codec_for, codec_for_tag, known_tags, read_tag
 

@@ -35,7 +35,8 @@ def check_dtype(dtype: np.dtype, where: str) -> None:
     try:
         h5t.py_create(dtype, logical=True)
     except (TypeError, ValueError):
-        raise UnsupportedTypeError(f"HDF5 cannot store arrays of dtype {dtype} (at {where})") from None
+        raise UnsupportedTypeError(
+            f"HDF5 cannot store arrays of dtype {dtype} (at {where})") from None
 
 
 def _check(arr: np.ndarray, where: str) -> None:
@@ -60,15 +61,16 @@ def encode(group: h5py.Group, arr: np.ndarray) -> None:
 def decode(group: h5py.Group) -> np.ndarray:
     """Read ``group["data"]`` back with its dtype and shape."""
     ds = group["data"]
-    dtype = read_str_attr(ds.attrs, _DTYPE)
-    if ds.attrs.get(_STRING_FLAG, False):
+    if ds.dtype.kind == "O" and ds.attrs.get(_STRING_FLAG, False):
         text = read_strings(ds)
+        dtype = read_str_attr(ds.attrs, _DTYPE)
         if dtype is None:  # 0.1.2 file: as 0.1.2 reads it, narrowest width
             return np.array(text.tolist(), dtype=str).reshape(text.shape)
         return text.astype(dtype)
     data = ds[...]  # [()] would turn a 0-d dataset into a native-order scalar
-    if dtype is not None and np.dtype(dtype).kind in "Mm":
-        return data.view(np.dtype(dtype).newbyteorder("=")).astype(dtype)
+    if ds.dtype == np.int64 and _DTYPE in ds.attrs:  # datetimes are stored as int64 counts
+        dtype = np.dtype(read_str_attr(ds.attrs, _DTYPE))
+        return data.view(dtype.newbyteorder("=")).astype(dtype)
     return data
 
 

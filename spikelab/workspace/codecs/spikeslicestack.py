@@ -7,7 +7,6 @@ empty stack (no slices) comes back from ``N``.
 from __future__ import annotations
 
 import h5py
-import numpy as np
 
 from ...spikedata import SpikeSliceStack
 from .common import child_group, read_times, write_times

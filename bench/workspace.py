@@ -1,0 +1,130 @@
+"""Benchmark workspace save / load / load_item against raw h5py on the same data, same run.
+
+Usage::
+
+    python bench/workspace.py               # ~1 GB: 20 arrays + 5 SpikeData (100 units, 600 s)
+    python bench/workspace.py --size-mb 100 # smaller, to check the script works
+
+The raw h5py baseline writes the same arrays (and each SpikeData as its flat spike times
+and offsets) into one file and reads them back. Our ``save`` also fsyncs the file (crash
+safety), so the baseline is shown with and without an fsync; the goal compares with the
+fsynced baseline (same durability). Each figure is the best of ``--repeat`` rounds in which
+ours and the baseline run in turn, so both see the same machine load and page cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+
+import h5py
+import numpy as np
+
+from spikelab import AnalysisWorkspace, SpikeData
+from spikelab.workspace.h5file import fsync_path
+
+
+def make_data(size_mb: float, seed: int = 0) -> tuple[dict, list[SpikeData]]:
+    """20 float64 arrays totalling ``size_mb`` MB, and 5 recordings of 100 units x 600 s."""
+    rng = np.random.default_rng(seed)
+    n = int(size_mb * 2**20 / 8 / 20)
+    arrays = {f"array{i:02d}": rng.random(n) for i in range(20)}
+    recordings = []
+    for r in range(5):
+        trains = [np.sort(rng.uniform(0, 600_000.0, rng.poisson(5 * 600))) for _ in range(100)]
+        recordings.append(SpikeData(trains, length=600_000.0, metadata={"rec": r}))
+    return arrays, recordings
+
+
+def interleaved(cases: dict, repeat: int) -> dict[str, float]:
+    """Best wall time (s) of each case, running the cases in turn ``repeat`` times.
+
+    Interleaving keeps ours and the baseline under the same machine conditions (other
+    processes, page-cache writeback) instead of timing one after the other.
+    """
+    best = {name: float("inf") for name in cases}
+    for _ in range(repeat):
+        for name, fn in cases.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
+def raw_write(path: str, arrays: dict, recordings: list, fsync: bool) -> None:
+    with h5py.File(path, "w") as f:
+        for name, arr in arrays.items():
+            f.create_dataset(name, data=arr)
+        for i, sd in enumerate(recordings):
+            g = f.create_group(f"sd{i}")
+            g.create_dataset("spike_times", data=np.concatenate(sd.train))
+            g.create_dataset("spike_times_index", data=np.cumsum([t.size for t in sd.train]))
+    if fsync:
+        fsync_path(path)
+
+
+def raw_read(path: str) -> None:
+    with h5py.File(path, "r") as f:
+        for name in f:
+            obj = f[name]
+            if isinstance(obj, h5py.Dataset):
+                obj[()]
+            else:
+                obj["spike_times"][()]
+                obj["spike_times_index"][()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=float, default=1000.0, help="total array size (MB)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--dir", default=None, help="where to write (default: system temp)")
+    args = parser.parse_args()
+
+    arrays, recordings = make_data(args.size_mb)
+    ws = AnalysisWorkspace(name="bench")
+    for name, arr in arrays.items():
+        ws.store("arrays", name, arr)
+    for i, sd in enumerate(recordings):
+        ws.store("recordings", f"sd{i}", sd)
+    ws.store("meta", "small", {"n_arrays": 20, "note": "a small item"})
+    total = sum(a.nbytes for a in arrays.values()) + sum(
+        sum(t.nbytes for t in sd.train) for sd in recordings)
+
+    work = tempfile.mkdtemp(dir=args.dir, prefix="spikelab-bench-")
+    try:
+        ours_path, raw_path = os.path.join(work, "ws"), os.path.join(work, "raw.h5")
+        t = interleaved({
+            "save (ours, atomic + fsync)": lambda: ws.save(ours_path),
+            "raw h5py write + fsync": lambda: raw_write(raw_path, arrays, recordings, True),
+            "raw h5py write (no fsync)": lambda: raw_write(raw_path, arrays, recordings, False),
+        }, args.repeat)
+        t.update(interleaved({
+            "load (ours, everything)": lambda: AnalysisWorkspace.load(ours_path),
+            "raw h5py read": lambda: raw_read(raw_path),
+        }, args.repeat))
+        t.update(interleaved({
+            "load_item (ours, one small item)":
+                lambda: AnalysisWorkspace.load_item(ours_path, "meta", "small"),
+        }, 20))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"workspace benchmark: {total / 2**20:.0f} MB in 20 arrays + 5 SpikeData "
+          f"(100 units, 600 s, 5 Hz), best of {args.repeat}")
+    for name, seconds in t.items():
+        print(f"  {name:<36} {seconds * 1000:10.1f} ms  {total / 2**20 / seconds:8.0f} MB/s")
+    save_ratio = t["save (ours, atomic + fsync)"] / t["raw h5py write + fsync"]
+    load_ratio = t["load (ours, everything)"] / t["raw h5py read"]
+    item_ms = t["load_item (ours, one small item)"] * 1000
+    print(f"  save / raw write+fsync = {save_ratio:.2f}x (goal <= 1.3x); vs raw without fsync "
+          f"{t['save (ours, atomic + fsync)'] / t['raw h5py write (no fsync)']:.2f}x")
+    print(f"  load / raw read        = {load_ratio:.2f}x (goal <= 1.3x)")
+    print(f"  load_item              = {item_ms:.1f} ms (goal <= 20 ms)")
+
+
+if __name__ == "__main__":
+    main()
