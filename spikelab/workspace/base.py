@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import ItemNotFoundError, UnsupportedTypeError
 from .codecs import check_item, decode_item, summarize
+from .codecs.common import compressed
 from .entries import copy_entry, make_entry, write_header
 from .fileindex import write_index
 from .h5file import (DEFAULT_LOCK_TIMEOUT, atomic_target, base_path, h5_path, locked,
@@ -277,18 +278,29 @@ class WorkspaceBase:
                 written[(ns, key)] = entry
         return written
 
-    def save(self, path: str | Any, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
+    def save(self, path: str | Any, *, compression: str | None = None,
+             lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
         """Write ``path.h5`` (all data) and ``path.json`` (the index), atomically.
 
-        ``path`` may end in ``.h5`` or not; missing directories are created. The previous
-        files stay intact if the save fails or is killed; concurrent savers of one path
-        take turns (waiting up to ``lock_timeout`` s, then :class:`WorkspaceLockedError`).
+        Parameters
+        ----------
+        path : str or PathLike
+            With or without ``.h5``; missing directories are created.
+        compression : {None, "gzip", "lzf"}
+            Write numeric arrays of 1 MiB or more chunked and compressed (readable by
+            0.1.2 too). Applies to the items this save encodes; items a lazy workspace
+            already holds on disk are copied as stored (see its ``compression``).
+        lock_timeout : float
+            Seconds to wait for another process writing the same path, then
+            :class:`WorkspaceLockedError`.
+
+        The previous files stay intact if the save fails or is killed.
         """
         self._check_open()
         target = h5_path(path)
         with locked(target, lock_timeout):
             with atomic_target(target) as tmp:
-                with new_file(tmp) as f:
+                with new_file(tmp) as f, compressed(compression):
                     save_id = write_root(f, self.workspace_id, self.name, self.created_at)
                     written = self._write_items(f)
                     write_index(f, written)

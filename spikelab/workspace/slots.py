@@ -15,7 +15,7 @@ from typing import Any
 import h5py
 
 from .codecs import decode_item, encode_item
-from .codecs.common import child_group
+from .codecs.common import child_group, compressed
 from .h5file import create_backing_file
 from .provenance import content_hash, group_content_hash
 
@@ -91,8 +91,11 @@ class BackingFile:
     is complete. A file left behind by a killed process is never read by anyone.
     """
 
-    def __init__(self, directory: str | os.PathLike | None) -> None:
+    def __init__(self, directory: str | os.PathLike | None, compression: str | None = None
+                 ) -> None:
         self.directory = None if directory is None else os.fspath(directory)
+        with compressed(compression):  # validates the name now, not at the first store
+            self.compression = compression
         self.path: str | None = None
         self.file: h5py.File | None = None
         self._counter = 0
@@ -116,7 +119,8 @@ class BackingFile:
         name = self._new_name()
         try:
             group = child_group(self.file, name)
-            encode_item(group, obj)
+            with compressed(self.compression):
+                encode_item(group, obj)
         except BaseException:
             self._discard_name(name)
             raise

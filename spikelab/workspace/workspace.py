@@ -105,11 +105,15 @@ class LazyAnalysisWorkspace(WorkspaceBase):
     name : str, optional
     dir : str or PathLike, optional
         Directory of the private file.
+    compression : {None, "gzip", "lzf"}
+        Compress numeric arrays of 1 MiB or more as they are stored (saves copy them as
+        they are).
     """
 
-    def __init__(self, name: str | None = None, dir: str | os.PathLike | None = None) -> None:
+    def __init__(self, name: str | None = None, dir: str | os.PathLike | None = None,
+                 compression: str | None = None) -> None:
         super().__init__(name)
-        self._backing = BackingFile(dir)
+        self._backing = BackingFile(dir, compression)
         self._sources: list = []
         self._closed = False
         self._finalizer = weakref.finalize(self, _close_files, self._backing, self._sources)

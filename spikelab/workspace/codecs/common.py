@@ -8,19 +8,62 @@ only where it would not give back exactly what was stored, an exact copy in a ch
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import h5py
 import numpy as np
 
-__all__ = ["EXTRAS", "read_str_attr", "write_strings", "read_strings", "write_times",
-           "read_times", "strict_equal", "extras_group", "get_extras", "child_group"]
+__all__ = ["EXTRAS", "COMPRESSIONS", "read_str_attr", "write_array", "write_strings",
+           "read_strings", "write_times", "read_times", "strict_equal", "extras_group",
+           "get_extras", "child_group", "compressed"]
 
 EXTRAS = "__spikelab__"  # child group holding exact encodings 0.1.2 does not read
 
 _STR = h5py.string_dtype(encoding="utf-8")
+COMPRESSIONS = ("gzip", "lzf")  # filters every h5py build (0.1.2's included) can read
+
+
+@dataclass(frozen=True)
+class _Compression:
+    name: str
+    min_bytes: int
+
+
+_COMPRESSION: contextvars.ContextVar[_Compression | None] = contextvars.ContextVar(
+    "spikelab_compression", default=None)
+
+
+@contextlib.contextmanager
+def compressed(name: str | None, min_bytes: int = 2**20) -> Iterator[None]:
+    """Within the block, numeric arrays of ``min_bytes`` or more are written chunked and
+    compressed with ``name`` (``"gzip"`` or ``"lzf"``); None writes them contiguous."""
+    if name is not None and name not in COMPRESSIONS:
+        raise ValueError(f"compression must be None or one of {COMPRESSIONS}, got {name!r}")
+    token = _COMPRESSION.set(None if name is None else _Compression(name, min_bytes))
+    try:
+        yield
+    finally:
+        _COMPRESSION.reset(token)
+
+
+def write_array(group: h5py.Group, name: str, data: Any) -> h5py.Dataset:
+    """Create dataset ``name`` from a numeric array, compressed if :func:`compressed` asks.
+
+    Chunked storage is what makes compression (and cheap partial reads) possible; small
+    arrays stay contiguous, where chunk indexing would cost more than it saves.
+    """
+    arr = np.asarray(data)
+    options = _COMPRESSION.get()
+    if options is not None and arr.ndim and arr.nbytes >= options.min_bytes \
+            and arr.dtype.kind in "biufc":
+        return group.create_dataset(name, data=arr, chunks=True, compression=options.name,
+                                    shuffle=True)
+    return group.create_dataset(name, data=arr)
 
 
 def read_str_attr(attrs: h5py.AttributeManager, name: str, default: str | None = None

@@ -14,7 +14,7 @@ import numpy as np
 from h5py import h5t
 
 from ...errors import UnsupportedTypeError
-from .common import read_str_attr, read_strings, write_strings
+from .common import read_str_attr, read_strings, write_array, write_strings
 from .registry import Codec, register
 
 __all__ = ["encode", "decode", "check_dtype", "CODEC"]
@@ -53,9 +53,9 @@ def encode(group: h5py.Group, arr: np.ndarray) -> None:
         ds.attrs[_DTYPE] = arr.dtype.str
     elif kind in "Mm":
         counts = arr.astype(arr.dtype.newbyteorder("=")).view(np.int64)
-        group.create_dataset("data", data=counts).attrs[_DTYPE] = arr.dtype.str
+        write_array(group, "data", counts).attrs[_DTYPE] = arr.dtype.str
     else:
-        group.create_dataset("data", data=arr)
+        write_array(group, "data", arr)
 
 
 def decode(group: h5py.Group) -> np.ndarray:

@@ -6,6 +6,7 @@ import h5py
 import numpy as np
 
 from ...spikedata import PairwiseCompMatrix
+from .common import write_array
 from .jsonmeta import check_metadata, decode_metadata, encode_metadata
 from .labels import check_labels, decode_labels, encode_labels
 from .registry import Codec, register
@@ -19,7 +20,7 @@ def check(pcm: PairwiseCompMatrix, where: str) -> None:
 
 
 def encode(group: h5py.Group, pcm: PairwiseCompMatrix) -> None:
-    group.create_dataset("matrix", data=np.asarray(pcm.matrix, dtype=np.float64))
+    write_array(group, "matrix", np.asarray(pcm.matrix, dtype=np.float64))
     encode_labels(group, pcm.labels)
     encode_metadata(group, pcm.metadata)
 

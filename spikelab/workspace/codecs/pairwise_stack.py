@@ -7,7 +7,7 @@ import h5py
 import numpy as np
 
 from ...spikedata import PairwiseCompMatrixStack
-from .common import read_times, write_times
+from .common import read_times, write_array, write_times
 from .jsonmeta import check_metadata, decode_metadata, encode_metadata
 from .labels import check_labels, decode_labels, encode_labels
 from .registry import Codec, register
@@ -21,7 +21,7 @@ def check(stack: PairwiseCompMatrixStack, where: str) -> None:
 
 
 def encode(group: h5py.Group, stack: PairwiseCompMatrixStack) -> None:
-    group.create_dataset("stack", data=np.asarray(stack.stack, dtype=np.float64))
+    write_array(group, "stack", np.asarray(stack.stack, dtype=np.float64))
     encode_labels(group, stack.labels)
     write_times(group, stack.times)
     encode_metadata(group, stack.metadata)

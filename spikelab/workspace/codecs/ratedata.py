@@ -12,7 +12,7 @@ import numpy as np
 from ...errors import UnsupportedTypeError
 from ...spikedata import RateData
 from ..names import check_text
-from .common import read_str_attr
+from .common import read_str_attr, write_array
 from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
                            encode_neuron_attributes)
 from .registry import Codec, register
@@ -30,8 +30,8 @@ def check(rd: RateData, where: str) -> None:
 
 
 def encode(group: h5py.Group, rd: RateData) -> None:
-    group.create_dataset("inst_Frate_data", data=np.asarray(rd.inst_Frate_data, dtype=np.float64))
-    group.create_dataset("times", data=np.asarray(rd.times, dtype=np.float64))
+    write_array(group, "inst_Frate_data", np.asarray(rd.inst_Frate_data, dtype=np.float64))
+    write_array(group, "times", np.asarray(rd.times, dtype=np.float64))
     if rd.rate_unit is not None:
         group.attrs["rate_unit"] = rd.rate_unit
     encode_neuron_attributes(group, rd.neuron_attributes)

@@ -6,7 +6,7 @@ import h5py
 import numpy as np
 
 from ...spikedata import RateSliceStack
-from .common import read_times, write_times
+from .common import read_times, write_array, write_times
 from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
                            encode_neuron_attributes)
 from .registry import Codec, register
@@ -19,7 +19,7 @@ def check(rss: RateSliceStack, where: str) -> None:
 
 
 def encode(group: h5py.Group, rss: RateSliceStack) -> None:
-    group.create_dataset("event_stack", data=np.asarray(rss.event_stack, dtype=np.float64))
+    write_array(group, "event_stack", np.asarray(rss.event_stack, dtype=np.float64))
     write_times(group, rss.times)
     group.attrs["step_size"] = float(rss.step_size)
     encode_neuron_attributes(group, rss.neuron_attributes)

@@ -13,7 +13,7 @@ import h5py
 import numpy as np
 
 from ...spikedata import SpikeData
-from .common import EXTRAS, extras_group, get_extras, strict_equal
+from .common import EXTRAS, extras_group, get_extras, strict_equal, write_array
 from .jsonmeta import check_metadata, decode_metadata, encode_metadata
 from .ndarray import check_dtype
 from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
@@ -41,9 +41,9 @@ def _raw_as_reference_reads(raw_data: np.ndarray, raw_time: np.ndarray
 
 def _encode_raw(group: h5py.Group, raw_data: np.ndarray, raw_time: np.ndarray) -> None:
     if raw_data.size:
-        group.create_dataset("raw_data", data=raw_data)
+        write_array(group, "raw_data", raw_data)
     if raw_time.size:
-        group.create_dataset("raw_time", data=raw_time)
+        write_array(group, "raw_time", raw_time)
     back_data, back_time = _raw_as_reference_reads(raw_data, raw_time)
     if not (strict_equal(back_data, raw_data) and strict_equal(back_time, raw_time)):
         extras = extras_group(group)
@@ -55,8 +55,8 @@ def encode_body(group: h5py.Group, sd: SpikeData) -> None:
     """Write ``sd`` into ``group`` (also used for the slices of a SpikeSliceStack)."""
     lengths = [t.size for t in sd.train]
     flat = np.concatenate(sd.train) if sum(lengths) else np.zeros(0)
-    group.create_dataset("spike_times", data=np.asarray(flat, dtype=np.float64))
-    group.create_dataset("spike_times_index", data=np.cumsum(lengths, dtype=np.int64))
+    write_array(group, "spike_times", np.asarray(flat, dtype=np.float64))
+    write_array(group, "spike_times_index", np.cumsum(lengths, dtype=np.int64))
     group.attrs["length_ms"] = float(sd.length)
     group.attrs["start_time"] = float(sd.start_time)
     group.attrs["N"] = int(sd.N)
