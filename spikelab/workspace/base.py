@@ -248,6 +248,9 @@ class WorkspaceBase:
             item's data is never read.
         """
         self._check_open()
+        if not isinstance(other, WorkspaceBase):
+            raise TypeError(f"merge_from needs an AnalysisWorkspace or LazyAnalysisWorkspace, "
+                            f"got {type(other).__name__}")
         report = MergeReport()
         for ns, key in self._selected(other, keys):
             theirs = other._items[ns][key]

@@ -115,6 +115,27 @@ def _plan(files: dict[int, _File], overwrite: bool, replace_stale: bool,
     return plan
 
 
+def _copy_items(dest: h5py.File, plan: _Plan, files: dict[int, _File], append: bool) -> None:
+    """HDF5-copy the items ``dest`` lacks: a whole namespace group in one copy when it comes
+    unchanged from one file (about twice as fast as item by item), else item by item."""
+    by_ns: dict[str, list[tuple[str, int]]] = {}
+    for (ns, key), origin in plan.final.items():
+        by_ns.setdefault(ns, []).append((key, origin))
+    for ns, members in by_ns.items():
+        todo = [(key, o) for key, o in members if not (append and o == _TARGET)]
+        origins = {o for _, o in members}
+        if not todo:
+            continue
+        if ns not in dest and len(origins) == 1:
+            source = files[origins.pop()].file[ns]
+            if list(source) == [key for key, _ in members]:
+                copy_group(source, dest, ns)
+                continue
+        ns_group = dest[ns] if ns in dest else dest.create_group(ns, track_order=True)
+        for key, origin in todo:
+            copy_group(files[origin].file[ns][key], ns_group, key)
+
+
 def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File],
            append: bool) -> None:
     entries = {(ns, key): files[o].entry(ns, key) for (ns, key), o in plan.final.items()}
@@ -124,10 +145,7 @@ def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File
         with (open_for_update(tmp) if append else new_file(tmp)) as f:
             save_id = stamp(f) if append else write_root(f, root.workspace_id, root.name,
                                                         root.created_at)
-            for (ns, key), origin in plan.final.items():
-                if not (append and origin == _TARGET):
-                    ns_group = f[ns] if ns in f else f.create_group(ns, track_order=True)
-                    copy_group(files[origin].file[ns][key], ns_group, key)
+            _copy_items(f, plan, files, append)
             write_index(f, entries)
     index: dict[str, dict] = {}
     for (ns, key), entry in entries.items():

@@ -170,3 +170,15 @@ def test_target_cannot_be_a_source(tmp_path, parts):
 def test_merging_nothing_into_a_missing_target_creates_an_empty_workspace(tmp_path):
     report = merge_files(tmp_path / "empty", [])
     assert report["written"] and len(AnalysisWorkspace.load(tmp_path / "empty")) == 0
+
+
+def test_a_namespace_split_over_sources_keeps_its_order(tmp_path):
+    one = _part(tmp_path / "1", {("D0", "a"): (np.zeros(1), None), ("D0", "b"): (np.ones(1), None),
+                                 ("D1", "x"): (np.zeros(2), None)})
+    two = _part(tmp_path / "2", {("D0", "c"): (np.full(1, 2.0), None),
+                                 ("D0", "a"): (np.full(1, 9.0), None)})
+    merge_files(tmp_path / "m", [one, two])
+    ws = AnalysisWorkspace.load(tmp_path / "m")
+    assert ws.list_keys() == {"D0": ["a", "b", "c"], "D1": ["x"]}
+    assert [float(ws.get("D0", k)[0]) for k in "abc"] == [0.0, 1.0, 2.0]
+    assert verify(tmp_path / "m").ok

@@ -242,6 +242,11 @@ def test_merge_selected_keys(make, source):
         ws.merge_from(source, keys=[("D3", "absent")])
 
 
+def test_merge_from_something_else_is_a_type_error(filled):
+    with pytest.raises(TypeError, match="got dict"):
+        filled.merge_from({"D0": {"a": 1}})
+
+
 def test_merge_into_itself_changes_nothing(filled):
     before = filled.describe()
     assert filled.merge_from(filled, overwrite=True)["skipped"] == 3
