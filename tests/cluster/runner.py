@@ -53,7 +53,9 @@ def run_snakemake(workdir: Path, args: list[str], timeout_s: float = 300.0) -> S
     proc = subprocess.run(cmd, cwd=workdir, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
     seconds = time.monotonic() - t0
-    if proc.returncode in (124, 137):  # timed out: do not leave its jobs holding the node
+    # Timed out (timeout exits 124, or re-raises the KILL it sent: -9): Snakemake had no
+    # chance to cancel its SLURM jobs, which must not go on holding the node.
+    if proc.returncode in (124, 137, -9):
         cancel_jobs_in(workdir)
     return SnakemakeRun(proc.returncode, proc.stdout, seconds)
 
