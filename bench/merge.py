@@ -7,8 +7,9 @@ Usage::
 
 Rows (best of ``--repeat`` rounds, ours and the baseline in turn):
 
-- ``merge_files`` of the two workspaces into a new file, next to ``shutil.copyfile`` of
-  the same two files (the bytes that must be moved either way);
+- ``merge_files`` of the two workspaces into a new file, next to ``shutil.copyfile`` (and
+  fsync, as the merge's atomic write does) of the same two files: the bytes that must be
+  moved either way;
 - ``merge_files`` again when all 1000 items are already present with the same
   fingerprint (``replace_stale=True``: nothing is copied or rewritten; goal <= 1 s);
 - lazy ``store`` / ``get`` of 100 arrays next to raw h5py ``create_dataset`` / read.
@@ -27,6 +28,7 @@ import numpy as np
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.workspace import merge_files
+from spikelab.workspace.h5file import fsync_path
 
 
 def interleaved(cases: dict, repeat: int) -> dict[str, float]:
@@ -85,21 +87,21 @@ def main() -> None:
         parts = [os.path.join(work, tag) for tag in ("A", "B")]
         for path, tag in zip(parts, ("A", "B")):
             make_part(path, tag, args.items, item_bytes)
-        merged = os.path.join(work, "merged")
-        copies = [os.path.join(work, f"copy{i}.h5") for i in range(2)]
+        rounds = iter(range(10**6))
 
-        def fresh_merge():
-            for suffix in (".h5", ".json"):
-                if os.path.exists(merged + suffix):
-                    os.remove(merged + suffix)
-            merge_files(merged, parts)
+        def fresh_merge():  # a new target each round: no unlink of the last one timed
+            merge_files(os.path.join(work, f"merged{next(rounds)}"), parts)
 
-        def plain_copy():
-            for src, dst in zip(parts, copies):
+        def plain_copy():  # with fsync, as the merge's atomic write has one
+            n = next(rounds)
+            for i, src in enumerate(parts):
+                dst = os.path.join(work, f"copy{n}-{i}.h5")
                 shutil.copyfile(src + ".h5", dst)
+                fsync_path(dst)
 
         t = interleaved({"merge_files into a new file": fresh_merge,
-                         "plain copy of the same files": plain_copy}, args.repeat)
+                         "plain copy (+fsync) of the files": plain_copy}, args.repeat)
+        merged = os.path.join(work, "merged0")
         report = merge_files(merged, parts, replace_stale=True)
         assert report["skipped"] == 2 * args.items and not report["written"]
         t.update(interleaved({"merge_files, all items present": lambda: merge_files(
@@ -114,7 +116,7 @@ def main() -> None:
           f"best of {args.repeat}")
     for name, seconds in t.items():
         print(f"  {name:<34} {seconds * 1000:10.1f} ms")
-    ratio = t["merge_files into a new file"] / t["plain copy of the same files"]
+    ratio = t["merge_files into a new file"] / t["plain copy (+fsync) of the files"]
     print(f"  merge / plain copy = {ratio:.2f}x")
     print(f"  no-op merge of {2 * args.items} present items = "
           f"{t['merge_files, all items present']:.2f} s (goal <= 1 s)")
