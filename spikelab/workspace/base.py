@@ -52,6 +52,10 @@ class WorkspaceBase:
     """Named, namespaced store of analysis results (see :class:`AnalysisWorkspace`)."""
 
     def __init__(self, name: str | None = None) -> None:
+        if name is not None:
+            if not isinstance(name, str):
+                raise TypeError(f"workspace name must be a str or None, got {type(name).__name__}")
+            check_text(name, "workspace name")
         self.workspace_id: str = str(uuid.uuid4())
         self.name: str | None = name
         self.created_at: float = time.time()

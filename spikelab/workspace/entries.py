@@ -18,6 +18,7 @@ import h5py
 
 from .codecs import peek_item
 from .codecs.common import read_str_attr
+from .provenance import canonical_json
 
 __all__ = ["HEADER_ATTRS", "make_entry", "write_header", "read_entry", "copy_entry",
            "jsonable"]
@@ -47,8 +48,6 @@ def copy_entry(entry: dict) -> dict:
 
 def write_header(group: h5py.Group, entry: dict) -> None:
     """Set the item header attributes of ``group`` from ``entry`` (removing stale ones)."""
-    from .provenance import canonical_json
-
     attrs = group.attrs
     attrs["__created_at__"] = float(entry["created_at"])
     wanted = {attr: entry.get(field) for field, attr in _OPTIONAL}

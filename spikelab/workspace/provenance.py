@@ -29,6 +29,7 @@ import numpy as np
 from .._version import __version__
 from ..errors import ProvenanceError
 from .codecs import encode_item
+from .h5file import scratch_file
 
 __all__ = ["canonical_json", "fingerprint", "check_provenance", "content_hash",
            "group_content_hash", "PROVENANCE_FIELDS"]
@@ -173,8 +174,6 @@ def group_content_hash(group: h5py.Group) -> str:
 
 def content_hash(obj: Any) -> str:
     """The content hash ``obj`` gets when stored (encoded in memory, nothing on disk)."""
-    from .h5file import scratch_file
-
     with scratch_file() as f:
         group = f.create_group("item", track_order=True)
         encode_item(group, obj)

@@ -229,3 +229,10 @@ def test_failed_save_leaves_previous_files_and_no_temp(tmp_path, monkeypatch):
         ws.save(tmp_path / "w")
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert after == before  # same files, same bytes, no temp file
+
+
+@pytest.mark.parametrize("kind", [AnalysisWorkspace, LazyAnalysisWorkspace])
+@pytest.mark.parametrize("name, error", [(3, TypeError), ("nul\x00", InvalidNameError)])
+def test_invalid_workspace_name(kind, name, error):
+    with pytest.raises(error, match="workspace name"):
+        kind(name=name)

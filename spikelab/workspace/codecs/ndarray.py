@@ -61,14 +61,15 @@ def encode(group: h5py.Group, arr: np.ndarray) -> None:
 def decode(group: h5py.Group) -> np.ndarray:
     """Read ``group["data"]`` back with its dtype and shape."""
     ds = group["data"]
-    if ds.dtype.kind == "O" and ds.attrs.get(_STRING_FLAG, False):
+    stored = ds.dtype  # h5py rebuilds it on every access
+    if stored.kind == "O" and ds.attrs.get(_STRING_FLAG, False):
         text = read_strings(ds)
         dtype = read_str_attr(ds.attrs, _DTYPE)
         if dtype is None:  # 0.1.2 file: as 0.1.2 reads it, narrowest width
             return np.array(text.tolist(), dtype=str).reshape(text.shape)
         return text.astype(dtype)
     data = ds[...]  # [()] would turn a 0-d dataset into a native-order scalar
-    if ds.dtype == np.int64 and _DTYPE in ds.attrs:  # datetimes are stored as int64 counts
+    if stored == np.int64 and _DTYPE in ds.attrs:  # datetimes are stored as int64 counts
         dtype = np.dtype(read_str_attr(ds.attrs, _DTYPE))
         return data.view(dtype.newbyteorder("=")).astype(dtype)
     return data

@@ -25,6 +25,7 @@ import h5py
 import numpy as np
 
 from ...errors import UnknownItemTypeError, UnsupportedTypeError
+from ..names import check_text
 from . import ndarray
 from .common import child_group, read_str_attr
 from .items import check_item, decode_item, encode_item
@@ -153,8 +154,6 @@ def _check_nothing(value: Any, where: str) -> None:
 
 
 def _check_str(value: str, where: str) -> None:
-    from ..names import check_text
-
     check_text(value, where)
 
 
