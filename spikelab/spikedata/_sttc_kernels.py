@@ -137,20 +137,27 @@ def time_order(flat, length):
     return order
 
 
-@njit(cache=True)
-def window_pairs(t_sorted, delt):
-    """Total number of (spike, spike within delt) pairs: the sweep's cost."""
-    n = t_sorted.size
-    total = 0
-    lo = 0
-    hi = 0
-    for p in range(n):
-        while t_sorted[p] - t_sorted[lo] > delt:
-            lo += 1
-        while hi < n and t_sorted[hi] - t_sorted[p] <= delt:
-            hi += 1
-        total += hi - lo
-    return total
+@njit(cache=True, inline="always")
+def _enter(v, count, pos, active, n_active):
+    """Unit v gains a spike in the window; returns the new number of active units."""
+    if count[v] == 0:
+        active[n_active] = v
+        pos[v] = n_active
+        n_active += 1
+    count[v] += 1
+    return n_active
+
+
+@njit(cache=True, inline="always")
+def _leave(v, count, pos, active, n_active):
+    """Unit v loses a spike from the window (swap-remove it when it has none left)."""
+    count[v] -= 1
+    if count[v] == 0:
+        last = active[n_active - 1]
+        active[pos[v]] = last
+        pos[last] = pos[v]
+        n_active -= 1
+    return n_active
 
 
 @njit(cache=True, parallel=True)
@@ -159,29 +166,35 @@ def coincidence_counts(t_sorted, u_sorted, n_units, delt, n_chunks):
 
     One sweep over all spikes in time order keeps the window of spikes ``x`` with
     ``|t - x| <= delt`` (two pointers; float subtraction is monotone, so this is exactly the
-    test of :func:`coincidences`) and counts each unit in it once per spike.  Cost: the
-    number of (spike, nearby spike) pairs instead of units^2 x spikes.  Chunks of spikes
-    run in parallel, each with private counts; sum over axis 0.
+    test of :func:`coincidences`) together with the set of units that have a spike in it,
+    updated as spikes enter and leave.  Each spike then adds 1 to its unit's row for every
+    unit in the set.  Cost: the number of distinct units near each spike (at most units x
+    spikes, usually far less), with no branch in the inner loop.  Chunks of spikes run in
+    parallel, each with private counts; sum over axis 0.
     """
     n = t_sorted.size
     counts = np.zeros((n_chunks, n_units, n_units), dtype=np.int32)
     for c in prange(n_chunks):
         p0, p1 = c * n // n_chunks, (c + 1) * n // n_chunks
-        seen = np.full(n_units, -1, dtype=np.int64)  # last spike that counted unit v
+        count = np.zeros(n_units, dtype=np.int32)  # spikes of each unit in the window
+        pos = np.zeros(n_units, dtype=np.int32)  # where each active unit sits in `active`
+        active = np.empty(n_units, dtype=np.int32)
+        n_active = 0
         lo = p0
+        while p0 < p1 and lo > 0 and t_sorted[p0] - t_sorted[lo - 1] <= delt:
+            lo -= 1
+        for k in range(lo, p0):  # the part of the first window before the chunk
+            n_active = _enter(u_sorted[k], count, pos, active, n_active)
         hi = p0
         for p in range(p0, p1):
             t = t_sorted[p]
-            u = u_sorted[p]
             while t - t_sorted[lo] > delt:
+                n_active = _leave(u_sorted[lo], count, pos, active, n_active)
                 lo += 1
-            while lo > 0 and t - t_sorted[lo - 1] <= delt:  # only at a chunk's first spike
-                lo -= 1
             while hi < n and t_sorted[hi] - t <= delt:
+                n_active = _enter(u_sorted[hi], count, pos, active, n_active)
                 hi += 1
-            for q in range(lo, hi):
-                v = u_sorted[q]
-                if seen[v] != p:
-                    seen[v] = p
-                    counts[c, u, v] += 1
+            row = counts[c, u_sorted[p]]
+            for k in range(n_active):
+                row[active[k]] += 1
     return counts

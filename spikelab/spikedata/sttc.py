@@ -16,9 +16,10 @@ objective comparison of methods and application to the study of retinal waves",
 J. Neurosci. 34(43):14288-14303, 2014.
 
 Cost (compiled, parallel): T once per unit; the coincidence counts of all pairs by one
-sweep over every spike in time order, which costs the number of spike pairs closer than
-``delt`` instead of units^2 x spikes; when ``delt`` spans so many spikes that this is
-larger, by one linear merge of the two trains per pair, in parallel over pairs.
+sweep over every spike in time order that keeps the set of units firing within ``delt``,
+which costs the number of (spike, nearby unit) pairs instead of units^2 x spikes.  A linear
+merge of the two trains per pair (parallel over pairs) is available as ``method="merge"``
+and computes single pairs.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from ._sttc_kernels import (
     tiled_fraction,
     tiled_fractions,
     time_order,
-    window_pairs,
 )
 from .pairwise import PairwiseCompMatrix
 
@@ -71,24 +71,12 @@ def _half(p: np.ndarray, t: np.ndarray) -> np.ndarray:
     return out
 
 
-def _coincidence_matrix(
-    flat: np.ndarray, sizes: np.ndarray, length: float, delt: float, method: str
-) -> np.ndarray | None:
-    """C[i, j] by one time-ordered sweep, or None when merging pair by pair is cheaper.
-
-    Sweep cost: (spike, spike within delt) pairs.  Merge cost: every spike once per other
-    unit.  A sweep step is a few times cheaper (no unpredictable branch), hence the 3.
-    """
-    n = sizes.size
-    if method == "merge":
-        return None
+def _coincidence_matrix(flat: np.ndarray, sizes: np.ndarray, length: float, delt: float) -> np.ndarray:
+    """C[i, j] = spikes of unit i with a spike of unit j within delt, by one sweep in time order."""
     order = time_order(flat, length)
-    t_sorted = flat[order]
-    if method == "auto" and window_pairs(t_sorted, delt) > 3.0 * (n - 1) * flat.size:
-        return None
-    u_sorted = np.repeat(np.arange(n, dtype=np.int64), sizes)[order]
+    u_sorted = np.repeat(np.arange(sizes.size, dtype=np.int32), sizes)[order]
     chunks = max(1, min(get_num_threads(), flat.size))
-    return coincidence_counts(t_sorted, u_sorted, n, delt, chunks).sum(axis=0, dtype=np.int64)
+    return coincidence_counts(flat[order], u_sorted, sizes.size, delt, chunks).sum(axis=0, dtype=np.int64)
 
 
 def _sttc_from_coincidences(counts: np.ndarray, sizes: np.ndarray, tiles: np.ndarray) -> np.ndarray:
@@ -115,8 +103,9 @@ def sttc_matrix_of(
     ``length`` is 0.
 
     ``method`` picks how coincidences are counted (same numbers either way): ``"sweep"``
-    walks all spikes once in time order, ``"merge"`` merges each pair's trains, ``"auto"``
-    takes whichever has fewer steps (the sweep, unless ``delt`` spans many spikes).
+    (and ``"auto"``) walks all spikes once in time order, ``"merge"`` merges each pair's
+    trains in parallel over pairs.  The sweep costs at most what the merges cost (units x
+    spikes steps) and usually a small fraction of it.
     """
     if method not in METHODS:
         raise AnalysisError(f"method must be one of {list(METHODS)}, got {method!r}")
@@ -130,9 +119,8 @@ def sttc_matrix_of(
     else:
         flat, offsets = _flatten(trains, start_time)
         tiles = tiled_fractions(flat, offsets, delt, float(length))
-        counts = _coincidence_matrix(flat, sizes, float(length), delt, method)
-        if counts is not None:
-            out = _sttc_from_coincidences(counts, sizes, tiles)
+        if method != "merge":
+            out = _sttc_from_coincidences(_coincidence_matrix(flat, sizes, float(length), delt), sizes, tiles)
         else:
             out = np.zeros((n, n))
             values = sttc_pairs(flat, offsets, tiles, delt, rows.astype(np.int64), cols.astype(np.int64))
