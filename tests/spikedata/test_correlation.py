@@ -18,7 +18,7 @@ def score_at(ref, comp, lag, centered=False):
     if centered:
         ref, comp = ref - ref.mean(), comp - comp.mean()
     total = sum(ref[t] * comp[t - lag] for t in range(ref.size) if 0 <= t - lag < ref.size)
-    return total / np.sqrt(np.sum(ref * ref) * np.sum(comp * comp))
+    return total / (np.sqrt(np.sum(ref * ref)) * np.sqrt(np.sum(comp * comp)))
 
 
 def brute_force(ref, comp, max_lag, centered=False):
@@ -83,7 +83,7 @@ def test_kernel_rejects_bad_input(ref, comp, max_lag, match):
 
 
 # ------------------------------------------------------------------ against brute force
-value = st.floats(-5, 5).filter(lambda v: v == 0 or abs(v) > 1e-100)  # no under/overflow of the sums
+value = st.floats(-5, 5).filter(lambda v: v == 0 or abs(v) > 1e-30)  # no underflow of the sums
 signal = st.lists(value, min_size=1, max_size=30)
 
 
