@@ -150,12 +150,12 @@ def bin_counts(times, origin, bin_size, n_bins):
 
 
 # ------------------------------------------------------------------ lagged correlation
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def keep_best_lag(best, best_lag, products, denom, lag, transposed):
     """Fold one lag's products into the running maximum, in one pass without temporaries.
 
-    Serial on purpose: it is memory-bound and called once per lag, so a parallel launch
-    costs more than it saves.
+    Serial on purpose (memory-bound, called once per lag); ``nogil`` so that batches in
+    worker threads run it side by side.
 
     ``value = products[b, i, j] / denom[b, i, j]`` (``products[b, j, i]`` when
     ``transposed``; 0 where denom is 0); it replaces the best so far when larger, or equal
