@@ -32,10 +32,16 @@ from spikelab.workspace.h5file import fsync_path
 
 
 def interleaved(cases: dict, repeat: int) -> dict[str, float]:
-    """Best wall time (s) of each case over ``repeat`` rounds that run every case in turn."""
+    """Best wall time (s) of each case, running the cases in turn ``repeat`` times.
+
+    Interleaving keeps ours and the baseline under the same machine conditions (other
+    processes, page cache) instead of timing one after the other, and ``os.sync()`` before
+    each case (not timed) stops one case's dirty pages from slowing the next one down.
+    """
     best = {name: float("inf") for name in cases}
     for _ in range(repeat):
         for name, fn in cases.items():
+            os.sync()
             start = time.perf_counter()
             fn()
             best[name] = min(best[name], time.perf_counter() - start)

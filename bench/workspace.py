@@ -43,11 +43,13 @@ def interleaved(cases: dict, repeat: int) -> dict[str, float]:
     """Best wall time (s) of each case, running the cases in turn ``repeat`` times.
 
     Interleaving keeps ours and the baseline under the same machine conditions (other
-    processes, page-cache writeback) instead of timing one after the other.
+    processes, page cache) instead of timing one after the other, and ``os.sync()`` before
+    each case (not timed) stops one case's dirty pages from slowing the next one down.
     """
     best = {name: float("inf") for name in cases}
     for _ in range(repeat):
         for name, fn in cases.items():
+            os.sync()
             start = time.perf_counter()
             fn()
             best[name] = min(best[name], time.perf_counter() - start)
