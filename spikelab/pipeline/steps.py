@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..spikedata import RateSliceStack, SpikeData, SpikeSliceStack
+from ..spikedata._binning import guarded_floor
 
 __all__ = ["Step", "STEPS", "sttc_key"]
 
@@ -81,7 +82,7 @@ def _burst_alignment(sd: SpikeData, p: Mapping[str, Any], up: Mapping[str, Any])
     stop = sd.start_time + sd.length
     if not np.any((events - pre >= sd.start_time) & (events + post <= stop)):
         # No burst fits a whole window: store empty stacks rather than fail the condition.
-        n_bins = int(round((pre + post) / p["bin_size_ms"]))
+        n_bins = int(guarded_floor((pre + post) / p["bin_size_ms"]))  # as align_to_events
         empty = np.zeros((sd.N, n_bins, 0))
         return {"burst_rss": RateSliceStack(event_matrix=empty, step_size=p["bin_size_ms"]),
                 "burst_sss": SpikeSliceStack(spike_stack=[])}
