@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import h5py
 
+from ..progress import Progress
 from .codecs.common import read_str_attr
 from .entries import read_entry
 from .fileindex import Entries, trusted_index, write_index
@@ -121,19 +122,23 @@ def _copy_items(dest: h5py.File, plan: _Plan, files: dict[int, _File], append: b
     by_ns: dict[str, list[tuple[str, int]]] = {}
     for (ns, key), origin in plan.final.items():
         by_ns.setdefault(ns, []).append((key, origin))
-    for ns, members in by_ns.items():
-        todo = [(key, o) for key, o in members if not (append and o == _TARGET)]
-        origins = {o for _, o in members}
-        if not todo:
-            continue
-        if ns not in dest and len(origins) == 1:
-            source = files[origins.pop()].file[ns]
-            if list(source) == [key for key, _ in members]:
-                copy_group(source, dest, ns)
+    total = sum(1 for o in plan.final.values() if not (append and o == _TARGET))
+    with Progress(total, desc=f"merging into {os.path.basename(dest.filename)}") as bar:
+        for ns, members in by_ns.items():
+            todo = [(key, o) for key, o in members if not (append and o == _TARGET)]
+            origins = {o for _, o in members}
+            if not todo:
                 continue
-        ns_group = dest[ns] if ns in dest else dest.create_group(ns, track_order=True)
-        for key, origin in todo:
-            copy_group(files[origin].file[ns][key], ns_group, key)
+            if ns not in dest and len(origins) == 1:
+                source = files[origins.pop()].file[ns]
+                if list(source) == [key for key, _ in members]:
+                    copy_group(source, dest, ns)
+                    bar.update(len(todo))
+                    continue
+            ns_group = dest[ns] if ns in dest else dest.create_group(ns, track_order=True)
+            for key, origin in todo:
+                copy_group(files[origin].file[ns][key], ns_group, key)
+                bar.update()
 
 
 def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File],

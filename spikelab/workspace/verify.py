@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field
 
 from ..errors import SpikelabError
+from ..progress import Progress
 from .codecs import decode_item
 from .codecs.common import read_str_attr
 from .entries import read_entry
@@ -86,9 +87,11 @@ def verify(path: str | os.PathLike) -> VerifyReport:
     """
     target = h5_path(path)
     report = VerifyReport(target)
-    with open_workspace(target) as f:
+    with open_workspace(target) as f, Progress(desc=f"verifying {target}") as bar:
         index = trusted_index(f) or {}
+        bar.total = sum(len(entries) for entries in index.values()) if index else None
         for ns, key, group in ordered_items(f, target):
+            bar.update()
             report.checked += 1
             try:
                 with decoding(target, ns, key):
