@@ -5,8 +5,10 @@
 #   3. a rerun after deleting results/parts/ (nothing is needed: the merged workspace is
 #      up to date), and the same with --forceall (every job restores from the merged
 #      workspace instead of computing), next to the first run.
-# Usage: bench/pipeline.sh [--cores N] [extra snakemake args]   (run from anywhere)
+# Usage: bench/pipeline.sh [--cores N] [extra snakemake args]
+# Run from anywhere, with the environment that has spikelab and snakemake active.
 set -euo pipefail
+command -v snakemake > /dev/null || { echo "snakemake not found: activate the venv" >&2; exit 1; }
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cores=2
 if [ "${1:-}" = "--cores" ]; then cores=$2; shift 2; fi
@@ -15,10 +17,12 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$repo/Snakefile" "$repo/workflow" "$repo/config" "$work/"
 cd "$work"
 
-seconds() {  # seconds CMD...: wall time of CMD in seconds (output discarded)
+seconds() {  # seconds CMD...: wall time of CMD in seconds (output to bench.log)
   local t0 t1
   t0=$(date +%s.%N)
-  "$@" > /dev/null 2>&1
+  if ! "$@" >> bench.log 2>&1; then
+    echo "failed: $*" >&2; tail -n 30 bench.log >&2; exit 1
+  fi
   t1=$(date +%s.%N)
   python3 -c "print($t1 - $t0)"
 }

@@ -1,5 +1,6 @@
-"""Every code block of the pages written for the docs (index, pipeline guide) is either
-runnable Python, run here on the demo's output, valid config YAML, or marked as shell."""
+"""Every code block of the pages written for users (README, config README, docs index,
+pipeline guide) is either runnable Python, run here on the demo's output, valid config YAML, or
+marked as shell."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-PAGES = [REPO / "docs" / "index.md", REPO / "docs" / "pipeline.md"]
+PAGES = [REPO / "docs" / "index.md", REPO / "docs" / "pipeline.md", REPO / "README.md",
+         REPO / "config" / "README.md"]
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 LANGUAGES = {"python", "console", "bash", "yaml", "text"}
 FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```\s*$", re.S | re.M)

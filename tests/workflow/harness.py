@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -17,6 +18,27 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 WORKFLOW_FILES = ["Snakefile", "workflow", "config"]
+
+
+def local_env() -> dict:
+    """The environment for local (non-SLURM) snakemake runs.
+
+    The SLURM executor plugin, installed by the ``dev`` extra, runs ``scontrol show config``
+    when snakemake starts; once the cluster tests have installed SLURM's client, that call
+    waits 10 s for a controller that is not running. A stub ``scontrol`` that fails at once
+    keeps local runs at their real cost (scenario timings, no-op reruns).
+    """
+    stub_dir = Path(tempfile.gettempdir()) / "spikelab-no-slurm"
+    stub = stub_dir / "scontrol"
+    if not stub.exists():
+        stub_dir.mkdir(exist_ok=True)
+        tmp = stub_dir / f"scontrol.{os.getpid()}"
+        tmp.write_text("#!/bin/sh\necho 'no SLURM controller in local workflow tests' >&2\nexit 1\n")
+        tmp.chmod(0o755)
+        os.replace(tmp, stub)
+    env = dict(os.environ)
+    env["PATH"] = f"{stub_dir}{os.pathsep}{env.get('PATH', '')}"
+    return env
 
 
 def small_config(recordings=("A", "B"), **overrides) -> dict:
@@ -57,7 +79,8 @@ def write_config(root: Path, config: dict) -> None:
 def run(root: Path, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
     """Run snakemake in ``root``; on failure show its output and the job logs."""
     cmd = [SNAKEMAKE, "--cores", "2", *args]
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=timeout,
+                          env=local_env())
     if check and proc.returncode != 0:
         raise AssertionError(
             f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}\n"
@@ -68,7 +91,7 @@ def run(root: Path, *args: str, check: bool = True, timeout: float = 900) -> sub
 
 def start(root: Path, *args: str) -> subprocess.Popen:
     """Start snakemake in its own process group (so a kill reaches every job)."""
-    return subprocess.Popen([SNAKEMAKE, "--cores", "2", *args], cwd=root,
+    return subprocess.Popen([SNAKEMAKE, "--cores", "2", *args], cwd=root, env=local_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 

@@ -4,14 +4,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .harness import REPO, SNAKEMAKE
+from .harness import REPO, SNAKEMAKE, local_env
 
 SNAKEFMT = str(Path(sys.executable).with_name("snakefmt"))
 
 
 def test_snakemake_lint_is_clean():
     proc = subprocess.run([SNAKEMAKE, "--lint"], cwd=REPO, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, env=local_env())
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
