@@ -25,10 +25,10 @@ import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
 
 import numpy as np
 
+from _timing import best_of  # bench/ is the script's directory, so on sys.path
 from spikelab import AnalysisWorkspace
 from spikelab.cli.inventory import read_inventory, read_item
 from spikelab.cli.verify import check
@@ -45,15 +45,6 @@ for _ in range(int(sys.argv[2])):
 print(best)
 """
 
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    """Shortest wall time (s) of ``repeat`` calls: the least disturbed by other processes."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def build(path: str, items: int, mb: float) -> None:

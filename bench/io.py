@@ -12,26 +12,17 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import h5py
 import numpy as np
 
+from _timing import best_of  # bench/ is the script's directory, so on sys.path
 from spikelab.io import load_recording, save_npz, save_nwb, save_phy
 from spikelab.simulate import culture
 
 FS_HZ = 30000.0
 
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    """Shortest wall time (s) of ``repeat`` calls: the least disturbed by other processes."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def raw_nwb(path: Path) -> list[np.ndarray]:

@@ -21,31 +21,15 @@ import argparse
 import os
 import shutil
 import tempfile
-import time
 
 import h5py
 import numpy as np
 
+from _timing import interleaved  # bench/ is the script's directory, so on sys.path
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.workspace import merge_files
 from spikelab.workspace.h5file import fsync_path
 
-
-def interleaved(cases: dict, repeat: int) -> dict[str, float]:
-    """Best wall time (s) of each case, running the cases in turn ``repeat`` times.
-
-    Interleaving keeps ours and the baseline under the same machine conditions (other
-    processes, page cache) instead of timing one after the other, and ``os.sync()`` before
-    each case (not timed) stops one case's dirty pages from slowing the next one down.
-    """
-    best = {name: float("inf") for name in cases}
-    for _ in range(repeat):
-        for name, fn in cases.items():
-            os.sync()
-            start = time.perf_counter()
-            fn()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best
 
 
 def make_part(path: str, tag: str, items: int, item_bytes: int) -> None:

@@ -18,11 +18,11 @@ import argparse
 import os
 import shutil
 import tempfile
-import time
 
 import h5py
 import numpy as np
 
+from _timing import interleaved  # bench/ is the script's directory, so on sys.path
 from spikelab import AnalysisWorkspace, SpikeData
 from spikelab.workspace.h5file import fsync_path
 
@@ -38,22 +38,6 @@ def make_data(size_mb: float, seed: int = 0) -> tuple[dict, list[SpikeData]]:
         recordings.append(SpikeData(trains, length=600_000.0, metadata={"rec": r}))
     return arrays, recordings
 
-
-def interleaved(cases: dict, repeat: int) -> dict[str, float]:
-    """Best wall time (s) of each case, running the cases in turn ``repeat`` times.
-
-    Interleaving keeps ours and the baseline under the same machine conditions (other
-    processes, page cache) instead of timing one after the other, and ``os.sync()`` before
-    each case (not timed) stops one case's dirty pages from slowing the next one down.
-    """
-    best = {name: float("inf") for name in cases}
-    for _ in range(repeat):
-        for name, fn in cases.items():
-            os.sync()
-            start = time.perf_counter()
-            fn()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best
 
 
 def raw_write(path: str, arrays: dict, recordings: list, fsync: bool) -> None:
