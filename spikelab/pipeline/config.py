@@ -1,6 +1,6 @@
 """Reading the workflow configuration: enabled steps, canonical parameters, recording checks.
 
-Imported by the Snakefile at parse time, so it stays light (no numpy/h5py imports here).
+Imported by the Snakefile at parse time, so it stays light: no scipy, numba or pynwb here.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..workspace.provenance import canonical_json
+from .steps import STEPS
 
 __all__ = ["ANALYSIS_STEPS", "enabled_steps", "step_params", "step_params_json", "summary_steps",
            "expected_items",
@@ -50,8 +51,6 @@ def step_params(config: Mapping[str, Any], step: str) -> dict[str, Any]:
     if step == "recording":
         return {}
     if step == "summary":
-        from .steps import STEPS  # summary reads the first STTC key the sttc step writes
-
         steps = [s for s in enabled_steps(config) if s in ("bursts", "sttc", "burst_corr")]
         params: dict[str, Any] = {"steps": steps}
         if "sttc" in steps:
@@ -114,8 +113,6 @@ def summary_steps(config: Mapping[str, Any]) -> list[str]:
 
 def expected_items(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Every (namespace, key) the current config produces (what ``prune`` keeps)."""
-    from .steps import STEPS  # noqa: PLC0415 (keeps the Snakefile's import light)
-
     items = []
     for recording in config["recordings"]:
         items.append((recording, "spikedata"))

@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from ..spikedata import RateSliceStack, SpikeData, SpikeSliceStack
-from ..spikedata._binning import guarded_floor
 
 __all__ = ["Step", "STEPS", "sttc_key"]
 
@@ -82,6 +81,8 @@ def _burst_alignment(sd: SpikeData, p: Mapping[str, Any], up: Mapping[str, Any])
     stop = sd.start_time + sd.length
     if not np.any((events - pre >= sd.start_time) & (events + post <= stop)):
         # No burst fits a whole window: store empty stacks rather than fail the condition.
+        from ..spikedata._binning import guarded_floor  # numba: only jobs pay for it
+
         n_bins = int(guarded_floor((pre + post) / p["bin_size_ms"]))  # as align_to_events
         empty = np.zeros((sd.N, n_bins, 0))
         return {"burst_rss": RateSliceStack(event_matrix=empty, step_size=p["bin_size_ms"]),
