@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 
-def best_of(fn: Callable[[], object], repeat: int) -> float:
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
     """Shortest wall time (s) of ``repeat`` calls: the least disturbed by other processes."""
     times = []
     for _ in range(repeat):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
+from _timing import best_of  # bench/ is the script's directory, so on sys.path
 from spikelab import RateSliceStack, SpikeData
 
 
@@ -47,15 +48,6 @@ def make_recording(n_units: int, length_ms: float, seed: int = 0) -> SpikeData:
         trains.append(np.sort(np.clip(np.concatenate([background, burst]), 0, length_ms)))
     return SpikeData(trains, length=length_ms)
 
-
-def best_of(fn, repeat: int = 3) -> float:
-    """Fastest wall time of ``repeat`` calls, seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def peak_mb(fn) -> float:
