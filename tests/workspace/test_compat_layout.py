@@ -17,6 +17,7 @@ import spikelab
 from spikelab import (AnalysisWorkspace, LazyAnalysisWorkspace, PairwiseCompMatrix,
                       PairwiseCompMatrixStack, RateData, RateSliceStack, SpikeData,
                       SpikeSliceStack)
+from spikelab.errors import InvalidNameError, UnsupportedTypeError
 
 STR = h5py.string_dtype("utf-8")
 
@@ -253,3 +254,33 @@ def test_our_dict_layout(tmp_path):
         np.testing.assert_array_equal(d["set/data"][()], [1, 2])
         np.testing.assert_array_equal(d["list/data"][()], [1, 2, 3])
         assert d["list"].attrs["__py_type__"] == "list"  # our extra; 0.1.2 reads an ndarray
+
+
+def test_metadata_with_integer_keys_is_exact_here_and_0_1_2_json_there(tmp_path):
+    """0.1.2 writes metadata with ``json.dumps`` (integer keys become text); we write the
+    same JSON and keep the dict itself exactly beside it."""
+    metadata = {"chan_map": {0: 12, 1: 15}, 3: "x", (1, 2): [1.5], np.int64(5): {None: 1}}
+    ws = AnalysisWorkspace()
+    ws.store("D0", "sd", SpikeData([[1.0]], length=2.0, metadata=metadata))
+    ws.store("D0", "pcm", PairwiseCompMatrix(np.eye(1), None, {7: "seven", True: 1}))
+    ws.save(tmp_path / "w")
+    back = AnalysisWorkspace.load(tmp_path / "w")
+    assert_same(back.get("D0", "sd").metadata, metadata)
+    assert_same(back.get("D0", "pcm").metadata, {7: "seven", True: 1})
+    with h5py.File(tmp_path / "w.h5", "r") as f:
+        assert json.loads(f["D0/sd"].attrs["__metadata__"]) == {
+            "chan_map": {"0": 12, "1": 15}, "3": "x", "(1, 2)": [1.5], "5": {"null": 1}}
+        exact = f["D0/sd/__spikelab__/metadata"]
+        assert exact.attrs["__py_type__"] == "dict" and list(exact) == ["keys", "values"]
+
+
+def test_dicts_inside_values_take_any_hashable_key_but_items_need_names(tmp_path):
+    value = {"by_channel": {0: "a", 1: "b"}, "pairs": {(0, 1): 0.5}, "paths": {"a/b": 1}}
+    ws = AnalysisWorkspace()
+    ws.store("D0", "d", value)
+    ws.save(tmp_path / "w")
+    assert_same(AnalysisWorkspace.load_item(tmp_path / "w", "D0", "d"), value)
+    with pytest.raises(InvalidNameError, match="dict key .* must be a str"):
+        ws.store("D0", "top", {0: "a"})  # an item's own keys are its HDF5 group names
+    with pytest.raises(UnsupportedTypeError, match="dict key .* keys must be str, int"):
+        ws.store("D0", "bad", {"x": {SpikeData([], length=1.0): 1}})

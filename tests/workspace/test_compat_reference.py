@@ -135,7 +135,7 @@ def test_files_written_here_load_in_the_reference(tmp_path):
     ws.store("D0", "rd", RateData(np.ones((2, 2)), [0.0, 1.0], rate_unit="Hz"))
     ws.store("D0", "rss", RateSliceStack(event_matrix=np.ones((2, 2, 1)), step_size=2.0))
     ws.store("D0", "sss", SpikeSliceStack(sd, times_start_to_end=[(0.0, 2.5)]))
-    ws.store("D0", "pcm", PairwiseCompMatrix(np.eye(2), [1, "a"], {"delt": 5}))
+    ws.store("D0", "pcm", PairwiseCompMatrix(np.eye(2), [1, "a"], {"delt": 5, 0: {1: "x"}}))
     ws.store("D0", "pcms", PairwiseCompMatrixStack(np.ones((2, 2, 2)), None, [(0, 1), (1, 2)]))
     ws.store("all", "d", {"l": [1, 2], "mixed": [1, "a", None], "t": (1.5, 2.5), "n": np.int32(4),
                           "s": {"x"}, "deep": {"sd": sd}})
@@ -152,7 +152,8 @@ def test_files_written_here_load_in_the_reference(tmp_path):
     assert d0["rd"]["inst_Frate_data"]["shape"] == [2, 2]
     assert d0["rss"]["step_size"] == 2.0 and d0["rss"]["event_stack"]["shape"] == [2, 2, 1]
     assert d0["sss"]["N"] == 2 and d0["sss"]["times"] == [{"tuple": [0.0, 2.5]}]
-    assert d0["pcm"]["labels"] == ["1", "a"] and d0["pcm"]["metadata"] == {"delt": 5}
+    assert d0["pcm"]["labels"] == ["1", "a"]
+    assert d0["pcm"]["metadata"] == {"delt": 5, "0": {"1": "x"}}  # as 0.1.2's own JSON
     assert d0["pcms"]["stack"]["shape"] == [2, 2, 2]
     d = seen["all"]["d"]
     assert d["l"] == {"ndarray": [1, 2], "dtype": "int64", "shape": [2]}

@@ -37,8 +37,9 @@ def assert_same(a, b, path: str = "obj") -> None:
             assert np.array_equal(a, b), f"{path}: values differ"
     elif isinstance(a, dict):
         assert list(a) == list(b), f"{path}: keys {list(a)} != {list(b)}"
-        for k in a:
-            assert_same(a[k], b[k], f"{path}[{k!r}]")
+        for (k, x), (kb, y) in zip(a.items(), b.items()):
+            assert_same(k, kb, f"{path} key {k!r}")  # 1, True and 1.0 are equal keys
+            assert_same(x, y, f"{path}[{k!r}]")
     elif isinstance(a, (list, tuple)):
         assert len(a) == len(b), f"{path}: length {len(a)} != {len(b)}"
         for i, (x, y) in enumerate(zip(a, b)):

@@ -26,6 +26,10 @@ NUMPY_SCALARS = st.one_of(
 )
 SCALARS = st.one_of(st.none(), st.booleans(), INT64, FLOATS, TEXT, NUMPY_SCALARS)
 HASHABLE = st.one_of(st.booleans(), INT64, st.floats(allow_nan=False), TEXT)
+# keys of dicts inside values and metadata: link names, or anything hashable (0-based
+# channel maps, tuples, None); stored exactly either way
+KEYS = st.one_of(NAMES, HASHABLE, st.none(), st.tuples(INT64, TEXT),
+                 st.integers(-5, 5).map(np.int32))
 
 _SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
 _DTYPES = st.one_of(
@@ -62,13 +66,14 @@ def values(max_leaves: int = 12):
             st.sets(HASHABLE, max_size=4),
             st.frozensets(st.one_of(HASHABLE, st.tuples(INT64, TEXT)), max_size=4),
             st.dictionaries(NAMES, inner, max_size=4),
+            st.dictionaries(KEYS, inner, max_size=4),
         ),
         max_leaves=max_leaves,
     )
 
 
 DICTS = st.dictionaries(NAMES, values(), max_size=5)
-METADATA = st.dictionaries(NAMES, values(6), max_size=3)
+METADATA = st.dictionaries(KEYS, values(6), max_size=3)
 
 
 @st.composite

@@ -144,8 +144,9 @@ def strict_equal(a: Any, b: Any) -> bool:
         return False
     if isinstance(a, np.ndarray):
         return _arrays_equal(a, b)
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(strict_equal(a[k], b[k]) for k in a)
+    if isinstance(a, dict):  # keys compared strictly too: {1: x} is not {True: x} or {"1": x}
+        return len(a) == len(b) and all(strict_equal(ka, kb) and strict_equal(va, vb)
+                                        for (ka, va), (kb, vb) in zip(a.items(), b.items()))
     if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
     if isinstance(a, (float, np.floating)):

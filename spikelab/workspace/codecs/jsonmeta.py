@@ -3,7 +3,8 @@
 0.1.2 writes metadata with ``json.dumps`` where every ndarray becomes
 ``{"__ndarray__": true, "dtype": ..., "shape": [...], "values": [...]}`` and numpy scalars
 become Python numbers, and reads it back with the inverse. That loses tuples, sets, numpy
-scalar types and nested data classes. We write the same JSON (so 0.1.2 reads it) and, when
+scalar types, non-text dict keys (``{0: 12}`` comes back as ``{"0": 12}``) and nested data
+classes. We write the same JSON (so 0.1.2 reads it) and, when
 decoding that JSON would not give back exactly the stored dict, also the dict itself under
 ``__spikelab__/metadata`` with the generic value codec.
 """
@@ -38,6 +39,23 @@ def _default(obj: Any) -> Any:
     return repr(obj)  # readable in 0.1.2; the exact value goes to __spikelab__/metadata
 
 
+def _json_key(key: Any) -> Any:
+    """A dict key ``json.dumps`` accepts: numbers, bool, None and str as they are (JSON
+    turns them into text, as 0.1.2 does), numpy scalars as Python ones, others as repr."""
+    if isinstance(key, np.generic):
+        key = key.item()
+    return key if isinstance(key, (str, int, float, bool, type(None))) else repr(key)
+
+
+def _json_keys(obj: Any) -> Any:
+    """``obj`` with every nested dict's keys made acceptable to ``json.dumps``."""
+    if isinstance(obj, dict):
+        return {_json_key(k): _json_keys(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_keys(v) for v in obj]
+    return obj
+
+
 def _restore(obj: Any) -> Any:
     if isinstance(obj, dict):
         if obj.get(_SENTINEL) is True:
@@ -50,7 +68,7 @@ def _restore(obj: Any) -> Any:
 
 def to_json(metadata: dict) -> str:
     """The 0.1.2 JSON text of ``metadata``."""
-    return json.dumps(metadata, default=_default)
+    return json.dumps(_json_keys(metadata), default=_default)
 
 
 def from_json(text: str) -> dict:

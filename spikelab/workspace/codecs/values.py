@@ -9,7 +9,10 @@ The 0.1.2 tags are kept: ``none``, ``scalar`` (``__scalar_value__`` + ``__scalar
 - ``__numpy_dtype__`` on numpy scalars (0.1.2 gives a Python number back);
 - lists, tuples and sets that an array cannot hold exactly (mixed types, nested containers,
   None, numpy scalars) are ``dict`` groups with children ``"0"``, ``"1"``, ... and
-  ``__py_type__`` naming the container: 0.1.2 reads them as dicts, we read the container.
+  ``__py_type__`` naming the container: 0.1.2 reads them as dicts, we read the container;
+- a dict whose keys are not all valid link names (``{0: 12, 1: 15}``, a tuple or ``"a/b"``
+  as key) is a ``dict`` group with ``__py_type__ = "dict"`` and two children, ``keys`` and
+  ``values`` (lists, in order). Keys may be any hashable scalar, tuple or frozenset value.
 
 Dispatch is by the MRO of the value's type in :data:`_KINDS`; anything else goes to the
 item codecs (ndarray, dict, data classes).
@@ -24,8 +27,8 @@ from typing import Any
 import h5py
 import numpy as np
 
-from ...errors import UnknownItemTypeError, UnsupportedTypeError
-from ..names import check_text
+from ...errors import InvalidNameError, UnknownItemTypeError, UnsupportedTypeError
+from ..names import check_name, check_text
 from . import ndarray
 from .common import child_group, read_str_attr
 from .items import check_item, decode_item, encode_item
@@ -34,6 +37,7 @@ from .registry import TYPE_ATTR, read_tag
 __all__ = ["encode_value", "decode_value", "check_value", "canonical_order"]
 
 PY_TYPE = "__py_type__"
+_KEYS, _VALUES = "keys", "values"  # children of a dict whose keys are not link names
 _VALUE = "__scalar_value__"
 _KIND = "__scalar_kind__"
 _NUMPY = "__numpy_dtype__"
@@ -140,6 +144,26 @@ def _encode_tuple(parent: h5py.Group, name: str, value: tuple) -> None:
         _encode_generic(parent, name, value, "tuple")
 
 
+def _named_keys(d: dict) -> bool:
+    """Can every key of ``d`` be an HDF5 link name (the 0.1.2 dict layout)?"""
+    for key in d:
+        try:
+            check_name(key, "dict key")
+        except InvalidNameError:
+            return False
+    return True
+
+
+def _encode_dict(parent: h5py.Group, name: str, value: dict) -> None:
+    if _named_keys(value):
+        encode_item(child_group(parent, name), value)
+        return
+    group = _tagged(parent, name, "dict")
+    group.attrs[PY_TYPE] = "dict"
+    encode_value(group, _KEYS, list(value))
+    encode_value(group, _VALUES, list(value.values()))
+
+
 def _encode_set(parent: h5py.Group, name: str, value: set | frozenset) -> None:
     tag = "frozenset" if isinstance(value, frozenset) else "set"
     if _is_flat_one_type(value):
@@ -170,6 +194,24 @@ def _check_items(value: Any, where: str) -> None:
         check_value(item, f"{where}[{i}]")
 
 
+def _check_key(key: Any, where: str) -> None:
+    kind = _kind_of(key)
+    if kind is None or isinstance(key, (list, set)):
+        raise UnsupportedTypeError(
+            f"dict key {key!r} at {where} cannot be stored: keys must be str, int, float, "
+            f"bool, None, numpy scalars, tuples or frozensets, got {type(key).__name__}")
+    kind.check(key, f"{where} key {key!r}")
+
+
+def _check_dict(value: dict, where: str) -> None:
+    if _named_keys(value):
+        check_item(value, where)
+        return
+    for key, item in value.items():
+        _check_key(key, where)
+        check_value(item, f"{where}[{key!r}]")
+
+
 @dataclass(frozen=True)
 class _Kind:
     encode: Callable[[h5py.Group, str, Any], None]
@@ -189,6 +231,7 @@ _KINDS: dict[type, _Kind] = {
     tuple: _Kind(_encode_tuple, _check_items),
     set: _Kind(_encode_set, _check_items),
     frozenset: _Kind(_encode_set, _check_items),
+    dict: _Kind(_encode_dict, _check_dict),
 }
 
 
@@ -260,9 +303,11 @@ def decode_value(group: h5py.Group) -> Any:
     py_type = read_str_attr(group.attrs, PY_TYPE)
     if py_type is None:
         return decode_item(group)
+    if py_type == "dict" and tag == "dict":
+        return dict(zip(decode_value(group[_KEYS]), decode_value(group[_VALUES]), strict=True))
     if py_type not in _CONTAINERS or tag not in _SEQUENCE_READERS:
         raise UnknownItemTypeError(
             f"unknown container {py_type!r} stored as {tag!r} at {group.name}; "
-            f"known: {', '.join(_CONTAINERS)}"
+            f"known: {', '.join([*_CONTAINERS, 'dict'])}"
         )
     return _CONTAINERS[py_type](_SEQUENCE_READERS[tag](group))
