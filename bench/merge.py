@@ -28,7 +28,7 @@ import numpy as np
 from _timing import interleaved  # bench/ is the script's directory, so on sys.path
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.workspace import merge_files
-from spikelab.workspace.h5file import fsync_path
+from spikelab.atomicfile import fsync_path
 
 
 

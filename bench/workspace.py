@@ -24,7 +24,7 @@ import numpy as np
 
 from _timing import interleaved  # bench/ is the script's directory, so on sys.path
 from spikelab import AnalysisWorkspace, SpikeData
-from spikelab.workspace.h5file import fsync_path
+from spikelab.atomicfile import fsync_path
 
 
 def make_data(size_mb: float, seed: int = 0) -> tuple[dict, list[SpikeData]]:

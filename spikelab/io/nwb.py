@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from pynwb import NWBHDF5IO, NWBFile, TimeSeries
 from pynwb.file import Subject
 from pynwb.misc import Units
 
+from ..atomicfile import atomic_target, locked
 from ..spikedata import SpikeData
 from ._common import (PathLike, attribute_columns, build_spikedata, csr_from_trains, existing_path,
                       metadata_from_json, metadata_to_json, recording_error, trains_from_csr,
@@ -294,13 +293,7 @@ def _add_electrodes_for_positions(nwbfile: NWBFile, sd: SpikeData) -> np.ndarray
 
 
 def _write_atomically(nwbfile: NWBFile, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.tmp-", suffix=".nwb")
-    os.close(fd)
-    try:
+    """Write beside ``path``, fsync, rename over it (the umask's or the old file's mode)."""
+    with locked(str(path)), atomic_target(str(path), suffix=".tmp.nwb") as tmp:
         with NWBHDF5IO(tmp, mode="w") as io:
             io.write(nwbfile)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -20,8 +20,8 @@ from .codecs import check_item, decode_item, summarize
 from .codecs.common import compressed
 from .entries import copy_entry, make_entry, write_header
 from .fileindex import write_index
-from .h5file import (DEFAULT_LOCK_TIMEOUT, atomic_target, base_path, h5_path, locked,
-                     new_file, open_workspace, write_root)
+from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, locked
+from .h5file import base_path, h5_path, new_file, open_workspace, write_root
 from .merging import MergeReport, decide
 from .names import check_key, check_namespace, check_text, describe_path
 from .provenance import check_provenance, fingerprint, group_content_hash

@@ -29,8 +29,9 @@ from ..progress import Progress
 from .codecs.common import read_str_attr
 from .entries import read_entry
 from .fileindex import Entries, trusted_index, write_index
-from .h5file import (DEFAULT_LOCK_TIMEOUT, RootInfo, atomic_target, h5_path, locked, new_file,
-                     open_for_update, open_workspace, read_root, stamp, write_root)
+from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, locked
+from .h5file import (RootInfo, h5_path, new_file, open_for_update, open_workspace, read_root,
+                     stamp, write_root)
 from .merging import MergeReport, decide
 from .reading import decoding, ordered_names
 from .sidecar import sidecar_path, write_sidecar

@@ -1,42 +1,30 @@
-"""Every place a workspace HDF5 file is opened: reading, atomic writing, locking, scratch.
+"""Every place a workspace HDF5 file is opened: reading, writing, private and scratch files.
 
-Writing is always "new file beside the target, then rename": a uniquely named temporary
-file in the target's directory is written, flushed to disk (``fsync``) and moved over the
-target with ``os.replace``, which is atomic on POSIX. A reader therefore sees the old file
-or the new one, whole; a killed writer leaves the old file untouched (and a hidden
-``.<name>.XXXXXXXX.tmp`` that the next writer of the same target removes). Writers of one
-target serialise on an ``fcntl`` lock of ``<target>.lock``.
+Workspace files are written through :mod:`spikelab.atomicfile` (temporary file beside the
+target, fsync, atomic rename, the umask's or the replaced file's mode) under its writers'
+lock; this module creates and opens the HDF5 files themselves.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import fcntl
 import os
-import re
 import tempfile
-import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import h5py
 
 from .._version import __version__
-from ..errors import (CorruptWorkspaceError, FormatVersionError, NotAWorkspaceError,
-                      WorkspaceLockedError)
+from ..errors import CorruptWorkspaceError, FormatVersionError, NotAWorkspaceError
 from .codecs.common import read_str_attr
 
-__all__ = ["FORMAT_VERSION", "DEFAULT_LOCK_TIMEOUT", "RootInfo", "h5_path", "base_path",
-           "open_workspace", "open_for_update", "read_root", "write_root", "stamp", "new_file",
-           "atomic_target", "locked", "fsync_path", "create_backing_file", "scratch_file",
-           "atomic_write_text"]
+__all__ = ["FORMAT_VERSION", "RootInfo", "h5_path", "base_path", "open_workspace",
+           "open_for_update", "read_root", "write_root", "stamp", "new_file",
+           "create_backing_file", "scratch_file"]
 
 FORMAT_VERSION = 1
-DEFAULT_LOCK_TIMEOUT = 600.0  # s; a merge of many GB may hold the lock for a while
 _LIBVER = ("v108", "v114")  # 1.8+ object headers: attributes larger than 64 kB allowed
-_TMP_SUFFIX = ".tmp"
 
 
 @dataclass(frozen=True)
@@ -138,89 +126,6 @@ def stamp(f: h5py.File) -> str:
     f.attrs["__spikelab_version__"] = __version__
     f.attrs["__save_id__"] = save_id
     return save_id
-
-
-def fsync_path(path: str, directory: bool = False) -> None:
-    """Flush ``path`` (a file, or a directory entry list) to disk."""
-    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _tmp_pattern(target: str) -> re.Pattern:
-    name = re.escape(os.path.basename(target))
-    return re.compile(rf"^\.{name}\.[A-Za-z0-9_]{{8}}{re.escape(_TMP_SUFFIX)}$")
-
-
-def _remove_orphans(target: str) -> None:
-    """Delete temp files of ``target`` left by killed writers (call with the lock held)."""
-    directory = os.path.dirname(target) or "."
-    pattern = _tmp_pattern(target)
-    for entry in os.listdir(directory):
-        if pattern.match(entry):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(os.path.join(directory, entry))
-
-
-@contextlib.contextmanager
-def atomic_target(target: str) -> Iterator[str]:
-    """Yield a temporary path beside ``target``; on success fsync it and move it over.
-
-    On any exception (including KeyboardInterrupt) the temporary file is removed and
-    ``target`` is left as it was. Hold :func:`locked` around this.
-    """
-    directory = os.path.dirname(os.path.abspath(target))
-    _remove_orphans(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=_TMP_SUFFIX,
-                               dir=directory)
-    os.close(fd)
-    try:
-        yield tmp
-        fsync_path(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp)
-        raise
-    fsync_path(directory, directory=True)
-
-
-def atomic_write_text(target: str, text: str) -> None:
-    """Write ``text`` to ``target`` atomically (temp file, fsync, replace)."""
-    with atomic_target(target) as tmp:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-
-
-@contextlib.contextmanager
-def locked(target: str, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold an exclusive ``fcntl`` lock on ``<target>.lock`` (created if needed).
-
-    Waits up to ``timeout`` seconds for another writer, then raises
-    :class:`WorkspaceLockedError`. The lock dies with its process, so a killed writer never
-    blocks the next one. The ``.lock`` file is left in place (removing it would race).
-    """
-    lock_path = f"{target}.lock"
-    os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WorkspaceLockedError(
-                        f"{target} is being written by another process (lock {lock_path} held "
-                        f"for more than {timeout} s)"
-                    ) from None
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 # --------------------------------------------------------------------- private files

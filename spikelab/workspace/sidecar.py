@@ -15,7 +15,8 @@ import os
 
 from .._version import __version__
 from .entries import jsonable
-from .h5file import FORMAT_VERSION, atomic_write_text
+from ..atomicfile import atomic_write_text
+from .h5file import FORMAT_VERSION
 
 __all__ = ["write_sidecar", "order_hint"]
 

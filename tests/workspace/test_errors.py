@@ -15,7 +15,7 @@ from spikelab.errors import (CorruptWorkspaceError, FormatVersionError, InvalidN
                              UnsupportedTypeError, WorkspaceLockedError)
 from spikelab.workspace import merge_files, verify
 from spikelab.workspace.codecs import registry
-from spikelab.workspace.h5file import locked
+from spikelab.atomicfile import locked
 
 LOADERS = {
     "load": AnalysisWorkspace.load,
