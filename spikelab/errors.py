@@ -23,6 +23,7 @@ __all__ = [
     "RecordingError",
     "ConfigError",
     "AnalysisError",
+    "AnalysisTypeError",
 ]
 
 
@@ -83,3 +84,11 @@ class ConfigError(SpikelabError, ValueError):
 
 class AnalysisError(SpikelabError, ValueError):
     """An analysis got arguments it cannot work with (bad events, widths, lags, kinds)."""
+
+
+class AnalysisTypeError(AnalysisError, TypeError):
+    """An analysis argument has the wrong type (a float where an index is needed).
+
+    Both a ``TypeError`` (what spikelab 0.1.2 raises here) and, through
+    :class:`AnalysisError`, a ``ValueError``.
+    """
