@@ -95,7 +95,7 @@ def test_aligned_rate_thick_line_is_mean_over_units_and_bursts():
 
 
 def test_aligned_rate_without_bursts_says_so():
-    rss = RateSliceStack(event_matrix=np.zeros((5, 750, 0)), step_size=1.0)
+    rss = RateSliceStack.empty(5, 750, step_size=1.0)
     assert "no burst fits a whole window" in texts(plot_aligned_rate(rss, 250.0))
 
 

@@ -26,12 +26,9 @@ def encode(group: h5py.Group, rss: RateSliceStack) -> None:
 
 
 def decode(group: h5py.Group) -> RateSliceStack:
-    return RateSliceStack(
-        event_matrix=group["event_stack"][()],
-        times_start_to_end=read_times(group),
-        step_size=float(group.attrs["step_size"]),
-        neuron_attributes=decode_neuron_attributes(group),
-    )
+    # As written (a stack without slices included): the stack's checks ran when it was built.
+    return RateSliceStack._assemble(group["event_stack"][()], read_times(group),
+                                    float(group.attrs["step_size"]), decode_neuron_attributes(group))
 
 
 def summary(rss: RateSliceStack) -> dict:
