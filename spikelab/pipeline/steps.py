@@ -84,9 +84,8 @@ def _burst_alignment(sd: SpikeData, p: Mapping[str, Any], up: Mapping[str, Any])
         from ..spikedata._binning import guarded_floor  # numba: only jobs pay for it
 
         n_bins = int(guarded_floor((pre + post) / p["bin_size_ms"]))  # as align_to_events
-        empty = np.zeros((sd.N, n_bins, 0))
-        return {"burst_rss": RateSliceStack(event_matrix=empty, step_size=p["bin_size_ms"]),
-                "burst_sss": SpikeSliceStack(spike_stack=[])}
+        return {"burst_rss": RateSliceStack.empty(sd.N, n_bins, p["bin_size_ms"], sd.neuron_attributes),
+                "burst_sss": SpikeSliceStack.empty(sd.N, sd.neuron_attributes)}
     common = dict(bin_size_ms=p["bin_size_ms"], sigma_ms=p["sigma_ms"])
     rss = sd.align_to_events(events, pre, post, kind="rate", **common)
     sss = sd.align_to_events(events, pre, post, kind="spike", **common)

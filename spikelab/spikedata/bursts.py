@@ -178,9 +178,16 @@ def burst_sensitivity(
 
 def _edge_bins(sd: SpikeData, edges: np.ndarray, bin_size: float) -> np.ndarray:
     """Burst edges in ms -> raster bin indices (int64, shape (B, 2)), checked against the raster."""
-    edges = np.asarray(edges, dtype=np.float64).reshape(-1, 2)
+    edges = np.asarray(edges, dtype=np.float64)
+    if edges.size == 0:
+        edges = edges.reshape(0, 2)
+    if edges.ndim != 2 or edges.shape[1] != 2:
+        raise AnalysisError(f"burst edges must have shape (B, 2) of [start, end] ms, got shape {edges.shape}")
     if not np.all(np.isfinite(edges)):
         raise AnalysisError("burst edges contain NaN or infinite values")
+    inverted = np.flatnonzero(edges[:, 0] > edges[:, 1])
+    if inverted.size:
+        raise AnalysisError(f"burst edge {inverted[0]} {edges[inverted[0]].tolist()} ms ends before it starts")
     spans = np.rint((edges - sd.start_time) / bin_size).astype(np.int64)
     nb = n_bins(sd.length, bin_size)
     if spans.size and (spans.min() < 0 or spans.max() >= nb):

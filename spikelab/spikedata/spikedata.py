@@ -211,6 +211,8 @@ class SpikeData:
         if np.any(raster < 0):
             raise ValueError("raster counts must be non-negative")
         b = float(bin_size_ms)
+        if not (np.isfinite(b) and b > 0):
+            raise ValueError(f"bin_size_ms must be a positive number of ms, got {bin_size_ms}")
         trains = []
         for row in raster.astype(np.int64):
             counts = row[row > 0]
@@ -282,6 +284,12 @@ class SpikeData:
             The time that becomes 0 in the result (default ``start``). The result has
             ``start_time = start - shift_to`` and ``length = end - start``; pass an event
             time to get spikes relative to it.
+
+        Raises
+        ------
+        ValueError
+            Unless ``start < end`` and the window lies inside the recording (a window
+            beyond it would claim silence where nothing was recorded).
         """
         stop = self.start_time + self.length
         start = self.start_time if start is None or start is Ellipsis else float(start)
@@ -289,8 +297,12 @@ class SpikeData:
         if self.start_time >= 0:
             start = stop + start if start < 0 else start
             end = stop + end if end < 0 else end
-        if end < start:
-            raise ValueError(f"subtime end ({end} ms) is before start ({start} ms)")
+        if not end > start:  # NaN bounds too
+            raise ValueError(f"subtime needs start < end, got start {start} ms, end {end} ms")
+        slack = 4 * np.finfo(np.float64).eps * max(1.0, abs(self.start_time), abs(stop))
+        if start < self.start_time - slack or end > stop + slack:
+            raise ValueError(f"subtime window [{start}, {end}) ms leaves the recording "
+                             f"[{self.start_time}, {stop}] ms: there are no spikes to report outside it")
         zero = start if shift_to is None else float(shift_to)
         train = []
         for t in self.train:
@@ -310,8 +322,9 @@ class SpikeData:
         from .spikeslicestack import SpikeSliceStack
 
         step = float(length) - float(overlap)
-        if length <= 0 or step <= 0:
-            raise ValueError(f"frames need length > overlap >= 0, got {length}, {overlap}")
+        if not (length > 0 and 0 <= overlap < length):
+            raise ValueError(f"frames need length > overlap >= 0 ms (an overlap, not a stride), "
+                             f"got length {length}, overlap {overlap}")
         stop = self.start_time + self.length
         n = int(math.floor((self.length - length) / step + 1e-9)) + 1 if self.length >= length else 0
         windows = [(self.start_time + k * step, self.start_time + k * step + length) for k in range(n)]

@@ -79,6 +79,6 @@ def test_bad_comparison_arguments(stack, call, match):
 
 def test_slice_to_slice_sttc_needs_slices_of_one_length():
     sd = SpikeData([[1.0, 2.0, 30.0, 31.0]], length=100)
-    uneven = SpikeSliceStack(sd, times_start_to_end=[(0, 10), (25, 40)])
+    uneven = SpikeSliceStack(spike_stack=[sd.subtime(0, 10), sd.subtime(25, 40)])  # windows must match
     with pytest.raises(AnalysisError, match="one length"):
         uneven.get_slice_to_slice_unit_comparison(metric="sttc", min_spikes=1)

@@ -131,7 +131,8 @@ EXPECTED = {
                                   times_start_to_end=[(0.0, 3.0), (3.0, 6.0)], step_size=1.0),
     ("D0", "sd"): _expected_sd(),
     ("D0", "sss"): SpikeSliceStack(spike_stack=[_expected_sd(), _expected_sd()],
-                                   times_start_to_end=[(0.0, 10.0), (10.0, 20.0)]),
+                                   times_start_to_end=[(0.0, 10.0), (10.0, 20.0)],
+                                   drop_slice_attributes=False),  # the file keeps them per slice
     ("all", "d"): {"b": True, "f": 2.5, "fs": frozenset({"a", "b"}), "i": 5,
                    "l": np.array([1.0, 2.0]), "n": None, "nested": {"x": 3}, "s": "hi",
                    "sd": _expected_sd(), "set": {1, 2, 3}, "t": (1, 2)},

@@ -38,12 +38,10 @@ def decode(group: h5py.Group) -> SpikeSliceStack:
     slices_group = group["spike_stack"]
     slices = [decode_body(slices_group[str(i)]) for i in range(len(slices_group))]
     attrs = decode_neuron_attributes(group)
-    stack = SpikeSliceStack(spike_stack=slices, times_start_to_end=read_times(group),
-                            neuron_attributes=attrs if slices else None)
-    if not slices:  # nothing to infer the unit count from: take the stored one
-        stack.N = int(group.attrs.get("N", 0))
-        stack.neuron_attributes = attrs
-    return stack
+    # Stored as written: the stack's own checks ran when it was built (files from other
+    # writers may hold stacks those checks would now refuse, e.g. mixed start times).
+    n_units = slices[0].N if slices else int(group.attrs.get("N", 0))
+    return SpikeSliceStack._assemble(slices, read_times(group) or [], attrs, n_units)
 
 
 def _length_summary(times: list[tuple[float, float]]) -> float | tuple[float, float] | None:
