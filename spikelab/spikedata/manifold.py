@@ -8,7 +8,8 @@ slices, features unit pairs).
 PCA needs nothing beyond numpy: it is computed exactly (LAPACK), with scikit-learn's sign
 convention (the largest-magnitude loading of each component is positive), so it equals
 ``sklearn.decomposition.PCA`` with an exact solver. UMAP needs the ``ml`` extra
-(``umap-learn`` and scikit-learn).
+(``umap-learn`` and scikit-learn). Matrix products run on one BLAS thread: a multi-threaded
+BLAS mostly spin-waits on a busy machine (see :mod:`spikelab.spikedata.correlation`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .._optional import require
 from ..errors import AnalysisError
@@ -51,10 +53,11 @@ def pca(X: np.ndarray, n_components: int = 2) -> tuple[np.ndarray, np.ndarray, n
 
     Notes
     -----
-    With many more samples than features (10x, at most 1000 features) the components come
-    from the eigenvectors of the ``features x features`` covariance, as scikit-learn's
-    ``"covariance_eigh"`` solver does: one pass over the data instead of an SVD of it.
-    Otherwise a thin SVD of the centred data.
+    The components are eigenvectors of the smaller of the two scatter matrices of the
+    centred data (``features x features``, or ``samples x samples`` mapped back through the
+    data), as scikit-learn's ``"covariance_eigh"`` solver does: one matrix product and a
+    small eigendecomposition instead of an SVD of the whole data. The explained variance
+    ratio divides by the total variance of all features.
 
     Examples
     --------
@@ -67,19 +70,21 @@ def pca(X: np.ndarray, n_components: int = 2) -> tuple[np.ndarray, np.ndarray, n
     X, k = _check(X, n_components)
     centred = X - X.mean(axis=0)
     n_samples, n_features = X.shape
-    if n_samples >= 10 * n_features and n_features <= 1000:
-        eigval, eigvec = np.linalg.eigh(centred.T @ centred)
-        order = np.argsort(eigval)[::-1]
-        variances = np.clip(eigval[order], 0.0, None)
-        components = eigvec[:, order].T
-    else:
-        _, singular, components = np.linalg.svd(centred, full_matrices=False)
-        variances = singular**2
+    with threadpool_limits(limits=1, user_api="blas"):  # see the module docstring
+        if n_samples >= n_features:  # eigenvectors of the features x features scatter
+            eigval, eigvec = np.linalg.eigh(centred.T @ centred)
+            order = np.argsort(eigval)[::-1][:k]
+            components = eigvec[:, order].T
+        else:  # through the samples x samples Gram matrix: X^T u / sqrt(lambda)
+            eigval, eigvec = np.linalg.eigh(centred @ centred.T)
+            order = np.argsort(eigval)[::-1][:k]
+            components = (centred.T @ eigvec[:, order] / np.sqrt(np.maximum(eigval[order], 1e-300))).T
+        total = np.sum(centred * centred)
+    variances = np.clip(eigval[order], 0.0, None)
     biggest = np.argmax(np.abs(components), axis=1)
     components = components * np.sign(components[np.arange(len(components)), biggest])[:, None]
-    total = variances.sum()
     ratio = variances / total if total > 0 else np.zeros_like(variances)
-    return centred @ components[:k].T, ratio[:k], components[:k]
+    return centred @ components.T, ratio, components
 
 
 def umap_embedding(X: np.ndarray, n_components: int = 2, *, use_graph_communities: bool = False,

@@ -220,8 +220,12 @@ class PairwiseCompMatrixStack:
     def __iter__(self) -> Iterator[PairwiseCompMatrix]:
         return (self[i] for i in range(self.stack.shape[2]))
 
-    def _select(self, chosen: np.ndarray) -> PairwiseCompMatrixStack:
-        times = [self.times[i] for i in chosen] if self.times is not None else None
+    def _select(self, chosen: np.ndarray | slice) -> PairwiseCompMatrixStack:
+        """Sub-stack of the chosen slices (a view of the data for a Python slice, as numpy)."""
+        if isinstance(chosen, slice):
+            times = self.times[chosen] if self.times is not None else None
+        else:
+            times = [self.times[i] for i in chosen] if self.times is not None else None
         return PairwiseCompMatrixStack(self.stack[:, :, chosen], self.labels, times,
                                        copy.deepcopy(self.metadata))
 
@@ -299,10 +303,10 @@ class PairwiseCompMatrixStack:
         return f"PairwiseCompMatrixStack(shape={self.stack.shape}, metadata={sorted(self.metadata)})"
 
 
-def _chosen(index: Any, n: int) -> np.ndarray:
-    """Slice indices named by a Python slice, a boolean mask or integer indices (IndexError if bad)."""
+def _chosen(index: Any, n: int) -> np.ndarray | slice:
+    """Slice indices named by a Python slice (kept: a view), a boolean mask or integer indices."""
     if isinstance(index, slice):
-        return np.arange(n)[index]
+        return index
     chosen = np.asarray(index)
     if chosen.dtype == bool:
         if chosen.shape != (n,):

@@ -32,7 +32,7 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "lt": operator.lt, "le": operator.le, "gt": operator.gt,
     "ge": operator.ge, "eq": operator.eq, "ne": operator.ne,
 }
-#: comparison name -> function of (condition array, threshold); ``abs_`` compare |condition|
+#: comparison name -> function of (condition array, threshold); ``abs_*`` compare ``abs(condition)``
 OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
     **{name: (lambda f: lambda c, t: f(c, t))(f) for name, f in _COMPARE.items()},
     **{f"abs_{name}": (lambda f: lambda c, t: f(np.abs(c), t))(f)

@@ -117,11 +117,11 @@ class RateData:
         hi = np.inf if end is None or end is Ellipsis else float(end)
         if np.isnan(lo) or np.isnan(hi) or not lo < hi:
             raise AnalysisError(f"subtime needs start < end (ms), got start={start}, end={end}")
-        keep = (self.times >= lo) & (self.times < hi)
-        if not keep.any():
+        first, stop = np.searchsorted(self.times, [lo, hi], side="left")  # times are sorted
+        if stop <= first:
             span = f"[{self.times[0]}, {self.times[-1]}]" if self.times.size else "empty"
             raise AnalysisError(f"no sample in [{start}, {end}) ms; the samples span {span} ms")
-        return self._with(self.inst_Frate_data[:, keep], self.times[keep])
+        return self._with(self.inst_Frate_data[:, first:stop], self.times[first:stop])
 
     def subtime_by_index(self, start_idx: int, end_idx: int) -> RateData:
         """Samples ``start_idx`` to ``end_idx`` (exclusive), negative counted from the end.

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ..errors import AnalysisError
 from .pairwise import PairwiseCompMatrix
@@ -82,13 +83,12 @@ def similarity_matrix(vectors: np.ndarray, metric: str = "cosine") -> np.ndarray
     if metric not in METRICS:
         raise AnalysisError(f"metric must be one of {list(METRICS)}, got {metric!r}")
     x = np.asarray(vectors, dtype=np.float64)
-    if metric == "cosine":
-        return _cosine(x)
-    if metric == "pearson":
-        return _cosine(x - x.mean(axis=1, keepdims=True))
-    if metric == "euclidean":
-        return _euclidean(x)
-    return _cross_entropy(x)
+    compute = {"cosine": _cosine, "pearson": lambda v: _cosine(v - v.mean(axis=1, keepdims=True)),
+               "euclidean": _euclidean, "cross_entropy": _cross_entropy}[metric]
+    # One BLAS thread: on a busy machine a multi-threaded BLAS mostly spin-waits on these
+    # products (several times slower); see spikelab.spikedata.correlation.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return compute(x)
 
 
 def slice_vectors(stack_3d: np.ndarray) -> np.ndarray:
@@ -115,6 +115,7 @@ def group_pair_similarity(stack: SpikeSliceStack, stim_labels: Sequence[Any], me
     raster = stack.to_raster_array(bin_size)[:, :, chosen]
     classes, codes = np.unique(labels[chosen], return_inverse=True)
     members = (codes[None, :] == np.arange(classes.size)[:, None]).astype(np.float64)  # (K, S)
-    means = (members @ slice_vectors(raster)) / members.sum(axis=1, keepdims=True)
+    with threadpool_limits(limits=1, user_api="blas"):
+        means = (members @ slice_vectors(raster)) / members.sum(axis=1, keepdims=True)
     return PairwiseCompMatrix(similarity_matrix(means, metric), [c.item() for c in classes],
                               {"metric": metric, "n_classes": int(classes.size)})

@@ -11,6 +11,7 @@ with NaN where the unit is inactive, which :func:`rank_order_correlation` and
 from __future__ import annotations
 
 import math
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -74,8 +75,9 @@ def rate_unit_timing(event_stack: np.ndarray, min_rate: float = 0.1) -> np.ndarr
     stack = np.asarray(event_stack, dtype=np.float64)
     if stack.shape[1] == 0:
         return np.full((stack.shape[0], stack.shape[2]), np.nan)
-    peak = stack.argmax(axis=1).astype(np.float64)
-    peak[stack.max(axis=1) < min_rate] = np.nan
+    index = stack.argmax(axis=1)
+    peak = index.astype(np.float64)
+    peak[np.take_along_axis(stack, index[:, None, :], axis=1)[:, 0, :] < min_rate] = np.nan
     return peak
 
 
@@ -171,18 +173,10 @@ def order_units(timing_matrix: np.ndarray, shape: tuple[int, int], agg_func: str
     timing = np.asarray(timing_matrix, dtype=np.float64)
     if timing.shape != shape:
         raise AnalysisError(f"timing_matrix must have shape (units, slices) = {shape}, got {timing.shape}")
-    active = np.isfinite(timing)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        counts = active.sum(axis=1)
-        filled = np.where(active, timing, 0.0)
-        if agg_func == "mean":
-            typical = np.where(counts > 0, filled.sum(axis=1) / np.maximum(counts, 1), np.nan)
-        else:
-            typical = np.array([np.median(row[np.isfinite(row)]) if np.isfinite(row).any() else np.nan
-                                for row in timing])
-        mean = filled.sum(axis=1) / np.maximum(counts, 1)
-        spread = np.where(counts > 0, np.sqrt((np.where(active, timing - mean[:, None], 0.0) ** 2).sum(axis=1)
-                                              / np.maximum(counts, 1)), np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # units never active: NaN
+        typical = np.nanmedian(timing, axis=1) if agg_func == "median" else np.nanmean(timing, axis=1)
+        spread = np.nanstd(timing, axis=1)
     order = np.argsort(typical, kind="stable")
     if min_frac_active:
         frac = np.asarray(frac_active, dtype=np.float64).ravel()
