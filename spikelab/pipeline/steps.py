@@ -135,7 +135,8 @@ STEPS: dict[str, Step] = {
     for step in [
         Step("bursts", "1", _fixed("tburst", "burst_edges", "burst_peak_amp", "burst_stats"),
              {}, _bursts),
-        Step("burst_alignment", "1", _fixed("burst_rss", "burst_sss"),
+        # 2: stacks without slices keep the recording's unit count and attributes
+        Step("burst_alignment", "2", _fixed("burst_rss", "burst_sss"),
              {"bursts": ("tburst",)}, _burst_alignment),
         Step("burst_corr", "1", _fixed("burst_corr", "burst_corr_unit_avg"),
              {"burst_alignment": ("burst_rss",)}, _burst_corr),

@@ -64,7 +64,7 @@ def test_alignment_without_any_whole_burst_window_stores_empty_stacks():
     params = step_params(CONFIG, "burst_alignment")
     out = STEPS["burst_alignment"].compute(sd, params, {"tburst": np.array([50.0, 990.0])})
     assert out["burst_rss"].event_stack.shape == (2, 750, 0)
-    assert len(out["burst_sss"].spike_stack) == 0
+    assert len(out["burst_sss"].spike_stack) == 0 and out["burst_sss"].N == 2  # the units are still known
 
 
 def test_summary_has_one_value_per_condition(results):

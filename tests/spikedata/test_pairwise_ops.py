@@ -193,7 +193,8 @@ def test_umap_embedding_and_communities():
     rng = np.random.default_rng(0)
     x = np.vstack([rng.normal(0, 0.1, (30, 4)), rng.normal(5, 0.1, (30, 4))])
     from spikelab.spikedata.manifold import embed
-    emb, trust = embed(x, "UMAP", 2, random_state=0)
+    emb, trust = embed(x, "UMAP", 2, random_state=0, n_jobs=1)
     assert emb.shape == (60, 2) and 0.9 < trust <= 1.0
-    emb, labels, trust = embed(x, "UMAP", 2, use_graph_communities=True, return_labels=True, random_state=0)
+    emb, labels, trust = embed(x, "UMAP", 2, use_graph_communities=True, return_labels=True, random_state=0,
+                               n_jobs=1)
     assert len(set(labels[:30]) & set(labels[30:])) == 0  # the two clusters never share a community
