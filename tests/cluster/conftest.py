@@ -7,16 +7,12 @@ last worker to :func:`~tests.cluster.slurm.release` stops them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
+from tests.ci import unavailable
 from tests.cluster import slurm
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +25,7 @@ def slurm_cluster() -> Iterator[slurm.Cluster]:
     try:
         cluster = slurm.acquire()
     except slurm.SlurmUnavailable as exc:
-        if _in_ci():
-            pytest.fail(f"SLURM tests must run in CI, but: {exc}")
-        pytest.skip(f"SLURM unavailable: {exc}")
+        unavailable(f"SLURM unavailable: {exc}")
     try:
         yield cluster
     finally:

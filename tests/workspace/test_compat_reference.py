@@ -1,162 +1,193 @@
-"""Files move both ways between us and the real spikelab 0.1.2 (run in its own venv).
+"""Files move both ways between this package and the real spikelab 0.1.2.
 
-Skipped when the reference venv (``/work/refvenv`` or ``$SPIKELAB_REF_PYTHON``) is absent,
-as on a fresh CI machine; ``test_compat_layout.py`` carries the guarantee there.
+0.1.2 runs in its own environment (fixture ``reference_python``: built from the package
+index on first use and cached; under CI a failure to build it fails these tests). Its side
+of each check is ``reference_side.py``. Both sides build the expected objects from
+``compat_cases`` with their own classes and compare exactly (``ws_equality``):
+
+- 0.1.2 writes the cases with each of its workspaces, reads them back itself (so the cases'
+  claims about 0.1.2 are checked against it), and every reader here must get the same;
+- every writer here (``WRITERS``) writes the cases, and 0.1.2 must read each file exactly
+  as the cases say. A new way of writing a workspace file is one more line in ``WRITERS``.
+
+``test_compat_layout.py`` checks the layout itself, without a reference install.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import textwrap
+from collections.abc import Callable
+from pathlib import Path
 
-import numpy as np
 import pytest
+from compat_cases import NAME, REFERENCE_WRITES, WRITTEN_HERE, cases, store_cases
 from ws_equality import assert_same
 
-from spikelab import (AnalysisWorkspace, PairwiseCompMatrix, PairwiseCompMatrixStack, RateData,
-                      RateSliceStack, SpikeData, SpikeSliceStack)
+from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
+from spikelab.io import load_recording
+from spikelab.workspace import merge_files, verify
+from spikelab.workspace.codecs import codec_for, known_tags
+from tests.reference_env import VERSION, run_reference
 
-REF_PYTHON = os.environ.get("SPIKELAB_REF_PYTHON", "/work/refvenv/bin/python")
-pytestmark = pytest.mark.skipif(not os.path.exists(REF_PYTHON),
-                                reason=f"reference spikelab 0.1.2 venv not found at {REF_PYTHON}")
-
-_COMMON = """
-import json, sys
-import numpy as np
-from spikelab.workspace.workspace import AnalysisWorkspace
-from spikelab.spikedata.spikedata import SpikeData
-from spikelab.spikedata.ratedata import RateData
-from spikelab.spikedata.rateslicestack import RateSliceStack
-from spikelab.spikedata.spikeslicestack import SpikeSliceStack
-from spikelab.spikedata.pairwise import PairwiseCompMatrix, PairwiseCompMatrixStack
-"""
-
-_REF_WRITES = _COMMON + """
-sd = SpikeData([[1.0, 2.5], [], [0.5, 9.0]], length=10.0, start_time=0.0,
-               metadata={"fs": 20000.0, "chan": np.array([1, 2, 3])},
-               neuron_attributes=[{"unit_id": 0, "x": 1.5, "label": "a"},
-                                  {"unit_id": 1, "x": 2.5, "label": "b"},
-                                  {"unit_id": 2, "x": 3.5, "label": "c"}])
-ws = AnalysisWorkspace(name="from-ref")
-ws.store("D0", "sd", sd, note="baseline")
-ws.store("D0", "arr", np.arange(6, dtype=np.int16).reshape(2, 3))
-ws.store("D0", "text", np.array(["x", "yz"]))
-ws.store("D0", "rd", RateData(np.ones((3, 4)), np.arange(4.0)))
-ws.store("D0", "rss", RateSliceStack(None, event_matrix=np.arange(24.0).reshape(3, 4, 2),
-                                     times_start_to_end=[(0.0, 4.0), (4.0, 8.0)], step_size=1.0))
-ws.store("D0", "sss", SpikeSliceStack(sd, times_start_to_end=[(0.0, 5.0), (5.0, 10.0)]))
-ws.store("D0", "pcm", PairwiseCompMatrix(np.eye(3), labels=["u0", "u1", "u2"],
-                                         metadata={"delt": 20.0}))
-ws.store("D0", "pcms", PairwiseCompMatrixStack(np.zeros((3, 3, 2)), labels=[0, 1, 2],
-                                               times=[(0.0, 5.0), (5.0, 10.0)]))
-ws.store("all", "d", {"n": 3, "x": 0.25, "ok": True, "s": "hi", "none": None, "tup": (1, 2),
-                      "st": {3, 1}, "fs": frozenset({"a"}), "arr": np.array([1.5]),
-                      "nested": {"k": 1}})
-ws.save(sys.argv[1])
-"""
+SIDE = Path(__file__).with_name("reference_side.py")
+CHECKOUT_PACKAGE = Path(__file__).resolve().parents[2] / "spikelab"
 
 
-def _run_ref(code: str, *args: str) -> str:
-    # -I: isolated, so our checkout (the cwd, PYTHONPATH) cannot shadow the reference package
-    done = subprocess.run([REF_PYTHON, "-I", "-c", textwrap.dedent(code), *args],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+def run_side(python: Path, *args: str) -> dict:
+    """Run ``reference_side.py`` under 0.1.2; its report (checked to come from 0.1.2)."""
+    out = run_reference(python, [str(SIDE), *args])
+    report = json.loads(out.strip().splitlines()[-1])
+    assert report["version"] == VERSION, report["version"]
+    assert not Path(report["module"]).resolve().is_relative_to(CHECKOUT_PACKAGE), \
+        f"the reference imported this checkout's spikelab ({report['module']})"
+    return report
 
 
-def test_files_written_by_the_reference_load_here(tmp_path):
-    _run_ref(_REF_WRITES, str(tmp_path / "ref"))
-    ws = AnalysisWorkspace.load(tmp_path / "ref")
-    assert ws.name == "from-ref"
-    assert ws.list_keys() == {"D0": ["sd", "arr", "text", "rd", "rss", "sss", "pcm", "pcms"],
-                              "all": ["d"]}  # order from the matching sidecar
-    sd = SpikeData([[1.0, 2.5], [], [0.5, 9.0]], length=10.0,
-                   metadata={"fs": 20000.0, "chan": np.array([1, 2, 3])},
-                   neuron_attributes=[{"label": "a", "unit_id": 0, "x": 1.5},
-                                      {"label": "b", "unit_id": 1, "x": 2.5},
-                                      {"label": "c", "unit_id": 2, "x": 3.5}])
-    assert_same(ws.get("D0", "sd"), sd)
-    assert ws.get_info("D0", "sd")["note"] == "baseline"
-    assert_same(ws.get("D0", "arr"), np.arange(6, dtype=np.int16).reshape(2, 3))
-    assert_same(ws.get("D0", "text"), np.array(["x", "yz"]))
-    assert_same(ws.get("D0", "rd"), RateData(np.ones((3, 4)), np.arange(4.0)))
-    assert_same(ws.get("D0", "rss"), RateSliceStack(
-        event_matrix=np.arange(24.0).reshape(3, 4, 2), times_start_to_end=[(0, 4), (4, 8)]))
-    sss = ws.get("D0", "sss")
-    assert (sss.N, sss.times, len(sss.spike_stack)) == (3, [(0.0, 5.0), (5.0, 10.0)], 2)
-    assert [t.tolist() for t in sss.spike_stack[1].train] == [[], [], [4.0]]
-    assert_same(ws.get("D0", "pcm"), PairwiseCompMatrix(np.eye(3), ["u0", "u1", "u2"],
-                                                        {"delt": 20.0}))
-    assert_same(ws.get("D0", "pcms"), PairwiseCompMatrixStack(
-        np.zeros((3, 3, 2)), [0, 1, 2], [(0.0, 5.0), (5.0, 10.0)], {}))
-    d = ws.get("all", "d")
-    assert_same(d, {"arr": np.array([1.5]), "fs": frozenset({"a"}), "n": 3, "nested": {"k": 1},
-                    "none": None, "ok": True, "s": "hi", "st": {1, 3}, "tup": (1, 2), "x": 0.25})
+def key_sets(keys: dict[str, list[str]]) -> dict[str, set[str]]:
+    return {ns: set(names) for ns, names in keys.items()}
 
 
-_REF_READS = _COMMON + """
-def plain(o):
-    if isinstance(o, np.ndarray):
-        return {"ndarray": o.tolist() if o.dtype.kind != "U" else [str(v) for v in o.ravel()],
-                "dtype": str(o.dtype), "shape": list(o.shape)}
-    if isinstance(o, (set, frozenset)):
-        return {type(o).__name__: sorted(o)}
-    if isinstance(o, tuple):
-        return {"tuple": [plain(v) for v in o]}
-    if isinstance(o, dict):
-        return {k: plain(v) for k, v in o.items()}
-    if isinstance(o, list):
-        return [plain(v) for v in o]
-    if isinstance(o, (np.generic,)):
-        return o.item()
-    if hasattr(o, "__dict__"):
-        out = {"class": type(o).__name__}
-        for k, v in vars(o).items():
-            if k in ("train", "spike_stack") or not k.startswith("_"):
-                out[k] = plain(v)
-        return out
-    return o
-
-ws = AnalysisWorkspace.load(sys.argv[1])
-print(json.dumps({ns: {k: plain(ws.get(ns, k)) for k in ws.list_keys(ns)}
-                  for ns in ws.list_namespaces()}))
-"""
+def store_order(direction: str) -> dict[str, list[str]]:
+    order: dict[str, list[str]] = {}
+    for case in cases(direction):
+        order.setdefault(case.namespace, []).append(case.key)
+    return order
 
 
-def test_files_written_here_load_in_the_reference(tmp_path):
-    sd = SpikeData([[1.0, 2.0], [3.0]], length=5.0, metadata={"fs": 1000, "t": (1, 2)},
-                   neuron_attributes=[{"id": 1, "q": None}, {"id": 2, "q": 0.5}])
-    ws = AnalysisWorkspace(name="ours")
-    ws.store("D0", "sd", sd)
-    ws.store("D0", "f32", np.arange(3, dtype=np.float32))
-    ws.store("D0", "text", np.array(["ab", "c"], dtype="<U6"))
-    ws.store("D0", "rd", RateData(np.ones((2, 2)), [0.0, 1.0], rate_unit="Hz"))
-    ws.store("D0", "rss", RateSliceStack(event_matrix=np.ones((2, 2, 1)), step_size=2.0))
-    ws.store("D0", "sss", SpikeSliceStack(sd, times_start_to_end=[(0.0, 2.5)]))
-    ws.store("D0", "pcm", PairwiseCompMatrix(np.eye(2), [1, "a"], {"delt": 5, 0: {1: "x"}}))
-    ws.store("D0", "pcms", PairwiseCompMatrixStack(np.ones((2, 2, 2)), None, [(0, 1), (1, 2)]))
-    ws.store("all", "d", {"l": [1, 2], "mixed": [1, "a", None], "t": (1.5, 2.5), "n": np.int32(4),
-                          "s": {"x"}, "deep": {"sd": sd}})
-    ws.save(tmp_path / "ours")
-    seen = json.loads(_run_ref(_REF_READS, str(tmp_path / "ours")))
-    d0 = seen["D0"]
-    assert list(d0) == ["sd", "f32", "text", "rd", "rss", "sss", "pcm", "pcms"]
-    assert d0["sd"]["train"] == [{"ndarray": [1.0, 2.0], "dtype": "float64", "shape": [2]},
-                                 {"ndarray": [3.0], "dtype": "float64", "shape": [1]}]
-    assert d0["sd"]["metadata"] == {"fs": 1000, "t": [1, 2]}  # 0.1.2's JSON has no tuples
-    assert d0["sd"]["neuron_attributes"] == [{"id": 1}, {"id": 2, "q": 0.5}]
-    assert d0["f32"] == {"ndarray": [0.0, 1.0, 2.0], "dtype": "float32", "shape": [3]}
-    assert d0["text"]["ndarray"] == ["ab", "c"]
-    assert d0["rd"]["inst_Frate_data"]["shape"] == [2, 2]
-    assert d0["rss"]["step_size"] == 2.0 and d0["rss"]["event_stack"]["shape"] == [2, 2, 1]
-    assert d0["sss"]["N"] == 2 and d0["sss"]["times"] == [{"tuple": [0.0, 2.5]}]
-    assert d0["pcm"]["labels"] == ["1", "a"]
-    assert d0["pcm"]["metadata"] == {"delt": 5, "0": {"1": "x"}}  # as 0.1.2's own JSON
-    assert d0["pcms"]["stack"]["shape"] == [2, 2, 2]
-    d = seen["all"]["d"]
-    assert d["l"] == {"ndarray": [1, 2], "dtype": "int64", "shape": [2]}
-    assert d["mixed"] == {"0": 1, "1": "a", "2": None}  # a dict to 0.1.2, a list to us
-    assert d["t"] == {"tuple": [1.5, 2.5]} and d["n"] == 4 and d["s"] == {"set": ["x"]}
-    assert d["deep"]["sd"]["class"] == "SpikeData"
+def test_every_stored_type_is_covered_both_ways():
+    for direction in (REFERENCE_WRITES, WRITTEN_HERE):
+        covered = {codec_for(case.stored).tag for case in cases(direction)}
+        assert covered == set(known_tags()), direction
+
+
+# ------------------------------------------------------------ 0.1.2 writes, we read
+
+@pytest.fixture(scope="module")
+def written_by_reference(reference_python, tmp_path_factory) -> dict[str, dict]:
+    """``{"eager"|"lazy": 0.1.2's own reading of the file}``, each with its ``path``."""
+    out = tmp_path_factory.mktemp("written-by-0.1.2")
+    files = run_side(reference_python, "write", str(out))["files"]
+    return {Path(path).stem: dict(report, path=path) for path, report in files.items()}
+
+
+@pytest.mark.parametrize("writer", ["eager", "lazy"])
+def test_cases_hold_for_reference_reading_its_own_file(written_by_reference, writer):
+    seen = written_by_reference[writer]
+    assert seen["mismatches"] == {}, "compat_cases is wrong about what 0.1.2 reads back"
+    assert key_sets(seen["keys"]) == key_sets(store_order(REFERENCE_WRITES))
+
+
+def _merged_copy(path: str, tmp: Path) -> AnalysisWorkspace:
+    merge_files(tmp / "merged", [path])
+    return AnalysisWorkspace.load(tmp / "merged")
+
+
+READERS: dict[str, Callable[[str, Path], object]] = {
+    "load": lambda path, tmp: AnalysisWorkspace.load(path),
+    "lazy-load": lambda path, tmp: LazyAnalysisWorkspace.load(path, dir=tmp),
+    "merge_files": _merged_copy,
+}
+
+
+@pytest.mark.parametrize("reader", READERS)
+@pytest.mark.parametrize("writer", ["eager", "lazy"])
+def test_files_written_by_reference_read_here(written_by_reference, writer, reader, tmp_path):
+    ws = READERS[reader](written_by_reference[writer]["path"], tmp_path)
+    try:
+        assert ws.name == (NAME if reader != "merge_files" else None)
+        assert key_sets(ws.list_keys()) == key_sets(written_by_reference[writer]["keys"])
+        if reader != "merge_files":  # store order, from 0.1.2's sidecar
+            assert ws.list_keys() == store_order(REFERENCE_WRITES)
+        for case in cases(REFERENCE_WRITES):
+            where = f"{case.namespace}/{case.key}"
+            assert_same(ws.get(case.namespace, case.key), case.expected, where)
+            assert ws.get_info(case.namespace, case.key).get("note") == case.note, where
+    finally:
+        ws.close()
+
+
+@pytest.mark.parametrize("writer", ["eager", "lazy"])
+def test_items_of_reference_files_load_one_by_one(written_by_reference, writer):
+    path = written_by_reference[writer]["path"]
+    for case in cases(REFERENCE_WRITES):
+        where = f"{case.namespace}/{case.key}"
+        assert_same(AnalysisWorkspace.load_item(path, case.namespace, case.key),
+                    case.expected, where)
+        if case.namespace == "SpikeData":  # a recording given as file.h5::ns/key
+            assert_same(load_recording(f"{path}::{where}"), case.expected, where)
+
+
+@pytest.mark.parametrize("writer", ["eager", "lazy"])
+def test_reference_files_verify(written_by_reference, writer):
+    report = verify(written_by_reference[writer]["path"])
+    assert report.ok, report.problems
+    assert report.checked == len(cases(REFERENCE_WRITES)) and report.hashed == 0
+
+
+# ------------------------------------------------------------ we write, 0.1.2 reads
+
+def _filled(**save_options) -> Callable[[Path, Path], None]:
+    def write(path: Path, tmp: Path) -> None:
+        store_cases(AnalysisWorkspace(NAME), cases(WRITTEN_HERE)).save(path, **save_options)
+    return write
+
+
+def _lazy(path: Path, tmp: Path) -> None:
+    with LazyAnalysisWorkspace(NAME, dir=tmp, compression="gzip") as ws:
+        store_cases(ws, cases(WRITTEN_HERE)).save(path)
+
+
+def _halves(tmp: Path) -> list[Path]:
+    """The cases saved in two part files (data classes, then arrays and dicts)."""
+    first = {"SpikeData", "RateData", "RateSliceStack", "SpikeSliceStack"}
+    parts = []
+    for i, keep in enumerate((lambda ns: ns in first, lambda ns: ns not in first)):
+        part = tmp / f"part{i}"
+        selected = [case for case in cases(WRITTEN_HERE) if keep(case.namespace)]
+        store_cases(AnalysisWorkspace(NAME), selected).save(part)
+        parts.append(part)
+    return parts
+
+
+def _merged_new(path: Path, tmp: Path) -> None:
+    merge_files(path, _halves(tmp))
+
+
+def _merged_append(path: Path, tmp: Path) -> None:
+    first, second = _halves(tmp)
+    AnalysisWorkspace.load(first).save(path)
+    merge_files(path, [second])
+
+
+#: Every way this package writes a workspace file; 0.1.2 must read each one.
+WRITERS: dict[str, Callable[[Path, Path], None]] = {
+    "save": _filled(),
+    "save-gzip": _filled(compression="gzip"),
+    "save-lzf": _filled(compression="lzf"),
+    "lazy-gzip-save": _lazy,
+    "merge_files-new": _merged_new,
+    "merge_files-append": _merged_append,
+}
+
+
+@pytest.fixture(scope="module")
+def read_by_reference(reference_python, tmp_path_factory) -> dict[str, tuple[Path, dict]]:
+    """``{writer: (its file, 0.1.2's reading of it)}``, from one run of 0.1.2."""
+    paths = {}
+    for name, write in WRITERS.items():
+        tmp = tmp_path_factory.mktemp(name)
+        write(tmp / "ws", tmp)
+        paths[name] = tmp / "ws.h5"
+    files = run_side(reference_python, "read", *map(str, paths.values()))["files"]
+    return {name: (path, files[str(path)]) for name, path in paths.items()}
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_files_written_here_read_in_reference(read_by_reference, writer):
+    path, seen = read_by_reference[writer]
+    ours = AnalysisWorkspace.load(path)
+    assert seen["mismatches"] == {}
+    assert seen["name"] == ours.name and seen["keys"] == ours.list_keys()
+    assert key_sets(seen["keys"]) == key_sets(store_order(WRITTEN_HERE))
+    assert seen["notes"] == {f"{c.namespace}/{c.key}": c.note
+                             for c in cases(WRITTEN_HERE) if c.note is not None}
