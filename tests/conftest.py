@@ -39,8 +39,9 @@ def reference_python(request) -> Path:
     """
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     say = reporter.write_line if reporter is not None else None
+    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    venv_dir = cache.mkdir(reference_env.CACHE_NAME) if cache is not None else None
     try:
-        return reference_env.reference_python(
-            request.config.cache.mkdir(reference_env.CACHE_NAME), report=say)
+        return reference_env.reference_python(venv_dir, report=say)
     except reference_env.ReferenceUnavailable as exc:
         unavailable(f"no spikelab {reference_env.VERSION} reference environment: {exc}")

@@ -9,7 +9,7 @@ interpreter of an existing 0.1.2 environment instead.
 Safe to call from several processes at once (pytest-xdist workers): a file lock next to
 the environment lets one build it while the others wait and then use it. An environment
 that no longer works (a build that was killed, a base interpreter that was removed) is
-rebuilt.
+rebuilt, and so is one removed by ``pytest --cache-clear``.
 
 The reference always runs isolated (``python -I``) in an empty working directory, so
 neither this checkout (the usual working directory) nor ``PYTHONPATH`` can shadow the
@@ -163,7 +163,11 @@ def _check(python: Path, inside: Path | None = None) -> None:
     if done.returncode != 0:
         raise ReferenceUnavailable(f"{python} cannot import spikelab: "
                                    f"{_tail(done.stderr, 3)}")
-    version, where = json.loads(done.stdout)
+    try:  # the last line: an import may print before it
+        version, where = json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        raise ReferenceUnavailable(f"{python} gave no version: {_tail(done.stdout, 3)}"
+                                   ) from None
     if version != VERSION:
         raise ReferenceUnavailable(f"{python} has spikelab {version}, not {VERSION}")
     where = Path(where).resolve()

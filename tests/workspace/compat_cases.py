@@ -9,9 +9,10 @@ file, and the comparison (``ws_equality.assert_same``) is exact on each side.
 Each :class:`Case` says what is stored and what the *other* version reads back: the same
 object, except for what 0.1.2 cannot represent (the guide lists it: lists inside dicts,
 ``RateData.rate_unit``, ``None``/``NaN`` neuron attributes, numpy scalar types, tuples in
-JSON metadata). 0.1.2 reading its own file gives the same as its reading ours, with two
-exceptions kept as separate one-direction cases: it sorts dict keys when writing (groups
-listed by name) and it reads byte-string arrays back as ``str`` arrays.
+JSON metadata). 0.1.2 reads its own files as it reads ours, except where a case is split
+by direction: its files keep no key order (it reads dict keys sorted by name; ours keep
+the stored order, which it follows), it reads its own byte-string arrays back as ``str``
+arrays, and it cannot store a list of mixed types at all.
 
 Numbers come from exact integer arithmetic, never from a random generator or a libm
 function, so both numpy versions build bit-identical values.
