@@ -8,11 +8,12 @@ file, and the comparison (``ws_equality.assert_same``) is exact on each side.
 
 Each :class:`Case` says what is stored and what the *other* version reads back: the same
 object, except for what 0.1.2 cannot represent (the guide lists it: lists inside dicts,
-``RateData.rate_unit``, ``None``/``NaN`` neuron attributes, numpy scalar types, tuples in
-JSON metadata). 0.1.2 reads its own files as it reads ours, except where a case is split
-by direction: its files keep no key order (it reads dict keys sorted by name; ours keep
-the stored order, which it follows), it reads its own byte-string arrays back as ``str``
-arrays, and it cannot store a list of mixed types at all.
+``RateData.rate_unit``, ``None``/``NaN`` neuron attributes, numpy scalar types, integer
+dict keys, tuples in JSON metadata). 0.1.2 reads its own files as it reads ours, except
+where a case is split by direction: its files keep no key order (it reads dict keys
+sorted by name; ours keep the stored order, which it follows), it reads its own
+byte-string arrays back as ``str`` arrays, and it cannot store a list of mixed types or a
+dict keyed by numbers at all.
 
 Numbers come from exact integer arithmetic, never from a random generator or a libm
 function, so both numpy versions build bit-identical values.
@@ -78,6 +79,10 @@ def _spikedata() -> list[Case]:
         # 0.1.2 keeps metadata as JSON: no tuples, no numpy scalar types
         Case(ns, "tuple_metadata", SpikeData([[1.0]], length=2.0, metadata={"t": (1, 2)}),
              SpikeData([[1.0]], length=2.0, metadata={"t": [1, 2]})),
+        # JSON keys are text: 0.1.2 reads a channel map's int keys as strings
+        Case(ns, "int_key_metadata",
+             SpikeData([[1.0]], length=2.0, metadata={"channel_map": {0: 12, 1: 15}}),
+             SpikeData([[1.0]], length=2.0, metadata={"channel_map": {"0": 12, "1": 15}})),
         Case(ns, "numpy_scalar_metadata",
              SpikeData([[1.0]], length=2.0, metadata={"n": np.int32(3), "f": np.float32(0.5)}),
              SpikeData([[1.0]], length=2.0, metadata={"n": 3, "f": 0.5})),
@@ -134,6 +139,9 @@ def _pairwise() -> list[Case]:
         Case("PairwiseCompMatrix", "labelled", PairwiseCompMatrix(
             exact_floats(9).reshape(3, 3), labels=["u0", "u1", "u2"],
             metadata={"delt": 20.0, "method": "sttc"})),
+        Case("PairwiseCompMatrix", "int_key_metadata",
+             PairwiseCompMatrix(np.eye(2), metadata={"delt": 5, 0: {1: "x"}}),
+             PairwiseCompMatrix(np.eye(2), metadata={"delt": 5, "0": {"1": "x"}})),
         Case("PairwiseCompMatrix", "int_labels", PairwiseCompMatrix(np.eye(2), labels=[1, 2])),
         Case("PairwiseCompMatrix", "unlabelled_nan", PairwiseCompMatrix(nan_diagonal)),
         Case("PairwiseCompMatrix", "mixed_labels", PairwiseCompMatrix(np.eye(2), [1, "a"]),
@@ -201,7 +209,11 @@ def _dict() -> list[Case]:
         # a mixed list 0.1.2 cannot store; it reads ours as a dict by position
         Case(ns, "mixed_list", {"m": [1, "a", None]}, {"m": {"0": 1, "1": "a", "2": None}},
              directions=(WRITTEN_HERE,)),
-        # 0.1.2 writes dict keys in name order; it reads ours in stored order
+        # a dict keyed by numbers 0.1.2 cannot store; it reads ours as its keys and values
+        Case(ns, "int_keys", {"chmap": {0: 12, 1: 15}},
+             {"chmap": {"keys": np.array([0, 1]), "values": np.array([12, 15])}},
+             directions=(WRITTEN_HERE,)),
+        # 0.1.2's own files keep no key order (it reads keys by name); ours do, and it follows
         Case(ns, "key_order", {"z": 1, "a": 2}, {"a": 2, "z": 1},
              directions=(REFERENCE_WRITES,)),
         Case(ns, "key_order", {"z": 1, "a": 2}, directions=(WRITTEN_HERE,)),
