@@ -7,7 +7,8 @@ Usage::
     python bench/stacks.py --only rank     # the cases whose name contains "rank"
 
 Each case runs in a fresh process, once under this checkout's Python and once under 0.1.2's
-(``/work/refvenv/bin/python`` or ``$SPIKELAB_REF_PYTHON``; without it only our column is
+(the environment the test suite builds and caches, built here if missing, or
+``$SPIKELAB_REF_PYTHON``: see ``tests/reference_env.py``; without it only our column is
 filled), on the same data: 5 Hz Poisson units with network bursts about every 3 s (the
 analyses benchmark's recording), slices of -250..+500 ms around the bursts, its 10 ms
 inverse-ISI rates, and random pairwise matrices. Times are the best of up to three calls
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 
-REF_PYTHON = os.environ.get("SPIKELAB_REF_PYTHON", "/work/refvenv/bin/python")
 HERE = Path(__file__).resolve()
 
 
@@ -169,6 +168,19 @@ def run(python: str, case: str, inputs: Path, timeout: float) -> str:
     return f"{result['s']:.4f} s" if "s" in result else result["error"]
 
 
+def find_reference() -> str | None:
+    """The 0.1.2 interpreter, or None (with the reason printed) when it cannot be had."""
+    # Only here, never in --worker processes: the checkout on sys.path would shadow 0.1.2.
+    sys.path.insert(0, str(HERE.parents[1]))
+    from tests.reference_env import ReferenceUnavailable, reference_python
+
+    try:
+        return str(reference_python(report=print))
+    except ReferenceUnavailable as exc:
+        print(f"no spikelab 0.1.2 reference: {exc}")
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
@@ -183,7 +195,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         inputs = Path(tmp) / "inputs.npz"
         make_inputs(inputs, n_units, length)
-        ref = REF_PYTHON if os.path.exists(REF_PYTHON) else None
+        ref = find_reference()
         print(f"{n_units} units x {length / 1000:.0f} s; reference: {ref or 'not found'}")
         print(f"| case | ours | 0.1.2 |\n| --- | --- | --- |")
         for case in CASES:

@@ -1,8 +1,8 @@
 """An interpreter with the real spikelab 0.1.2, for the compatibility tests and benchmarks.
 
 spikelab 0.1.2 has this package's name, so it cannot share an environment with it: it
-gets a virtual environment of its own, built on first use with ``pip install
-spikelab==0.1.2`` from the package index and kept in a cache directory (the tests use
+gets a virtual environment of its own, built on first use with ``pip install`` of
+:data:`REQUIREMENTS` from the package index and kept in a cache directory (the tests use
 pytest's; ``bench/`` scripts find the same one). ``$SPIKELAB_REF_PYTHON`` may name the
 interpreter of an existing 0.1.2 environment instead.
 
@@ -34,7 +34,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 VERSION = "0.1.2"
-REQUIREMENT = f"spikelab=={VERSION}"
+#: 0.1.2 and the packages of its optional "ml" extra that the comparisons call (decoding and
+#: PCA need scikit-learn, ``to_networkx`` networkx); a cached environment built from another
+#: list is rebuilt.
+REQUIREMENTS = (f"spikelab=={VERSION}", "scikit-learn", "networkx")
 ENV_VAR = "SPIKELAB_REF_PYTHON"
 #: The environment's folder name inside a cache directory.
 CACHE_NAME = f"spikelab-{VERSION}-venv"
@@ -43,9 +46,18 @@ _MARKER = "reference-ok.json"
 _BUILD_TIMEOUT_S = 1800.0
 _CHECK_TIMEOUT_S = 300.0
 _REPO = Path(__file__).resolve().parents[1]
-# Prints the installed version and where the package was imported from.
-_PROBE = ("import importlib.metadata as m, json, spikelab.workspace as w; "
-          "print(json.dumps([m.version('spikelab'), w.__file__]))")
+# Prints the installed versions (None: missing) and where spikelab was imported from.
+_PROBE = """
+import importlib.metadata as m, json, sys
+def version(name):
+    try:
+        return m.version(name)
+    except m.PackageNotFoundError:
+        return None
+import spikelab.workspace
+print(json.dumps([{d: version(d) for d in sys.argv[1:]}, spikelab.workspace.__file__]))
+"""
+_DISTRIBUTIONS = [r.split("==")[0] for r in REQUIREMENTS]
 
 
 class ReferenceUnavailable(RuntimeError):
@@ -141,7 +153,11 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def _healthy(venv_dir: Path, python: Path) -> bool:
-    if not (venv_dir / _MARKER).is_file():
+    try:
+        built = json.loads((venv_dir / _MARKER).read_text())
+    except (OSError, ValueError):
+        return False
+    if built.get("requirements") != list(REQUIREMENTS):
         return False
     try:
         _check(python, inside=venv_dir)
@@ -156,7 +172,7 @@ def _check(python: Path, inside: Path | None = None) -> None:
         raise ReferenceUnavailable(f"no interpreter at {python}")
     with tempfile.TemporaryDirectory(prefix="spikelab-ref-") as cwd:
         try:
-            done = subprocess.run([str(python), "-I", "-c", _PROBE], cwd=cwd,
+            done = subprocess.run([str(python), "-I", "-c", _PROBE, *_DISTRIBUTIONS], cwd=cwd,
                                   capture_output=True, text=True, timeout=_CHECK_TIMEOUT_S)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise ReferenceUnavailable(f"{python} does not run: {exc}") from None
@@ -164,12 +180,17 @@ def _check(python: Path, inside: Path | None = None) -> None:
         raise ReferenceUnavailable(f"{python} cannot import spikelab: "
                                    f"{_tail(done.stderr, 3)}")
     try:  # the last line: an import may print before it
-        version, where = json.loads(done.stdout.strip().splitlines()[-1])
+        versions, where = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
         raise ReferenceUnavailable(f"{python} gave no version: {_tail(done.stdout, 3)}"
                                    ) from None
-    if version != VERSION:
-        raise ReferenceUnavailable(f"{python} has spikelab {version}, not {VERSION}")
+    if versions["spikelab"] != VERSION:
+        raise ReferenceUnavailable(f"{python} has spikelab {versions['spikelab']}, "
+                                   f"not {VERSION}")
+    missing = [name for name, version in versions.items() if version is None]
+    if missing:
+        raise ReferenceUnavailable(f"{python} lacks {', '.join(missing)} "
+                                   f"(the environment needs {' '.join(REQUIREMENTS)})")
     where = Path(where).resolve()
     if where.is_relative_to(_REPO / "spikelab") or (
             inside is not None and not where.is_relative_to(inside.resolve())):
@@ -179,19 +200,24 @@ def _check(python: Path, inside: Path | None = None) -> None:
 def _build(venv_dir: Path, python: Path, report: Callable[[str], None]) -> float:
     """Create the environment from scratch; the seconds it took."""
     report(f"building a spikelab {VERSION} reference environment in {venv_dir} "
-           "(once; about a minute)")
+           "(once; a minute or two)")
     started = time.monotonic()
     shutil.rmtree(venv_dir, ignore_errors=True)
     # sys.executable may itself be a venv's python; venv then builds on its base interpreter.
     _step([sys.executable, "-m", "venv", str(venv_dir)], "creating the virtual environment")
     _step([str(python), "-I", "-m", "pip", "install", "--no-input", "--quiet",
-           "--disable-pip-version-check", REQUIREMENT], f"pip install {REQUIREMENT}")
+           "--disable-pip-version-check", *REQUIREMENTS], f"pip install {' '.join(REQUIREMENTS)}")
     _check(python, inside=venv_dir)
     seconds = time.monotonic() - started
-    (venv_dir / _MARKER).write_text(json.dumps(
-        {"requirement": REQUIREMENT, "base_python": sys.version, "built_at": time.time(),
-         "build_seconds": round(seconds, 1)}))
+    mark_built(venv_dir, seconds)
     return seconds
+
+
+def mark_built(venv_dir: Path, seconds: float) -> None:
+    """Record a finished build of :data:`REQUIREMENTS` (written last)."""
+    (venv_dir / _MARKER).write_text(json.dumps(
+        {"requirements": list(REQUIREMENTS), "base_python": sys.version,
+         "built_at": time.time(), "build_seconds": round(seconds, 1)}))
 
 
 def _step(cmd: list[str], what: str) -> None:

@@ -53,7 +53,7 @@ class FakeBuilds:
         time.sleep(self.seconds)
         python.parent.mkdir(parents=True, exist_ok=True)
         python.write_text("")
-        (venv_dir / reference_env._MARKER).write_text("{}")
+        reference_env.mark_built(venv_dir, self.seconds)
         return self.seconds
 
     def check(self, python: Path, inside: Path | None = None) -> None:
@@ -69,14 +69,18 @@ def test_built_once_then_reused(monkeypatch, tmp_path, no_configured):
     assert builds.count == 1
 
 
-@pytest.mark.parametrize("damage", ["unfinished build (no marker)", "interpreter gone"])
-def test_a_broken_environment_is_rebuilt(monkeypatch, tmp_path, no_configured, damage):
+@pytest.mark.parametrize("damage", ["unfinished build (no marker)", "interpreter gone",
+                                    "built from another requirement list"])
+def test_a_broken_or_outdated_environment_is_rebuilt(monkeypatch, tmp_path, no_configured,
+                                                     damage):
     builds = FakeBuilds(monkeypatch)
     python = reference_env.reference_python(tmp_path / "venv")
     if damage == "interpreter gone":
         python.unlink()
-    else:
+    elif damage == "unfinished build (no marker)":
         (tmp_path / "venv" / reference_env._MARKER).unlink()
+    else:
+        monkeypatch.setattr(reference_env, "REQUIREMENTS", ("spikelab==0.1.2",))
     reference_env.reference_python(tmp_path / "venv")
     assert builds.count == 2
 
@@ -112,7 +116,7 @@ def test_without_the_package_index_the_build_fails_clearly(monkeypatch, tmp_path
     monkeypatch.setenv("PIP_RETRIES", "0")
     monkeypatch.setenv("PIP_NO_CACHE_DIR", "1")
     with pytest.raises(reference_env.ReferenceUnavailable,
-                       match=r"pip install spikelab==0\.1\.2 failed"):
+                       match=r"pip install spikelab==0\.1\.2 .*failed"):
         reference_env.reference_python(tmp_path / "venv")
     assert not (tmp_path / "venv" / reference_env._MARKER).exists()  # rebuilt next time
 

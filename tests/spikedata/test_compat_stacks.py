@@ -1,15 +1,14 @@
 """Slice stacks, RateData and pairwise matrices agree with spikelab 0.1.2 on random inputs.
 
-``compat_cases.py`` runs the same calls under both packages (0.1.2 from its own venv,
-``/work/refvenv`` or ``$SPIKELAB_REF_PYTHON``; skipped when absent, as on a fresh CI
-machine); every number must agree to 1e-9 and every refusal must be the same built-in
+``compat_cases.py`` runs the same calls under both packages (0.1.2 from its own environment,
+fixture ``reference_python``: built on first use and cached, or ``$SPIKELAB_REF_PYTHON``);
+every number must agree to 1e-9 and every refusal must be the same built-in
 exception class, except the differences documented in ``docs/analyses.md`` listed below.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-REF_PYTHON = os.environ.get("SPIKELAB_REF_PYTHON", "/work/refvenv/bin/python")
 CASES = Path(__file__).with_name("compat_cases.py")
 
 #: case -> why it differs (each is a row of the differences table in docs/analyses.md)
@@ -59,13 +57,11 @@ def _run(python: str, inputs: Path, out: Path) -> dict[str, np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    if not os.path.exists(REF_PYTHON):
-        pytest.skip(f"reference spikelab 0.1.2 venv not found at {REF_PYTHON}")
+def results(tmp_path_factory, reference_python):
     tmp = tmp_path_factory.mktemp("compat")
     _inputs(tmp / "inputs.npz")
     ours = _run(sys.executable, tmp / "inputs.npz", tmp / "ours.npz")
-    ref = _run(REF_PYTHON, tmp / "inputs.npz", tmp / "ref.npz")
+    ref = _run(str(reference_python), tmp / "inputs.npz", tmp / "ref.npz")
     return ours, ref
 
 

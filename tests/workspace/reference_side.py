@@ -3,7 +3,7 @@
     python -I reference_side.py write DIR       # 0.1.2 writes DIR/eager.h5, DIR/lazy.h5 (+ .json)
     python -I reference_side.py read PATH...    # 0.1.2 reads workspaces written here
 
-``write`` stores the cases of ``compat_cases`` (direction "reference-writes") with 0.1.2's
+``write`` stores the cases of ``compat_items`` (direction "reference-writes") with 0.1.2's
 ``AnalysisWorkspace`` and its ``LazyAnalysisWorkspace``, saves each, and reads both back, so
 the cases' claims about 0.1.2 are checked against 0.1.2 itself. ``read`` checks the cases of
 direction "written-here" in each file. Either way one JSON report goes to stdout:
@@ -28,7 +28,7 @@ import sys
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 
 import spikelab  # noqa: E402
-from compat_cases import (NAME, REFERENCE_WRITES, WRITTEN_HERE, cases,  # noqa: E402
+from compat_items import (NAME, REFERENCE_WRITES, WRITTEN_HERE, cases,  # noqa: E402
                           store_cases)
 from spikelab.workspace import AnalysisWorkspace, LazyAnalysisWorkspace  # noqa: E402
 from ws_equality import assert_same  # noqa: E402

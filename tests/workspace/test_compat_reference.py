@@ -3,7 +3,7 @@
 0.1.2 runs in its own environment (fixture ``reference_python``: built from the package
 index on first use and cached; under CI a failure to build it fails these tests). Its side
 of each check is ``reference_side.py``. Both sides build the expected objects from
-``compat_cases`` with their own classes and compare exactly (``ws_equality``):
+``compat_items`` with their own classes and compare exactly (``ws_equality``):
 
 - 0.1.2 writes the cases with each of its workspaces, reads them back itself (so the cases'
   claims about 0.1.2 are checked against it), and every reader here must get the same;
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from compat_cases import NAME, REFERENCE_WRITES, WRITTEN_HERE, cases, store_cases
+from compat_items import NAME, REFERENCE_WRITES, WRITTEN_HERE, cases, store_cases
 from ws_equality import assert_same
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
@@ -73,7 +73,7 @@ def written_by_reference(reference_python, tmp_path_factory) -> dict[str, dict]:
 @pytest.mark.parametrize("writer", ["eager", "lazy"])
 def test_cases_hold_for_reference_reading_its_own_file(written_by_reference, writer):
     seen = written_by_reference[writer]
-    assert seen["mismatches"] == {}, "compat_cases is wrong about what 0.1.2 reads back"
+    assert seen["mismatches"] == {}, "compat_items is wrong about what 0.1.2 reads back"
     assert key_sets(seen["keys"]) == key_sets(store_order(REFERENCE_WRITES))
 
 
