@@ -11,10 +11,7 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/recording.smk"
-include: "workflow/rules/bursts.smk"
-include: "workflow/rules/alignment.smk"
-include: "workflow/rules/correlation.smk"
-include: "workflow/rules/sttc.smk"
+include: "workflow/rules/analyses.smk"
 include: "workflow/rules/merge.smk"
 include: "workflow/rules/plots.smk"
 
@@ -22,7 +19,6 @@ include: "workflow/rules/plots.smk"
 localrules:
     all,
     merge,
-    summary,
 
 
 rule all:

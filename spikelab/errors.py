@@ -24,6 +24,7 @@ __all__ = [
     "ConfigError",
     "AnalysisError",
     "AnalysisTypeError",
+    "AnalysisRunError",
 ]
 
 
@@ -92,3 +93,8 @@ class AnalysisTypeError(AnalysisError, TypeError):
     Both a ``TypeError`` (what spikelab 0.1.2 raises here) and, through
     :class:`AnalysisError`, a ``ValueError``.
     """
+
+
+class AnalysisRunError(SpikelabError, RuntimeError):
+    """A workflow analysis raised, or returned results it did not declare or that cannot be
+    stored; the message names the analysis, its function, the recording and the key."""

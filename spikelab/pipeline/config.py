@@ -1,6 +1,8 @@
-"""Reading the workflow configuration: enabled steps, canonical parameters, recording checks.
+"""Reading the workflow configuration: recordings, simulation parameters, command-line flags.
 
-Imported by the Snakefile at parse time, so it stays light: no scipy, numba or pynwb here.
+The analyses (which run, their parameters, keys and inputs) are the step graph's
+(:mod:`.graph`). Imported by the Snakefile at parse time, so it stays light: no scipy,
+numba or pynwb here.
 """
 
 from __future__ import annotations
@@ -10,59 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ConfigError
-from ..workspace.provenance import canonical_json
-from .steps import STEPS
 
-__all__ = ["ANALYSIS_STEPS", "enabled_steps", "step_params", "step_params_json", "summary_steps",
-           "expected_items",
-           "check_recording_files", "keep_going_requested", "simulation_params"]
-
-#: Per-recording analysis steps in dependency order, with the steps each one reads.
-ANALYSIS_STEPS: dict[str, tuple[str, ...]] = {
-    "bursts": (),
-    "burst_alignment": ("bursts",),
-    "burst_corr": ("burst_alignment",),
-    "sttc": (),
-    "fr_corr": (),
-}
-
-
-def enabled_steps(config: Mapping[str, Any]) -> list[str]:
-    """``recording`` plus the enabled analyses, in dependency order.
-
-    Raises
-    ------
-    ConfigError
-        When an enabled analysis needs one that is disabled.
-    """
-    analyses = config.get("analyses", {})
-    on = [s for s in ANALYSIS_STEPS if analyses.get(s, {}).get("enabled", False)]
-    for step in on:
-        for needed in ANALYSIS_STEPS[step]:
-            if needed not in on:
-                raise ConfigError(
-                    f"analyses.{step} is enabled but needs analyses.{needed}, which is disabled"
-                )
-    return ["recording", *on]
-
-
-def step_params(config: Mapping[str, Any], step: str) -> dict[str, Any]:
-    """The parameters of one step as given in the config, without the ``enabled`` flag."""
-    if step == "recording":
-        return {}
-    if step == "summary":
-        steps = [s for s in enabled_steps(config) if s in ("bursts", "sttc", "burst_corr")]
-        params: dict[str, Any] = {"steps": steps}
-        if "sttc" in steps:
-            params["sttc_key"] = STEPS["sttc"].keys(step_params(config, "sttc"))[0]
-        return params
-    block = config.get("analyses", {}).get(step, {})
-    return {k: v for k, v in block.items() if k != "enabled"}
-
-
-def step_params_json(config: Mapping[str, Any], step: str) -> str:
-    """Canonical JSON of :func:`step_params`: YAML key order and ``20`` vs ``20.0`` do not matter."""
-    return canonical_json(step_params(config, step))
+__all__ = ["check_recording_files", "keep_going_requested", "simulation_params"]
 
 
 def simulation_params(config: Mapping[str, Any], recording: str) -> dict[str, Any]:
@@ -104,20 +55,3 @@ def check_recording_files(config: Mapping[str, Any], *, keep_going: bool) -> set
             "let the other recordings go ahead while this one's jobs fail)"
         )
     return set(missing)
-
-
-def summary_steps(config: Mapping[str, Any]) -> list[str]:
-    """The per-recording steps whose results the cross-condition summary reads."""
-    return list(step_params(config, "summary")["steps"])
-
-
-def expected_items(config: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Every (namespace, key) the current config produces (what ``prune`` keeps)."""
-    items = []
-    for recording in config["recordings"]:
-        items.append((recording, "spikedata"))
-        for step in enabled_steps(config)[1:]:
-            items += [(recording, key) for key in STEPS[step].keys(step_params(config, step))]
-    if config.get("summary", {}).get("enabled", False):
-        items.append(("all", "summary"))
-    return items

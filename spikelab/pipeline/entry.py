@@ -11,26 +11,42 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from ..errors import AnalysisRunError, SpikelabError
 from .config import simulation_params
 
-__all__ = ["run_step", "run_recording", "run_simulate", "run_summary", "run_merge"]
+__all__ = ["run_step", "run_recording", "run_simulate", "run_merge"]
 
 
 @contextmanager
 def job_logging(snakemake: Any) -> Iterator[None]:
-    """Log to the rule's ``log:`` file (and stderr), and record a failure's message there."""
+    """Log to the rule's ``log:`` file (and stderr), and record a failure's message there.
+
+    A spikelab error ends the job with its one message (exit status 1, no traceback of the
+    workflow's code); an analysis that raised also gets its own traceback logged, which is
+    what its author needs. Anything else is a bug: its traceback propagates.
+    """
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if snakemake.log:
         handlers.append(logging.FileHandler(str(snakemake.log[0]), mode="w"))
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("spikelab.pipeline")
     try:
         yield
+    except SpikelabError as exc:
+        cause = exc.__cause__
+        if isinstance(exc, AnalysisRunError) and cause is not None:
+            frames = traceback.extract_tb(cause.__traceback__)[1:]  # from the analysis down
+            log.error("traceback of the analysis:\n%s%s", "".join(traceback.format_list(frames)),
+                      "".join(traceback.format_exception_only(cause)).rstrip())
+        log.error("%s: %s", type(exc).__name__, exc)
+        raise SystemExit(1) from None
     except Exception as exc:
-        logging.getLogger("spikelab.pipeline").error("%s: %s", type(exc).__name__, exc)
+        log.error("%s: %s", type(exc).__name__, exc)
         raise
 
 
@@ -39,26 +55,16 @@ def cache_sources(config: dict) -> list[str]:
     return [config["workspace"], *config.get("cache", [])]
 
 
-def _params(snakemake: Any) -> dict:
-    return json.loads(snakemake.params.settings)
-
-
 def run_step(snakemake: Any) -> None:
-    """One (recording, analysis) job: restore from a cache workspace or compute."""
-    from .runner import ItemRef, Job, run_job
-    from .steps import STEPS
+    """One analysis job (any analysis, any scope): restore from a cache workspace or compute.
+
+    ``params.job`` holds the job's whole description, made by the Snakefile's step graph
+    (:meth:`spikelab.pipeline.graph.StepGraph.job`).
+    """
+    from .runner import run_spec
 
     with job_logging(snakemake):
-        step = STEPS[snakemake.rule]
-        namespace = snakemake.wildcards.recording
-        params = _params(snakemake)
-        inputs = {"spikedata": ItemRef(snakemake.input.recording, namespace, "spikedata")}
-        for upstream, keys in step.reads.items():
-            inputs.update({k: ItemRef(snakemake.input[upstream], namespace, k) for k in keys})
-        job = Job(step.name, step.version, namespace, step.keys(params), params, inputs,
-                  str(snakemake.output[0]))
-        run_job(job, lambda loaded, p: step.compute(loaded["spikedata"], p, loaded),
-                cache_sources(snakemake.config))
+        run_spec(json.loads(snakemake.params.job), cache_sources(snakemake.config))
 
 
 def run_recording(snakemake: Any) -> None:
@@ -83,21 +89,6 @@ def run_simulate(snakemake: Any) -> None:
         recording = snakemake.wildcards.recording
         simulate_recording(simulation_params(snakemake.config, recording),
                            str(snakemake.output[0]))
-
-
-def run_summary(snakemake: Any) -> None:
-    """Cross-condition summary in the shared namespace."""
-    from .runner import Job, run_job
-    from .summary import SUMMARY_KEYS, SUMMARY_VERSION, summarise, summary_inputs
-
-    with job_logging(snakemake):
-        namespace = snakemake.params.namespace
-        params = _params(snakemake)
-        inputs = summary_inputs(snakemake.params.recordings, dict(snakemake.input.items()), params)
-        job = Job("summary", SUMMARY_VERSION, namespace, SUMMARY_KEYS, params, inputs,
-                  str(snakemake.output[0]))
-        run_job(job, lambda loaded, p: summarise(snakemake.params.recordings, loaded),
-                cache_sources(snakemake.config))
 
 
 def run_merge(snakemake: Any) -> None:

@@ -3,10 +3,7 @@ parse time, so it stays light (no matplotlib, numpy or h5py imports here)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from .config import enabled_steps, step_params
+from .graph import RECORDING_STEP, StepGraph
 
 __all__ = ["PLOTS_DIR", "RECORDING_FIGURES", "CONDITION_FIGURES", "plot_path",
            "enabled_figures", "plot_targets", "sttc_plot_key"]
@@ -33,31 +30,22 @@ def plot_path(target: str, kind: str) -> str:
     return f"{PLOTS_DIR}/{target}/{kind}.png"
 
 
-def _available(config: Mapping[str, Any]) -> set[str]:
-    steps = set(enabled_steps(config))
-    if config.get("summary", {}).get("enabled", False):
-        steps.add("summary")
-    return steps
-
-
-def enabled_figures(config: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+def enabled_figures(graph: StepGraph) -> tuple[list[str], list[str]]:
     """(per-recording kinds, cross-condition kinds) whose analyses are enabled."""
-    on = _available(config)
+    on = {RECORDING_STEP, *graph.names}
     return ([k for k, needs in RECORDING_FIGURES.items() if on.issuperset(needs)],
             [k for k, needs in CONDITION_FIGURES.items() if on.issuperset(needs)])
 
 
-def plot_targets(config: Mapping[str, Any], summary_namespace: str = "all") -> list[str]:
+def plot_targets(graph: StepGraph, summary_namespace: str = "all") -> list[str]:
     """Every figure path the config asks for (none when ``plots.enabled`` is false)."""
-    if not config.get("plots", {}).get("enabled", False):
+    if not graph.config.get("plots", {}).get("enabled", False):
         return []
-    per_recording, across = enabled_figures(config)
-    paths = [plot_path(rec, kind) for rec in config["recordings"] for kind in per_recording]
+    per_recording, across = enabled_figures(graph)
+    paths = [plot_path(rec, kind) for rec in graph.recordings for kind in per_recording]
     return paths + [plot_path(summary_namespace, kind) for kind in across]
 
 
-def sttc_plot_key(config: Mapping[str, Any]) -> str:
-    """The STTC key the figures show: the (first) one the sttc step writes."""
-    from .steps import STEPS  # noqa: PLC0415 (numpy; needed only when a plot job runs)
-
-    return STEPS["sttc"].keys(step_params(config, "sttc"))[0]
+def sttc_plot_key(graph: StepGraph) -> str:
+    """The STTC key the figures show: the (first) one the sttc analysis writes."""
+    return graph.keys("sttc")[0]

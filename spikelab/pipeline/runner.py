@@ -3,7 +3,12 @@
 A job's results are written to its own part workspace (``results/parts/{ns}/{step}.h5``),
 atomically. Before computing, the job looks for every key it would write, with an
 identical fingerprint, in the merged workspace and the configured cache workspaces; when
-they are all there it copies them at the HDF5 level instead of computing.
+they are all there it copies them at the HDF5 level instead of computing. What the analysis
+returns is checked (:mod:`.results`) before anything is written.
+
+The fingerprint's ``version`` is the analysis's code hash (:mod:`.codehash`), computed when
+the Snakefile is parsed and handed to the job with the rest of its description
+(:func:`run_spec`).
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import AnalysisRunError
 from ..workspace.provenance import canonical_json, fingerprint
 from ..workspace.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
+from .functions import FunctionRef
+from .results import check_results
 
-__all__ = ["ItemRef", "Job", "run_job", "inputs_hash"]
+__all__ = ["ItemRef", "Job", "run_job", "run_spec", "inputs_hash"]
 
 log = logging.getLogger("spikelab.pipeline")
 
@@ -40,7 +48,8 @@ class Job:
     Attributes
     ----------
     step, version : str
-        Step name and its code version (both in the fingerprint).
+        Step name and its code version (both in the fingerprint): for workflow analyses the
+        code hash, after any manual ``version:``.
     namespace : str
         Namespace the results are stored under (the recording's name, or ``all``).
     keys : list of str
@@ -51,6 +60,10 @@ class Job:
         Label -> :class:`ItemRef` of every item the step reads.
     output : str
         Path of the part workspace to write.
+    function : str
+        The function's reference (``module:function``), for messages.
+    about : str
+        What the job is about (``recording D0``), for messages.
     """
 
     step: str
@@ -60,6 +73,8 @@ class Job:
     params: Mapping[str, Any]
     inputs: Mapping[str, ItemRef]
     output: str
+    function: str = ""
+    about: str = ""
 
 
 def inputs_hash(inputs: Mapping[str, ItemRef]) -> str:
@@ -105,13 +120,25 @@ def restore(job: Job, source: str) -> None:
 
 
 def compute(job: Job, step_compute, inputs: str) -> None:
-    """Load the inputs, run the analysis and store every result with its provenance."""
+    """Load the inputs, run the analysis, check its results and store them with provenance.
+
+    Raises
+    ------
+    AnalysisRunError
+        When the analysis raises (the original exception is its ``__cause__``) or returns
+        results that are not exactly its keys, storable: nothing is written then.
+    """
     loaded = {label: AnalysisWorkspace.load_item(ref.path, ref.namespace, ref.key)
               for label, ref in job.inputs.items()}
-    results = step_compute(loaded, job.params)
-    missing = set(job.keys) - set(results)
-    if missing:
-        raise RuntimeError(f"step {job.step} did not produce {sorted(missing)}")
+    about = job.about or f"namespace {job.namespace}"
+    try:
+        returned = step_compute(loaded, job.params)
+    except Exception as exc:
+        raise AnalysisRunError(
+            f"analysis {job.step} ({job.function or 'function'}), {about}: raised "
+            f"{type(exc).__name__}: {exc} (while computing {', '.join(job.keys)})") from exc
+    results = check_results(returned, analysis=job.step, function=job.function or "function",
+                            about=about, namespace=job.namespace, keys=job.keys)
     provenance = provenance_of(job, inputs)
     ws = AnalysisWorkspace(name=f"{job.namespace}/{job.step}")
     for key in job.keys:
@@ -139,3 +166,36 @@ def run_job(job: Job, step_compute, cache_sources: Sequence[str]) -> str:
     log.info("%s/%s: %s %s in %.2f s -> %s", job.namespace, job.step, outcome,
              ", ".join(job.keys), time.perf_counter() - started, job.output)
     return "restored" if source is not None else "computed"
+
+
+def _adapter(spec: Mapping[str, Any]):
+    """``compute(loaded, params)`` calling the analysis function with its signature.
+
+    ``scope: recording``: ``f(sd, params, {key: obj})``; ``scope: all``:
+    ``f(recordings, params, {recording: {key: obj}})``. The function is imported only here,
+    when the job computes (a restore never imports it).
+    """
+    ref = FunctionRef.parse(spec["function"])
+    recordings = list(spec["recordings"])
+
+    def compute_with(loaded: Mapping[str, Any], params: Mapping[str, Any]) -> Any:
+        function = ref.load()
+        if spec["scope"] == "recording":
+            upstream = {label: obj for label, obj in loaded.items() if label != "spikedata"}
+            return function(loaded["spikedata"], params, upstream)
+        upstream: dict[str, dict[str, Any]] = {rec: {} for rec in recordings}
+        for label, obj in loaded.items():
+            rec, _, key = label.partition("/")
+            upstream[rec][key] = obj
+        return function(recordings, params, upstream)
+
+    return compute_with
+
+
+def run_spec(spec: Mapping[str, Any], cache_sources: Sequence[str]) -> str:
+    """Run the job described by ``spec`` (:meth:`.graph.StepGraph.job`): restore or compute."""
+    job = Job(step=spec["step"], version=spec["version"], namespace=spec["namespace"],
+              keys=list(spec["keys"]), params=dict(spec["params"]),
+              inputs={label: ItemRef(path, ns, key) for label, path, ns, key in spec["inputs"]},
+              output=spec["output"], function=spec["function"], about=spec["about"])
+    return run_job(job, _adapter(spec), cache_sources)

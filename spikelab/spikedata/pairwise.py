@@ -16,8 +16,14 @@ from typing import Any
 import numpy as np
 
 from ._selection import as_index
+from ._topics import topic
 from .pairwise_ops import (binarize, graph_from_matrix, normalize, pairs_by_group, remove_where,
                            resolve_normalization)
+
+# Analyses and figures are late-bound (see ._topics): not imports, so not part of this
+# class's code.
+_manifold = topic(".manifold")
+_matrices = topic("..plotting.matrices")
 
 __all__ = ["PairwiseCompMatrix", "PairwiseCompMatrixStack"]
 
@@ -149,7 +155,7 @@ class PairwiseCompMatrix:
              colorbar_label: str = "", font_size: int = 14, tick_labels: Sequence[str] | None = None,
              save_path: str | None = None):
         """Heatmap: ``(fig, ax)``, or ``ax`` when given; see :func:`spikelab.plotting.matrices.plot_matrix`."""
-        from ..plotting.matrices import plot_matrix
+        plot_matrix = _matrices.plot_matrix
         return plot_matrix(self.matrix, self.labels, ax, cmap, vmin, vmax, colorbar_label, font_size,
                            tick_labels, save_path)
 
@@ -296,7 +302,7 @@ class PairwiseCompMatrixStack:
         PCA: ``(embedding (S, k), explained_variance_ratio (k,), components (k, F))``; UMAP
         (``ml`` extra): ``(embedding, trustworthiness)``. See :func:`spikelab.spikedata.manifold.embed`.
         """
-        from .manifold import embed
+        embed = _manifold.embed
         return embed(self.extract_lower_triangle_features(), method, n_components, **kwargs)
 
     def __repr__(self) -> str:

@@ -10,7 +10,13 @@ import numpy as np
 
 from ..errors import AnalysisError
 from ._selection import index_range, unit_indices
+from ._topics import topic
 from .pairwise import PairwiseCompMatrix
+
+# Analyses and figures are late-bound (see ._topics): not imports, so not part of this
+# class's code.
+_manifold = topic(".manifold")
+_rate_correlations = topic(".rate_correlations")
 
 if TYPE_CHECKING:
     from .rateslicestack import RateSliceStack
@@ -161,14 +167,14 @@ class RateData:
         trustworthiness)`` with ``use_graph_communities=True, return_labels=True``. See
         :func:`spikelab.spikedata.manifold.embed`.
         """
-        from .manifold import embed
+        embed = _manifold.embed
         return embed(self.inst_Frate_data.T, method, n_components, **kwargs)
 
     def get_pairwise_fr_corr(
         self, max_lag: int | None = 10, *, centered: bool = False
     ) -> tuple[PairwiseCompMatrix, PairwiseCompMatrix]:
         """(corr, lag) PairwiseCompMatrix of all unit pairs; see :func:`spikelab.spikedata.rate_correlations.get_pairwise_fr_corr`."""
-        from .rate_correlations import get_pairwise_fr_corr
+        get_pairwise_fr_corr = _rate_correlations.get_pairwise_fr_corr
         return get_pairwise_fr_corr(self, max_lag, centered=centered)
 
     def __repr__(self) -> str:

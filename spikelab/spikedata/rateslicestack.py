@@ -10,10 +10,18 @@ import numpy as np
 
 from ..errors import AnalysisError
 from ._selection import index_range, slice_indices, unit_indices
+from ._topics import topic
 from ._windows import check_inside, windows_from_args
 from .pairwise import PairwiseCompMatrix, PairwiseCompMatrixStack
 from .ratedata import RateData
 from .spikedata import SpikeData
+
+# Analyses and figures are late-bound (see ._topics): not imports, so not part of this
+# class's code.
+_alignment = topic(".alignment")
+_rate_correlations = topic(".rate_correlations")
+_similarity = topic(".similarity")
+_slice_timing = topic(".slice_timing")
 
 __all__ = ["RateSliceStack"]
 
@@ -73,7 +81,7 @@ class RateSliceStack:
             times = [tuple(w) for w in windows.tolist()]
             attrs = neuron_attributes if neuron_attributes is not None else data_obj.neuron_attributes
         elif isinstance(data_obj, SpikeData):
-            from .alignment import rate_windows  # the analysis lives with the other analyses
+            rate_windows = _alignment.rate_windows
 
             windows, _ = windows_from_args(times_start_to_end, time_peaks, time_bounds)
             check_inside(windows, data_obj.start_time, data_obj.length)
@@ -175,26 +183,26 @@ class RateSliceStack:
         frac_active: np.ndarray | None = None, centered: bool = False,
     ) -> tuple[PairwiseCompMatrixStack, np.ndarray]:
         """(scores (S, S, U), av (U,)); see :func:`spikelab.spikedata.rate_correlations.get_slice_to_slice_unit_corr_from_stack`."""
-        from .rate_correlations import get_slice_to_slice_unit_corr_from_stack as corr
+        corr = _rate_correlations.get_slice_to_slice_unit_corr_from_stack
         return corr(self, MIN_RATE_THRESHOLD, MIN_FRAC, max_lag, frac_active=frac_active, centered=centered)
 
     def get_slice_to_slice_time_corr_from_stack(
         self, max_lag: int | None = 0, *, centered: bool = False
     ) -> tuple[PairwiseCompMatrixStack, np.ndarray]:
         """(scores (S, S, T), av (T,)); see :func:`spikelab.spikedata.rate_correlations.get_slice_to_slice_time_corr_from_stack`."""
-        from .rate_correlations import get_slice_to_slice_time_corr_from_stack as corr
+        corr = _rate_correlations.get_slice_to_slice_time_corr_from_stack
         return corr(self, max_lag, centered=centered)
 
     def unit_to_unit_correlation(
         self, max_lag: int | None = 10, *, centered: bool = False
     ) -> tuple[PairwiseCompMatrixStack, PairwiseCompMatrixStack, np.ndarray, np.ndarray]:
         """(corr, lag, av_corr, av_lag) per slice; see :func:`spikelab.spikedata.rate_correlations.unit_to_unit_correlation`."""
-        from .rate_correlations import unit_to_unit_correlation
+        unit_to_unit_correlation = _rate_correlations.unit_to_unit_correlation
         return unit_to_unit_correlation(self, max_lag, centered=centered)
 
     def get_unit_timing_per_slice(self, MIN_RATE_THRESHOLD: float = 0.1) -> np.ndarray:
         """(U, S) sample index of each peak rate, NaN below the threshold; see :func:`spikelab.spikedata.slice_timing.rate_unit_timing`."""
-        from .slice_timing import rate_unit_timing
+        rate_unit_timing = _slice_timing.rate_unit_timing
         return rate_unit_timing(self.event_stack, MIN_RATE_THRESHOLD)
 
     def rank_order_correlation(self, timing_matrix: np.ndarray | None = None, MIN_RATE_THRESHOLD: float = 0.1,
@@ -202,7 +210,7 @@ class RateSliceStack:
                                n_shuffles: int = 100, seed: int | None = 1,
                                n_jobs: int | None = -1) -> tuple[PairwiseCompMatrix, float, PairwiseCompMatrix]:
         """(corr, av_corr, overlap) of peak order between slices; see :func:`spikelab.spikedata.slice_timing.rank_order_correlation`."""
-        from .slice_timing import rank_order_correlation
+        rank_order_correlation = _slice_timing.rank_order_correlation
         if timing_matrix is None:
             timing_matrix = self.get_unit_timing_per_slice(MIN_RATE_THRESHOLD)
         return rank_order_correlation(timing_matrix, min_overlap, n_shuffles, min_overlap_frac, seed, n_jobs)
@@ -216,7 +224,7 @@ class RateSliceStack:
         (highly active, less active) pair. Activity is the fraction of slices with a defined
         timing unless ``frac_active`` is given.
         """
-        from .slice_timing import order_units
+        order_units = _slice_timing.order_units
         if timing_matrix is None:
             timing_matrix = self.get_unit_timing_per_slice(MIN_RATE_THRESHOLD)
         if frac_active is None:
@@ -228,7 +236,7 @@ class RateSliceStack:
 
     def slice_to_slice_similarity(self, metric: str = "cosine") -> PairwiseCompMatrix:
         """(S, S) similarity of the slices' rates; see :mod:`spikelab.spikedata.similarity`."""
-        from .similarity import similarity_matrix, slice_vectors
+        similarity_matrix, slice_vectors = _similarity.similarity_matrix, _similarity.slice_vectors
         return PairwiseCompMatrix(similarity_matrix(slice_vectors(self.event_stack), metric),
                                   metadata={"metric": metric})
 

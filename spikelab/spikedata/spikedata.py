@@ -8,33 +8,19 @@ and the methods here only forward to them.
 from __future__ import annotations
 
 import copy
-import importlib
 import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._topics import topic
 
-
-class _TopicModule:
-    """An analysis topic module, imported on first use.
-
-    ``import spikelab`` stays cheap (no scipy.signal, no numba): the workflow's Snakefile
-    imports spikelab on every run, including no-op reruns, and jobs that only move data
-    should not pay for kernels they never call.
-    """
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __getattr__(self, attr: str) -> Any:
-        return getattr(importlib.import_module(self._name, __package__), attr)
-
-
-_bursts = _TopicModule(".bursts")
-_rates = _TopicModule(".rates")
-_sttc = _TopicModule(".sttc")
+# Analyses are late-bound (see ._topics): not imports, so not part of this class's code.
+_alignment = topic(".alignment")
+_bursts = topic(".bursts")
+_rates = topic(".rates")
+_sttc = topic(".sttc")
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -360,8 +346,7 @@ class SpikeData:
     def align_to_events(self, events: np.ndarray | str, pre_ms: float, post_ms: float, *, kind: str = "spike",
                         bin_size_ms: float = 1.0, sigma_ms: float = 10) -> SpikeSliceStack | RateSliceStack:
         """Event-aligned SpikeSliceStack or RateSliceStack; see :func:`spikelab.spikedata.alignment.align_to_events`."""
-        from .alignment import align_to_events
-        return align_to_events(self, events, pre_ms, post_ms, kind=kind, bin_size_ms=bin_size_ms, sigma_ms=sigma_ms)
+        return _alignment.align_to_events(self, events, pre_ms, post_ms, kind=kind, bin_size_ms=bin_size_ms, sigma_ms=sigma_ms)
 
     def get_bursts(self, thr_burst: float, min_burst_diff: int, burst_edge_mult_thresh: float,
                    square_width: float = 20, gauss_sigma: float = 100, acc_square_width: float = 8,

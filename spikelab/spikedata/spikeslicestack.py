@@ -16,9 +16,20 @@ import numpy as np
 
 from ..errors import AnalysisError
 from ._selection import index_range, slice_indices, unit_indices
+from ._topics import topic
 from ._windows import check_inside, windows_from_args
 from .pairwise import PairwiseCompMatrix, PairwiseCompMatrixStack
 from .spikedata import SpikeData
+
+# Analyses and figures are late-bound (see ._topics): not imports, so not part of this
+# class's code.
+_alignment = topic(".alignment")
+_decoding = topic(".decoding")
+_matrices = topic("..plotting.matrices")
+_similarity = topic(".similarity")
+_slice_response = topic(".slice_response")
+_slice_timing = topic(".slice_timing")
+_spike_comparisons = topic(".spike_comparisons")
 
 __all__ = ["SpikeSliceStack"]
 
@@ -209,14 +220,14 @@ class SpikeSliceStack:
     # ----------------------------------------------------------------- analyses (thin forwards)
     def to_raster_array(self, bin_size: float = 1.0, absolute_times: bool = False) -> np.ndarray:
         """Spike counts (N, T, S); see :func:`spikelab.spikedata.alignment.to_raster_array`."""
-        from .alignment import to_raster_array
+        to_raster_array = _alignment.to_raster_array
         return to_raster_array(self, bin_size, absolute_times)
 
     def unit_to_unit_comparison(
         self, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0, max_lag: float = 350
     ) -> tuple[PairwiseCompMatrixStack, PairwiseCompMatrixStack | None, np.ndarray, np.ndarray | None]:
         """(corr, lag, av_corr, av_lag) over unit pairs per slice; see :func:`spikelab.spikedata.spike_comparisons.unit_to_unit_comparison`."""
-        from .spike_comparisons import unit_to_unit_comparison
+        unit_to_unit_comparison = _spike_comparisons.unit_to_unit_comparison
         return unit_to_unit_comparison(self, metric, delt, bin_size, max_lag)
 
     def get_slice_to_slice_unit_comparison(
@@ -224,17 +235,17 @@ class SpikeSliceStack:
         min_spikes: int = 2, min_frac: float = 0.3, frac_active: np.ndarray | None = None,
     ) -> tuple[PairwiseCompMatrixStack, PairwiseCompMatrixStack | None, np.ndarray, np.ndarray | None]:
         """(corr, lag, av_corr, av_lag) over slice pairs per unit; see :func:`spikelab.spikedata.spike_comparisons.get_slice_to_slice_unit_comparison`."""
-        from .spike_comparisons import get_slice_to_slice_unit_comparison as compare
+        compare = _spike_comparisons.get_slice_to_slice_unit_comparison
         return compare(self, metric, delt, bin_size, max_lag, min_spikes, min_frac, frac_active)
 
     def get_unit_timing_per_slice(self, timing: str = "median", min_spikes: int = 2) -> np.ndarray:
         """(U, S) median/mean/first spike time (ms, slice axis); see :func:`spikelab.spikedata.slice_timing.spike_unit_timing`."""
-        from .slice_timing import spike_unit_timing
+        spike_unit_timing = _slice_timing.spike_unit_timing
         return spike_unit_timing(self, timing, min_spikes)
 
     def compute_frac_active(self, min_spikes: int = 2) -> np.ndarray:
         """Fraction of slices with at least ``min_spikes`` spikes, per unit; see :func:`spikelab.spikedata.slice_timing.spike_frac_active`."""
-        from .slice_timing import spike_frac_active
+        spike_frac_active = _slice_timing.spike_frac_active
         return spike_frac_active(self, min_spikes)
 
     def rank_order_correlation(self, timing_matrix: np.ndarray | None = None, timing: str = "median",
@@ -242,7 +253,7 @@ class SpikeSliceStack:
                                min_overlap_frac: float | None = None, seed: int | None = 1,
                                n_jobs: int | None = -1) -> tuple[PairwiseCompMatrix, float, PairwiseCompMatrix]:
         """(corr, av_corr, overlap) of firing order between slices; see :func:`spikelab.spikedata.slice_timing.rank_order_correlation`."""
-        from .slice_timing import rank_order_correlation
+        rank_order_correlation = _slice_timing.rank_order_correlation
         if timing_matrix is None:
             timing_matrix = self.get_unit_timing_per_slice(timing, min_spikes)
         return rank_order_correlation(timing_matrix, min_overlap, n_shuffles, min_overlap_frac, seed, n_jobs)
@@ -256,7 +267,7 @@ class SpikeSliceStack:
         (highly active, less active) pair; a group without units gives None for its stack.
         Activity is :meth:`compute_frac_active` ``(min_spikes)`` unless ``frac_active`` is given.
         """
-        from .slice_timing import order_units
+        order_units = _slice_timing.order_units
         if timing_matrix is None:
             timing_matrix = self.get_unit_timing_per_slice(timing, min_spikes)
         if min_frac_active and frac_active is None:
@@ -269,14 +280,14 @@ class SpikeSliceStack:
     def baseline_normalized_raster(self, bin_size: float, baseline_window_ms: tuple[float, float], *,
                                    mode: str = "subtract") -> np.ndarray:
         """(U, T, S) counts against each slice's baseline; see :func:`spikelab.spikedata.slice_response.baseline_normalized_raster`."""
-        from .slice_response import baseline_normalized_raster
+        baseline_normalized_raster = _slice_response.baseline_normalized_raster
         return baseline_normalized_raster(self, bin_size, baseline_window_ms, mode)
 
     def responsive_units(self, bin_size: float, baseline_window_ms: tuple[float, float], *,
                          response_window_ms: tuple[float, float] | None = None, z_threshold: float = 2.0,
                          aggregator: str = "mean") -> np.ndarray:
         """Boolean (U,) mask of responding units; see :func:`spikelab.spikedata.slice_response.responsive_units`."""
-        from .slice_response import responsive_units
+        responsive_units = _slice_response.responsive_units
         return responsive_units(self, bin_size, baseline_window_ms, response_window_ms, z_threshold, aggregator)
 
     def responsive_units_per_group(self, group_labels: Sequence[Any], bin_size: float,
@@ -284,7 +295,7 @@ class SpikeSliceStack:
                                    response_window_ms: tuple[float, float] | None = None,
                                    z_threshold: float = 2.0, aggregator: str = "mean") -> dict[str, np.ndarray]:
         """Responsive units per slice group; see :func:`spikelab.spikedata.slice_response.responsive_units_per_group`."""
-        from .slice_response import responsive_units_per_group
+        responsive_units_per_group = _slice_response.responsive_units_per_group
         return responsive_units_per_group(self, group_labels, bin_size, baseline_window_ms, response_window_ms,
                                           z_threshold, aggregator)
 
@@ -293,7 +304,7 @@ class SpikeSliceStack:
                               response_window_ms: tuple[float, float] | None = None, z_threshold: float = 2.0,
                               aggregator: str = "mean") -> dict[str, Any]:
         """Units gained / lost / preserved between groups; see :func:`spikelab.spikedata.slice_response.responsiveness_change`."""
-        from .slice_response import responsiveness_change
+        responsiveness_change = _slice_response.responsiveness_change
         return responsiveness_change(self, group_labels, early_groups, late_groups, bin_size, baseline_window_ms,
                                      response_window_ms, z_threshold, aggregator)
 
@@ -302,20 +313,20 @@ class SpikeSliceStack:
                                      baseline_window_ms: tuple[float, float] | None = None,
                                      min_valid_slices: int = 3) -> dict[str, np.ndarray]:
         """Per-unit OLS of response amplitude across slices; see :func:`spikelab.spikedata.slice_response.per_unit_response_regression`."""
-        from .slice_response import per_unit_response_regression
+        per_unit_response_regression = _slice_response.per_unit_response_regression
         return per_unit_response_regression(self, bin_size, response_window_ms, x_values, baseline_window_ms,
                                             min_valid_slices)
 
     def slice_to_slice_similarity(self, metric: str = "cosine", *, bin_size: float = 1.0) -> PairwiseCompMatrix:
         """(S, S) similarity of the slices' rasters; see :mod:`spikelab.spikedata.similarity`."""
-        from .similarity import similarity_matrix, slice_vectors
+        similarity_matrix, slice_vectors = _similarity.similarity_matrix, _similarity.slice_vectors
         sim = similarity_matrix(slice_vectors(self.to_raster_array(bin_size)), metric)
         return PairwiseCompMatrix(sim, metadata={"metric": metric})
 
     def group_pair_similarity(self, stim_labels: Sequence[Any], *, metric: str = "cosine", bin_size: float = 1.0,
                               slice_indices: Sequence[int] | None = None) -> PairwiseCompMatrix:
         """(K, K) similarity of each label's mean response; see :func:`spikelab.spikedata.similarity.group_pair_similarity`."""
-        from .similarity import group_pair_similarity
+        group_pair_similarity = _similarity.group_pair_similarity
         return group_pair_similarity(self, stim_labels, metric, bin_size, slice_indices)
 
     def decode_slice_labels(self, labels: Sequence[Any], response_window_ms: tuple[float, float], *,
@@ -323,7 +334,7 @@ class SpikeSliceStack:
                             classifier: str = "ridge", cv: str | int = "loo", classifier_kwargs: dict | None = None,
                             random_state: int | None = None) -> dict[str, Any]:
         """Cross-validated decoding of slice labels (``ml`` extra); see :func:`spikelab.spikedata.decoding.decode_slice_labels`."""
-        from .decoding import decode_slice_labels
+        decode_slice_labels = _decoding.decode_slice_labels
         return decode_slice_labels(self, labels, response_window_ms, bin_size=bin_size,
                                    baseline_window_ms=baseline_window_ms, classifier=classifier, cv=cv,
                                    classifier_kwargs=classifier_kwargs, random_state=random_state)
@@ -336,7 +347,7 @@ class SpikeSliceStack:
                                        font_size: int | None = None, style: str = "scatter",
                                        invert_y: bool = False, linewidths: float = 0.5):
         """One unit's spikes, one row per slice; see :func:`spikelab.plotting.matrices.plot_unit_across_slices`."""
-        from ..plotting.matrices import plot_unit_across_slices
+        plot_unit_across_slices = _matrices.plot_unit_across_slices
         (unit,) = unit_indices([unit_idx], self.N)
         return plot_unit_across_slices([s.train[unit] for s in self.spike_stack], ax, color_vals, color_label,
                                        cmap, time_offset, xlabel, ylabel, x_range, vlines, show_colorbar,

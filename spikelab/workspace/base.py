@@ -23,7 +23,7 @@ from .fileindex import write_index
 from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, locked
 from .h5file import base_path, h5_path, new_file, open_workspace, write_root
 from .merging import MergeReport, decide
-from .names import check_key, check_namespace, check_text, describe_path
+from .names import check_key, check_namespace, check_text, comparison_namespace, describe_path
 from .provenance import check_provenance, fingerprint, group_content_hash
 from .reading import decoding
 from .sidecar import write_sidecar
@@ -326,6 +326,20 @@ class WorkspaceBase:
                 raise ItemNotFoundError(f"item ({namespace!r}, {key!r}) not found in {target}")
             with decoding(target, namespace, key):
                 return decode_item(group[key])
+
+    @staticmethod
+    def comparison_namespace(*namespaces: str) -> str:
+        """The conventional namespace of a comparison: ``"C_" + "_".join(namespaces)``.
+
+        Pass the recordings' own namespaces, in the order the comparison uses them.
+
+        Examples
+        --------
+        >>> from spikelab import AnalysisWorkspace
+        >>> AnalysisWorkspace.comparison_namespace("D0", "D3")
+        'C_D0_D3'
+        """
+        return comparison_namespace(*namespaces)
 
     # ------------------------------------------------------------ protocols
     def close(self) -> None:

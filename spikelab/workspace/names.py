@@ -12,7 +12,8 @@ from typing import Any
 
 from ..errors import InvalidNameError
 
-__all__ = ["check_text", "check_name", "check_namespace", "check_key", "describe_path"]
+__all__ = ["check_text", "check_name", "check_namespace", "check_key", "describe_path",
+           "comparison_namespace"]
 
 
 def check_text(text: str, where: str) -> None:
@@ -68,3 +69,17 @@ def check_key(namespace: str, key: Any) -> str:
 def describe_path(namespace: str, key: str, *inner: Any) -> str:
     """``('ns', 'key')['a'][0]``: where a value sits inside a stored item, for messages."""
     return f"({namespace!r}, {key!r})" + "".join(f"[{p!r}]" for p in inner)
+
+
+def comparison_namespace(*namespaces: str) -> str:
+    """``C_<ns1>_<ns2>...``: the conventional namespace of a comparison of recordings.
+
+    The convention of spikelab 0.1.2's ``AnalysisWorkspace.comparison_namespace``; the
+    workflow stores per-pair results of ``scope: all`` analyses there.
+
+    Examples
+    --------
+    >>> comparison_namespace("D0", "D3")
+    'C_D0_D3'
+    """
+    return "C_" + "_".join(namespaces)

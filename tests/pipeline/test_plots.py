@@ -4,6 +4,7 @@ job drawing each kind from part workspaces (a fake ``snakemake`` object, no Snak
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +16,7 @@ from snakemake.iocontainers import Namedlist
 from spikelab import PairwiseCompMatrix, RateSliceStack, SpikeData
 from spikelab.errors import ConfigError
 from spikelab.pipeline import plots
+from spikelab.pipeline.graph import StepGraph
 from spikelab.pipeline.plot_targets import (
     CONDITION_FIGURES,
     RECORDING_FIGURES,
@@ -51,7 +53,7 @@ def test_all_figures_when_everything_is_enabled(demo_config):
                 for k in ("raster", "aligned_rate", "sttc")]
     expected += [f"results/plots/all/{k}.png"
                  for k in ("sttc_distribution", "burst_corr_distribution", "summary")]
-    assert plot_targets(demo_config) == expected
+    assert plot_targets(StepGraph(demo_config)) == expected
 
 
 @pytest.mark.parametrize("change, absent", [
@@ -61,14 +63,14 @@ def test_all_figures_when_everything_is_enabled(demo_config):
     ({"summary__enabled": False}, {"summary"}),
 ])
 def test_figures_of_disabled_analyses_are_not_asked_for(demo_config, change, absent):
-    kinds = {Path(p).stem for p in plot_targets(with_changes(demo_config, **change))}
+    kinds = {Path(p).stem for p in plot_targets(StepGraph(with_changes(demo_config, **change)))}
     everything = set(RECORDING_FIGURES) | set(CONDITION_FIGURES)
     assert kinds == everything - absent
 
 
 @pytest.mark.parametrize("delt, key", [(20, "sttc_matrix"), ([10, 50], "sttc_matrix_delt10")])
 def test_sttc_plot_key_is_the_first_key_the_sttc_step_writes(demo_config, delt, key):
-    assert sttc_plot_key(with_changes(demo_config, analyses__sttc__delt=delt)) == key
+    assert sttc_plot_key(StepGraph(with_changes(demo_config, analyses__sttc__delt=delt))) == key
 
 
 def test_every_figure_kind_has_a_job_adapter():
@@ -171,5 +173,9 @@ def test_distribution_figure_reads_each_recording_from_its_own_part(parts):
 
 def test_unknown_kind_is_a_config_error_listing_the_kinds(tmp_path):
     smk = fake_snakemake(tmp_path, "histogram", [])
-    with pytest.raises(ConfigError, match="histogram.*'aligned_rate'"):
+    with pytest.raises(SystemExit) as exit_:  # the job ends with the message, no traceback
         plots.run_plots(smk)
+    assert exit_.value.code == 1
+    logged = (tmp_path / "histogram.log").read_text()
+    assert re.search(rf"{ConfigError.__name__}: unknown figure kind 'histogram'.*'aligned_rate'",
+                     logged)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from spikelab import AnalysisWorkspace, SpikeData
+from spikelab.errors import AnalysisRunError
 from spikelab.pipeline.merge import merge_parts
 from spikelab.pipeline.recording import spikedata_digest
-from spikelab.pipeline.runner import ItemRef, Job, run_job
+from spikelab.pipeline.runner import ItemRef, Job, run_job, run_spec
 from spikelab.workspace.workspace import LazyAnalysisWorkspace
 
 
@@ -91,8 +94,63 @@ def test_missing_cache_files_are_ignored_and_missing_inputs_named(recording_part
         run_job(bad, step, [])
 
 
-def test_a_step_that_forgets_a_key_fails_loudly(recording_part, tmp_path):
-    j = Job("count", "1", "R", ["count", "other"], {"factor": 1},
-            {"spikedata": ItemRef(recording_part, "R", "spikedata")}, str(tmp_path / "x.h5"))
-    with pytest.raises(RuntimeError, match="other"):
-        run_job(j, CountingStep(), [])
+
+
+# ------------------------------------------------------------------ results checked where made
+BAD_RESULTS = [
+    (lambda: [1, 2], r"returned list, not a dict of its keys \(count\)"),
+    (lambda: {"count": np.ones(1), "extra": np.ones(1)},
+     r"key 'extra': returned but not declared \(declared keys: count\)"),
+    (lambda: {}, r"key 'count': declared but not returned \(returned: nothing\)"),
+    (lambda: {"count": {1, 2}}, r"key 'count': cannot store an object of type builtins\.set"),
+    (lambda: {"count": {"a/b": 1.0}}, r"key 'count': .*'/'"),
+    (lambda: 1 / 0, r"raised ZeroDivisionError: division by zero \(while computing count\)"),
+]
+
+
+@pytest.mark.parametrize("make, message", BAD_RESULTS)
+def test_a_bad_result_fails_naming_analysis_function_recording_and_key(
+        recording_part, tmp_path, make, message):
+    bad = Job("count", "1", "R", ["count"], {}, {"spikedata": ItemRef(recording_part, "R", "spikedata")},
+              str(tmp_path / "parts" / "R" / "count.h5"), function="lab.py:count",
+              about="recording R")
+    with pytest.raises(AnalysisRunError) as error:
+        run_job(bad, lambda loaded, params: make(), [])
+    text = str(error.value)
+    assert text.startswith("analysis count (lab.py:count), recording R")
+    assert re.search(message, text), text
+    assert not (tmp_path / "parts" / "R" / "count.h5").exists()  # nothing written
+
+
+def write_analysis_file(tmp_path):
+    (tmp_path / "lab.py").write_text(
+        "import numpy as np\n\n"
+        "def per_recording(sd, params, upstream):\n"
+        "    return {'n': np.array([sd.N * params['factor']])}\n\n"
+        "def across(recordings, params, upstream):\n"
+        "    return {'ns': np.array([len(upstream[r]) for r in recordings])}\n")
+
+
+def spec(tmp_path, recording_part, **fields):
+    base = {"step": "lab", "function": "lab.py:per_recording", "scope": "recording",
+            "namespace": "R", "about": "recording R", "recordings": ["R"], "keys": ["n"],
+            "params": {"factor": 3}, "version": "code:x",
+            "inputs": [["spikedata", recording_part, "R", "spikedata"]],
+            "output": str(tmp_path / "out.h5")}
+    return {**base, **fields}
+
+
+def test_a_job_spec_runs_the_function_of_a_file_with_its_signature(recording_part, tmp_path,
+                                                                    monkeypatch):
+    write_analysis_file(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert run_spec(spec(tmp_path, recording_part), []) == "computed"
+    ws = AnalysisWorkspace.load(str(tmp_path / "out.h5"))
+    assert ws.get("R", "n").tolist() == [6]
+    assert ws.get_info("R", "n")["provenance"]["version"] == "code:x"
+
+    across = spec(tmp_path, recording_part, function="lab.py:across", scope="all",
+                  namespace="all", keys=["ns"], output=str(tmp_path / "all.h5"),
+                  inputs=[["R/spikedata", recording_part, "R", "spikedata"]], recordings=["R"])
+    run_spec(across, [])
+    assert AnalysisWorkspace.load_item(str(tmp_path / "all.h5"), "all", "ns").tolist() == [1]

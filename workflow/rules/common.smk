@@ -1,4 +1,5 @@
-# Configuration checks and helpers shared by every rule file.
+# Configuration checks, the step graph and helpers shared by every rule file.
+import os
 import re
 import sys
 
@@ -6,13 +7,10 @@ from snakemake.utils import validate
 
 from spikelab.pipeline.config import (
     check_recording_files,
-    enabled_steps,
-    expected_items,
     keep_going_requested,
     simulation_params,
-    step_params_json,
-    summary_steps,
 )
+from spikelab.pipeline.graph import SHARED_NAMESPACE, StepGraph
 from spikelab.workspace.provenance import canonical_json
 
 validate(config, "../schemas/config.schema.yaml")
@@ -23,24 +21,26 @@ MISSING_RECORDINGS = check_recording_files(
     config, keep_going=keep_going_requested(sys.argv)
 )
 
-RECORDINGS = list(config["recordings"])
-PARTS = config["parts_dir"]
-STEPS = enabled_steps(config)
-SUMMARY_NAMESPACE = "all"
+# Every analysis, built-in or the lab's own, with its inputs, keys and namespaces: the one
+# source of the step graph (docs/pipeline.md). Its code hashes are computed here, once per
+# run (a missing or unparsable analysis file stops the run before any job starts); the
+# parse of each source file is cached in .snakemake/ by the file's content.
+GRAPH = StepGraph(
+    config,
+    project_dir=os.getcwd(),
+    code_cache=".snakemake/spikelab-codehash.json",
+)
+CODE_VERSIONS = GRAPH.versions
+RECORDINGS = GRAPH.recordings
 
 
 wildcard_constraints:
     recording="|".join(re.escape(r) for r in RECORDINGS),
 
 
-def part(recording, step):
-    """The workspace file one (recording, step) job writes."""
-    return f"{PARTS}/{recording}/{step}.h5"
-
-
-def step_params(step):
-    """Canonical JSON of a step's parameters: YAML key order and 20 vs 20.0 do not matter."""
-    return step_params_json(config, step)
+def part(namespace, step):
+    """The workspace file one (namespace, step) job writes."""
+    return GRAPH.part(namespace, step)
 
 
 def recording_path(recording):
@@ -62,13 +62,6 @@ def recording_source(wildcards):
     return recording_path(wildcards.recording).split("::", 1)[0]
 
 
-def all_parts():
-    parts = [part(r, s) for r in RECORDINGS for s in STEPS]
-    if config["summary"]["enabled"]:
-        parts.append(part(SUMMARY_NAMESPACE, "summary"))
-    return parts
-
-
 def merged_workspace_files():
     base = config["workspace"].removesuffix(".h5")
     return [f"{base}.h5"]
@@ -78,4 +71,4 @@ def merge_finished_parts():
     """After a failed run (onerror), merge every part that was finished."""
     from spikelab.pipeline.merge import merge_available
 
-    merge_available(merged_workspace_files()[0], all_parts(), log="logs/merge.log")
+    merge_available(merged_workspace_files()[0], GRAPH.parts(), log="logs/merge.log")

@@ -21,13 +21,13 @@ localrules:
 
 # plot_files(): every figure the config asks for (none when plots.enabled is false), for
 # the Snakefile's `rule all`.
-plot_files = partial(plot_targets, config, SUMMARY_NAMESPACE)
+plot_files = partial(plot_targets, GRAPH, SHARED_NAMESPACE)
 
 
 # The raster shades the bursts when the bursts step runs.
 rule plot_raster:
     input:
-        **({"bursts": part("{recording}", "bursts")} if "bursts" in STEPS else {}),
+        **({"bursts": part("{recording}", "bursts")} if "bursts" in GRAPH.names else {}),
         recording=part("{recording}", "recording"),
     output:
         report(
@@ -64,7 +64,7 @@ rule plot_aligned_rate:
         "../envs/spikelab.yaml"
     params:
         kind="aligned_rate",
-        pre_ms=lambda wildcards: config["analyses"]["burst_alignment"]["pre_ms"],
+        pre_ms=lambda wildcards: GRAPH.params("burst_alignment")["pre_ms"],
     script:
         "../scripts/run_plots.py"
 
@@ -86,7 +86,7 @@ rule plot_sttc:
         "../envs/spikelab.yaml"
     params:
         kind="sttc",
-        key=lambda wildcards: sttc_plot_key(config),
+        key=lambda wildcards: sttc_plot_key(GRAPH),
     script:
         "../scripts/run_plots.py"
 
@@ -96,7 +96,7 @@ rule plot_sttc_distribution:
         expand(part("{recording}", "sttc"), recording=RECORDINGS),
     output:
         report(
-            plot_path(SUMMARY_NAMESPACE, "sttc_distribution"),
+            plot_path(SHARED_NAMESPACE, "sttc_distribution"),
             caption="../report/sttc_distribution.rst",
             category="Across conditions",
             labels={"figure": "sttc_distribution"},
@@ -108,7 +108,7 @@ rule plot_sttc_distribution:
     params:
         kind="sttc_distribution",
         recordings=RECORDINGS,
-        key=lambda wildcards: sttc_plot_key(config),
+        key=lambda wildcards: sttc_plot_key(GRAPH),
     script:
         "../scripts/run_plots.py"
 
@@ -118,7 +118,7 @@ rule plot_burst_corr_distribution:
         expand(part("{recording}", "burst_corr"), recording=RECORDINGS),
     output:
         report(
-            plot_path(SUMMARY_NAMESPACE, "burst_corr_distribution"),
+            plot_path(SHARED_NAMESPACE, "burst_corr_distribution"),
             caption="../report/burst_corr_distribution.rst",
             category="Across conditions",
             labels={"figure": "burst_corr_distribution"},
@@ -136,10 +136,10 @@ rule plot_burst_corr_distribution:
 
 rule plot_summary:
     input:
-        part(SUMMARY_NAMESPACE, "summary"),
+        part(SHARED_NAMESPACE, "summary"),
     output:
         report(
-            plot_path(SUMMARY_NAMESPACE, "summary"),
+            plot_path(SHARED_NAMESPACE, "summary"),
             caption="../report/summary.rst",
             category="Across conditions",
             labels={"figure": "summary"},
@@ -150,6 +150,6 @@ rule plot_summary:
         "../envs/spikelab.yaml"
     params:
         kind="summary",
-        namespace=SUMMARY_NAMESPACE,
+        namespace=SHARED_NAMESPACE,
     script:
         "../scripts/run_plots.py"

@@ -17,6 +17,5 @@ rule recording:
     params:
         path=lambda wildcards: recording_path(wildcards.recording),
         format=lambda wildcards: recording_format(wildcards.recording),
-        settings=lambda wildcards: step_params("recording"),
     script:
         "../scripts/run_recording.py"

@@ -1,0 +1,55 @@
+# Every analysis, built-in or the lab's own: one rule each, generated from the step graph
+# (spikelab.pipeline.graph), which alone says what each one reads, writes and needs. A job's
+# whole description (parameters, keys, inputs, code hash) is its `params.job`: when any of it
+# changes, Snakemake reruns the job, and the job restores its results from the merged
+# workspace when their fingerprints match, or computes them.
+from functools import partial
+
+
+def analysis_namespace(wildcards):
+    """The namespace a job writes: its recording, its comparison, or the shared one."""
+    for name in ("recording", "comparison"):
+        if name in wildcards.keys():
+            return wildcards[name]
+    return SHARED_NAMESPACE
+
+
+def analysis_inputs(step, wildcards):
+    return GRAPH.input_files(step, analysis_namespace(wildcards))
+
+
+def analysis_job(step, wildcards):
+    return GRAPH.job_json(step, analysis_namespace(wildcards))
+
+
+def analysis_target(step):
+    """The namespace part of a step's paths: a wildcard, or the shared namespace."""
+    if GRAPH.analysis(step).scope == "recording":
+        return "{recording}"
+    return "{comparison}" if GRAPH.pairs(step) else SHARED_NAMESPACE
+
+
+for _step in GRAPH.steps:
+
+    rule:
+        name:
+            _step.name
+        input:
+            partial(analysis_inputs, _step.name),
+        output:
+            part(analysis_target(_step.name), _step.name),
+        log:
+            f"logs/{analysis_target(_step.name)}/{_step.name}.log",
+        wildcard_constraints:
+            comparison="|".join(map(re.escape, GRAPH.pairs(_step.name))) or "(?!)",
+        conda:
+            "../envs/spikelab.yaml"
+        localrule: _step.local
+        threads: _step.threads
+        resources:
+            mem_mb=_step.mem_mb,
+            runtime=_step.runtime,
+        params:
+            job=partial(analysis_job, _step.name),
+        script:
+            "../scripts/run_step.py"
