@@ -16,19 +16,17 @@ include: "workflow/rules/merge.smk"
 include: "workflow/rules/plots.smk"
 
 
-localrules:
-    all,
-    merge,
-
-
 rule all:
     default_target: True
     input:
         merged_workspace_files(),
         plot_files(),
+    localrule: True
 
 
 onerror:
     # A failed job (e.g. a corrupt recording under --keep-going) must not cost the results
-    # that did complete: fold every finished part into the merged workspace anyway.
+    # that did complete: fold every finished part into the merged workspace anyway. Snakemake
+    # runs only the main Snakefile's handler: a project using this workflow as a module
+    # repeats it (docs/pipeline.md).
     merge_finished_parts()

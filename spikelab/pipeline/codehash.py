@@ -198,8 +198,11 @@ class _PackageLocator:
             locations = getattr(parent_spec, "submodule_search_locations", None)
             spec = _find_spec(name, list(locations)) if locations else None
         else:
-            spec = None
-            if self._first is not None:
+            # A package this process has imported (spikelab itself, at parse time) is the one
+            # the jobs import too: hash that copy, wherever the import system found it.
+            loaded = sys.modules.get(name)
+            spec = getattr(loaded, "__spec__", None) if loaded is not None else None
+            if spec is None and self._first is not None:
                 spec = importlib.machinery.PathFinder.find_spec(name, [str(self._first)])
             if spec is None:
                 spec = _find_spec(name, None)

@@ -58,13 +58,16 @@ def cache_sources(config: dict) -> list[str]:
 def run_step(snakemake: Any) -> None:
     """One analysis job (any analysis, any scope): restore from a cache workspace or compute.
 
-    ``params.job`` holds the job's whole description, made by the Snakefile's step graph
-    (:meth:`spikelab.pipeline.graph.StepGraph.job`).
+    The rule's ``params`` describe the job, as made by the Snakefile's step graph
+    (:class:`spikelab.pipeline.graph.StepGraph`): ``job`` (what it reads and writes),
+    ``settings`` (the analysis's parameters) and ``code`` (its code version).
     """
     from .runner import run_spec
 
     with job_logging(snakemake):
-        run_spec(json.loads(snakemake.params.job), cache_sources(snakemake.config))
+        spec = {**json.loads(snakemake.params.job), "params": json.loads(snakemake.params.settings),
+                "version": snakemake.params.code}
+        run_spec(spec, cache_sources(snakemake.config))
 
 
 def run_recording(snakemake: Any) -> None:

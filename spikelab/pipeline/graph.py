@@ -323,7 +323,11 @@ class StepGraph:
 
     # ------------------------------------------------------------------ jobs and items
     def job(self, name: str, namespace: str) -> dict[str, Any]:
-        """Everything the job of ``name`` in ``namespace`` needs, as JSON-ready data."""
+        """What the job of ``name`` in ``namespace`` does, as JSON-ready data.
+
+        Its parameters (:meth:`params_json`) and code version (:meth:`version`) travel
+        separately, so that Snakemake's reason for a rerun shows only what changed.
+        """
         analysis = self.analysis(name)
         recordings = self.recordings_of(name, namespace)
         if analysis.scope == "recording":
@@ -335,8 +339,7 @@ class StepGraph:
         return {
             "step": name, "function": analysis.function.text, "scope": analysis.scope,
             "namespace": namespace, "about": about, "recordings": recordings,
-            "keys": self.keys(name), "params": self.params(name),
-            "version": self.versions[name],
+            "keys": self.keys(name),
             "inputs": [list(ref) for ref in self.inputs(name, namespace)],
             "output": self.part(namespace, name),
         }

@@ -193,7 +193,11 @@ def _adapter(spec: Mapping[str, Any]):
 
 
 def run_spec(spec: Mapping[str, Any], cache_sources: Sequence[str]) -> str:
-    """Run the job described by ``spec`` (:meth:`.graph.StepGraph.job`): restore or compute."""
+    """Run the job ``spec`` describes: restore or compute.
+
+    ``spec`` is :meth:`.graph.StepGraph.job` plus ``params`` (the analysis's parameters) and
+    ``version`` (its code version, :meth:`.graph.StepGraph.version`).
+    """
     job = Job(step=spec["step"], version=spec["version"], namespace=spec["namespace"],
               keys=list(spec["keys"]), params=dict(spec["params"]),
               inputs={label: ItemRef(path, ns, key) for label, path, ns, key in spec["inputs"]},

@@ -3,9 +3,7 @@ code blocks of the guides), also across pytest-xdist workers."""
 
 from __future__ import annotations
 
-import fcntl
 import importlib.util
-import os
 from pathlib import Path
 
 import pytest
@@ -31,22 +29,14 @@ def harness():
 def demo_project(tmp_path_factory, harness) -> Path:
     """A finished `snakemake --cores 2` run: 2 recordings, 16 units, 40 s, plots on.
 
-    Workers share the run through a directory next to their own temp dirs; a file lock
-    makes one worker run the workflow while the others wait for it. Tests must only read
-    the project (or write files of their own in it).
+    Shared by every docs test (and xdist worker); tests must only read the project (or
+    write files of their own in it).
     """
-    base = tmp_path_factory.getbasetemp()
-    # Under xdist each worker's basetemp is a child of the session's; without xdist the
-    # parent is shared by every pytest run, so stay inside this run's own basetemp.
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    root = shared / "docs-demo"
-    with open(shared / "docs-demo.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / ".done").exists():
-            config = harness.small_config(recordings=RECORDINGS)
-            config["plots"] = {"enabled": True}
-            config["analyses"]["fr_corr"]["enabled"] = False  # not shown: save two jobs
-            harness.make_project(root, config)
-            harness.run(root)
-            (root / ".done").touch()
-    return root
+    def build(root: Path) -> None:
+        config = harness.small_config(recordings=RECORDINGS)
+        config["plots"] = {"enabled": True}
+        config["analyses"]["fr_corr"]["enabled"] = False  # not shown: save two jobs
+        harness.make_project(root, config)
+        harness.run(root)
+
+    return harness.shared_project(tmp_path_factory, "docs-demo", build)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -72,15 +73,36 @@ def make_project(root: Path, config: dict) -> Path:
     return root
 
 
+def shared_project(tmp_path_factory, name: str, build) -> Path:
+    """A project made once per test session by ``build(root)``, shared by xdist workers.
+
+    Workers share it through a directory next to their own temp dirs; a file lock makes one
+    worker build it while the others wait. Tests must only read it (or copy it).
+    """
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist each worker's basetemp is a child of the session's; without xdist the
+    # parent is shared by every pytest run, so stay inside this run's own basetemp.
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / ".done").exists():
+            build(root)
+            (root / ".done").touch()
+    return root
+
+
 def write_config(root: Path, config: dict) -> None:
     (root / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
 
 
-def run(root: Path, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
-    """Run snakemake in ``root``; on failure show its output and the job logs."""
+def run(root: Path, *args: str, check: bool = True, timeout: float = 900,
+        env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run snakemake in ``root`` (``env``: extra variables); on failure show its output and
+    the job logs."""
     cmd = [SNAKEMAKE, "--cores", "2", *args]
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=timeout,
-                          env=local_env())
+                          env={**local_env(), **(env or {})})
     if check and proc.returncode != 0:
         raise AssertionError(
             f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}\n"

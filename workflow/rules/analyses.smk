@@ -1,8 +1,9 @@
 # Every analysis, built-in or the lab's own: one rule each, generated from the step graph
 # (spikelab.pipeline.graph), which alone says what each one reads, writes and needs. A job's
-# whole description (parameters, keys, inputs, code hash) is its `params.job`: when any of it
-# changes, Snakemake reruns the job, and the job restores its results from the merged
-# workspace when their fingerprints match, or computes them.
+# whole description is in its params: `job` (inputs, keys, namespace), `settings` (the
+# parameters) and `code` (the code hash). When any of it changes, Snakemake reruns the job,
+# and the job restores its results from the merged workspace when their fingerprints match,
+# or computes them.
 from functools import partial
 
 
@@ -42,14 +43,16 @@ for _step in GRAPH.steps:
             f"logs/{analysis_target(_step.name)}/{_step.name}.log",
         wildcard_constraints:
             comparison="|".join(map(re.escape, GRAPH.pairs(_step.name))) or "(?!)",
+        localrule: _step.local
         conda:
             "../envs/spikelab.yaml"
-        localrule: _step.local
         threads: _step.threads
         resources:
             mem_mb=_step.mem_mb,
             runtime=_step.runtime,
         params:
             job=partial(analysis_job, _step.name),
+            settings=GRAPH.params_json(_step.name),
+            code=CODE_VERSIONS[_step.name],
         script:
             "../scripts/run_step.py"

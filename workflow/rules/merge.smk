@@ -10,6 +10,7 @@ rule merge:
         update(merged_workspace_files()[0]),
     log:
         "logs/merge.log",
+    localrule: True
     conda:
         "../envs/spikelab.yaml"
     params:

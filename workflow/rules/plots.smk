@@ -9,14 +9,8 @@ from spikelab.pipeline.plot_targets import plot_path, plot_targets, sttc_plot_ke
 report: "../report/workflow.rst"
 
 
-# Drawing a figure takes a second: not worth a cluster submission each.
-localrules:
-    plot_raster,
-    plot_aligned_rate,
-    plot_sttc,
-    plot_sttc_distribution,
-    plot_burst_corr_distribution,
-    plot_summary,
+# Drawing a figure takes a second: every plot rule is a localrule (not worth a cluster
+# submission each).
 
 
 # plot_files(): every figure the config asks for (none when plots.enabled is false), for
@@ -39,6 +33,7 @@ rule plot_raster:
         ),
     log:
         "logs/plots/{recording}/raster.log",
+    localrule: True
     conda:
         "../envs/spikelab.yaml"
     params:
@@ -60,6 +55,7 @@ rule plot_aligned_rate:
         ),
     log:
         "logs/plots/{recording}/aligned_rate.log",
+    localrule: True
     conda:
         "../envs/spikelab.yaml"
     params:
@@ -82,6 +78,7 @@ rule plot_sttc:
         ),
     log:
         "logs/plots/{recording}/sttc.log",
+    localrule: True
     conda:
         "../envs/spikelab.yaml"
     params:
@@ -103,6 +100,7 @@ rule plot_sttc_distribution:
         ),
     log:
         "logs/plots/all/sttc_distribution.log",
+    localrule: True
     conda:
         "../envs/spikelab.yaml"
     params:
@@ -125,6 +123,7 @@ rule plot_burst_corr_distribution:
         ),
     log:
         "logs/plots/all/burst_corr_distribution.log",
+    localrule: True
     conda:
         "../envs/spikelab.yaml"
     params:
@@ -146,6 +145,7 @@ rule plot_summary:
         ),
     log:
         "logs/plots/all/summary.log",
+    localrule: True
     conda:
         "../envs/spikelab.yaml"
     params:
