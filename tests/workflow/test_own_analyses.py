@@ -1,9 +1,10 @@
 """A lab's own analyses in the workspace cache, on the real `snakemake` (issue 11's acceptance).
 
-A separate project folder imports the workflow as a Snakemake module, declares two analyses
-of its own in its config (an ISI histogram per recording, in its own file, and a comparison
-of each recording with a baseline, stored under the comparison namespace) and adds a rule of
-its own. One run is made once per module and copied for each scenario.
+A separate project folder imports the workflow as a Snakemake module with the Snakefile of
+docs/pipeline.md (which adds a rule of its own), and declares two analyses of its own in its
+config: an ISI histogram per recording, in its own file, and a comparison of each recording
+with a baseline, stored under the comparison namespace. One run is made once per session and
+copied for each scenario.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import yaml
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 
+from ..docs.doc_blocks import AS_A_MODULE, blocks, section
 from .harness import (REPO, collect_logs, jobs_run, make_project, rules_run, run,
                       shared_project, small_config)
 
@@ -42,46 +44,17 @@ def isi_change(recordings, params, upstream):
     return {"isi_change": upstream[second]["isi_hist"] - upstream[first]["isi_hist"]}
 '''
 
-LAB_SNAKEFILE = '''\
-configfile: "config/config.yaml"
 
 
-module spikelab:
-    snakefile:
-        "{workflow}/Snakefile"
-    config:
-        config
+def lab_snakefile(workflow: Path) -> str:
+    """The project Snakefile of docs/pipeline.md, importing the workflow copy at ``workflow``."""
+    page = REPO / "docs" / "pipeline.md"
+    text = next(code for lang, code in blocks(section(page, AS_A_MODULE))
+                if lang == "text" and code.startswith("# Snakefile of your project"))
+    text, n = re.subn(r"(snakefile:\n\s+)[^\n]+", rf'\1"{workflow}/Snakefile"', text)
+    assert n == 1
+    return text
 
-
-use rule * from spikelab
-
-
-rule isi_table:
-    input:
-        "results/workspace.h5",
-    output:
-        "results/isi_table.csv",
-    run:
-        from spikelab import AnalysisWorkspace
-
-        lines = ["recording,n_intervals"]
-        for rec in config["recordings"]:
-            hist = AnalysisWorkspace.load_item(input[0], rec, "isi_hist")
-            lines.append(f"{{rec}},{{hist.sum()}}")
-        with open(output[0], "w") as f:
-            f.write("\\n".join(lines) + "\\n")
-
-
-rule lab_all:
-    default_target: True
-    input:
-        rules.all.input,
-        "results/isi_table.csv",
-
-
-onerror:
-    spikelab.merge_finished_parts()
-'''
 
 ISI_BLOCKS = {
     "isi_hist": {"function": "workflow/analyses/isi.py:isi_histogram",
@@ -136,7 +109,7 @@ def lab(tmp_path_factory):
         root = base / "lab"
         (root / "config").mkdir(parents=True)
         (root / "workflow" / "analyses").mkdir(parents=True)
-        (root / "Snakefile").write_text(LAB_SNAKEFILE.format(workflow=workflow))
+        (root / "Snakefile").write_text(lab_snakefile(workflow))
         (root / "workflow" / "analyses" / "isi.py").write_text(ISI_MODULE)
         write_lab_config(root, lab_config())
         proc = run(root)
