@@ -288,3 +288,15 @@ def test_a_bad_declaration_stops_the_run_before_any_job(project):
     assert ("analyses.isi_change.reads.isi_hist: isi_hist does not write ['isi_histogram']; "
             "it writes isi_hist, isi_edges") in proc.stdout + proc.stderr, collect_logs(project)
     assert jobs_run(proc.stdout + proc.stderr) == {}
+
+
+def test_the_module_s_figures_and_report_captions_resolve_in_the_project(project):
+    config = lab_config()
+    config["plots"] = {"enabled": True}
+    write_lab_config(project, config)
+    run(project)
+    assert {p.name for p in (project / "results" / "plots" / "A").iterdir()} == {
+        "raster.png", "aligned_rate.png", "sttc.png"}
+    run(project, "--report", "report.html")
+    report = (project / "report.html").read_text(errors="replace")
+    assert "STTC" in report and len(report) > 100_000  # the captions and figures are in it

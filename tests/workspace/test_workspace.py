@@ -272,3 +272,16 @@ def test_store_through_spikedata_subclass(make, small_sd):
     ws.store("n", "k", sub)
     assert ws.get_info("n", "k")["type"] == "SpikeData"
     assert type(ws.get("n", "k")) in (Sub, SpikeData)  # eager keeps the object, lazy decodes
+
+
+@pytest.mark.parametrize("cls", [AnalysisWorkspace, LazyAnalysisWorkspace])
+def test_comparison_namespace_is_0_1_2_s_convention_on_both_classes(cls, tmp_path):
+    assert cls.comparison_namespace("D0", "D3") == "C_D0_D3"
+    assert cls.comparison_namespace("D0", "D3", "D10") == "C_D0_D3_D10"
+    ws = cls() if cls is AnalysisWorkspace else cls.load(str(_saved_empty(tmp_path)))
+    assert ws.comparison_namespace("a", "b") == "C_a_b"  # also on an instance
+
+
+def _saved_empty(tmp_path):
+    AnalysisWorkspace().save(str(tmp_path / "empty"))
+    return tmp_path / "empty"
