@@ -245,6 +245,9 @@ class CodeHasher:
         A JSON file keeping each parsed file's result, keyed by the sha256 of its bytes; read
         at creation, rewritten by :meth:`save` with the entries this hasher used.
 
+    A hasher reads each file once and hashes each function once (one Snakefile parse): make
+    a new one to see later edits.
+
     Examples
     --------
     >>> from spikelab.pipeline.functions import FunctionRef
@@ -260,6 +263,7 @@ class CodeHasher:
         self._cache_path = Path(cache) if cache is not None else None
         self._stored = self._read_cache()
         self._used: dict[str, _Parsed] = {}
+        self._files: dict[Path, _Parsed] = {}
         self._packages = _PackageLocator(self.project_dir)
         self._hashes: dict[str, CodeHash] = {}
 
@@ -299,12 +303,14 @@ class CodeHasher:
 
     # ---------------------------------------------------------------- parsing
     def _parsed(self, path: Path) -> _Parsed:
+        if path in self._files:  # modules shared by several analyses are read once
+            return self._files[path]
         source = path.read_bytes()
         sha = hashlib.sha256(source).hexdigest()
         parsed = self._used.get(sha) or self._stored.get(sha)
         if parsed is None:
             parsed = _parse(source, path)
-        self._used[sha] = parsed
+        self._used[sha] = self._files[path] = parsed
         return parsed
 
     # ---------------------------------------------------------------- closure

@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from ..errors import ConfigError
-from ..workspace.names import check_key, comparison_namespace
+from ..workspace.names import check_name, comparison_namespace
 from ..workspace.provenance import canonical_json
 from .builtins import BUILTINS
 from .codehash import CodeHash, CodeHasher, code_version
@@ -102,7 +102,7 @@ class StepGraph:
         keys = analysis.keys_for(analysis.params(self.config))
         for key in keys:
             try:
-                check_key(analysis.name, key)
+                check_name(key, "key")
             except ValueError as exc:
                 raise ConfigError(f"{where}: {exc}") from None
         if analysis.scope == "recording" and RECORDING_KEY in keys:

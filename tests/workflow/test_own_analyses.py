@@ -9,6 +9,7 @@ copied for each scenario.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 import shutil
@@ -74,7 +75,7 @@ def lab_config(**extra_analyses) -> dict:
     """Two recordings (B smaller than A), the built-ins but fr_corr, and the lab's analyses."""
     config = small_config(**{"analyses.fr_corr.enabled": False})
     config["recordings"]["B"]["simulate"]["n_units"] = 12
-    config["analyses"].update(ISI_BLOCKS)
+    config["analyses"].update(copy.deepcopy(ISI_BLOCKS))
     config["analyses"].update(extra_analyses)
     return config
 
