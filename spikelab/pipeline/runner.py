@@ -155,7 +155,7 @@ def run_job(job: Job, step_compute, cache_sources: Sequence[str]) -> str:
     started = time.perf_counter()
     inputs = inputs_hash(job.inputs)
     fp = fingerprint(job.step, dict(job.params), inputs, job.version)
-    log.info("%s/%s: fingerprint %s", job.namespace, job.step, fp[:16])
+    log.info("%s/%s: fingerprint %s (%s)", job.namespace, job.step, fp[:16], job.version)
     source = find_cached(job, fp, cache_sources)
     if source is not None:
         restore(job, source)

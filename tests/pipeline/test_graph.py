@@ -227,3 +227,13 @@ def test_a_manual_version_joins_the_code_hash(config, project):
     plain = StepGraph(with_analysis(config), project_dir=project).version("isi_hist")
     versioned = StepGraph(with_analysis(config, version=2), project_dir=project).version("isi_hist")
     assert versioned == f"version:2;{plain}"
+
+
+def test_a_scope_all_analysis_may_read_the_recordings_themselves(config, project):
+    config = with_analysis(config, name="cmp", function="workflow/analyses/isi.py:compare",
+                           keys=["delta"], scope="all", reads={"recording": ["spikedata"]})
+    graph = StepGraph(config, project_dir=project)
+    assert graph.inputs("cmp", "all")[0] == ("D0/spikedata", "results/parts/D0/recording.h5",
+                                             "D0", "spikedata")
+    per_recording = with_analysis(config, reads={"recording": "all"})  # the first argument
+    assert StepGraph(per_recording, project_dir=project).reads("isi_hist") == {}
