@@ -85,6 +85,7 @@ def cases(d):
     c["sss_rank_raw_frac"] = lambda: sss.rank_order_correlation(timing="first", min_spikes=1, n_shuffles=0,
                                                                  min_overlap_frac=0.5)
     c["tm_rank_raw"] = lambda: sss.rank_order_correlation(timing_matrix=tm, n_shuffles=0, min_overlap=4)
+    c["tm_rank_shuffled"] = lambda: sss.rank_order_correlation(timing_matrix=tm[:, :5], n_shuffles=1000, seed=2)
     c["sss_order"] = lambda: sss.order_units_across_slices()[1:]
     c["sss_order_split"] = lambda: sss.order_units_across_slices("mean", "first", 1, 0.8)[1:]
     c["sss_order_tm"] = lambda: sss.order_units_across_slices("median", min_frac_active=0.5, timing_matrix=tm)[1:]

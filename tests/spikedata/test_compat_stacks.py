@@ -24,6 +24,7 @@ DIFFERENCES = {
     "sss_subslice": "0.1.2 sorts the times but not the slices, which then no longer match",
     "sss_order_stack": "0.1.2's 'reordered' stacks keep the original unit order",
     "sss_subset_float": "0.1.2 truncates a fractional unit index; it raises here (TypeError)",
+    "tm_rank_shuffled": "z-scores against other random permutations: equal up to sampling error",
 }
 
 
@@ -123,5 +124,10 @@ def test_documented_differences_hold(results):
             np.testing.assert_array_equal(ours[f"sss_order_stack/0/0/slice{s}/unit{k}"], theirs)
     # subslice([4, 0, -1, 4]): ours is slices 4, 0, 13 with their own windows
     assert "sss_subslice#raises" not in ours and "sss_subslice#raises" not in ref
+    # shuffled rank-order z-scores: 1000 permutations each, equal to within sampling error
+    z_ours, z_ref = ours["tm_rank_shuffled/0/matrix"], ref["tm_rank_shuffled/0/matrix"]
+    assert np.array_equal(np.isnan(z_ours), np.isnan(z_ref)) and np.isfinite(z_ours).sum() >= 10
+    np.testing.assert_allclose(z_ours, z_ref, atol=0.3)
+    np.testing.assert_array_equal(ours["tm_rank_shuffled/2/matrix"], ref["tm_rank_shuffled/2/matrix"])
     # a fractional unit index: 0.1.2 truncates it, we refuse (TypeError)
     assert "TypeError" in json.loads(str(ours["sss_subset_float#raises"][0]))
