@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import AnalysisError
+from ..errors import AnalysisError, AnalysisTypeError
 from ._selection import index_range, slice_indices, unit_indices
 from ._topics import topic
 from ._windows import check_inside, windows_from_args
@@ -89,8 +89,8 @@ class RateSliceStack:
             times = [tuple(w) for w in windows.tolist()]
             attrs = neuron_attributes if neuron_attributes is not None else data_obj.neuron_attributes
         else:
-            raise AnalysisError(f"RateSliceStack needs data_obj (a SpikeData or RateData) or event_matrix, "
-                                f"got {type(data_obj).__name__}")
+            raise AnalysisTypeError(f"RateSliceStack needs data_obj (a SpikeData or RateData) or event_matrix, "
+                                    f"got {type(data_obj).__name__}")
         self._set(stack, times, step, attrs)
 
     def _set(self, stack: np.ndarray, times: Sequence[tuple[float, float]] | None, step_size: float,

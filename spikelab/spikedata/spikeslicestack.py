@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import AnalysisError
+from ..errors import AnalysisError, AnalysisTypeError
 from ._selection import index_range, slice_indices, unit_indices
 from ._topics import topic
 from ._windows import check_inside, windows_from_args
@@ -93,8 +93,9 @@ class SpikeSliceStack:
             if neuron_attributes is None and drop_slice_attributes:
                 neuron_attributes = slices[0].neuron_attributes  # moved, not lost
         else:
-            if data_obj is None:
-                raise AnalysisError("SpikeSliceStack needs data_obj (a SpikeData) or spike_stack")
+            if not isinstance(data_obj, SpikeData):
+                raise AnalysisTypeError(f"SpikeSliceStack needs data_obj (a SpikeData) or spike_stack, "
+                                        f"got {type(data_obj).__name__}")
             slices, times = self._cut(data_obj, times_start_to_end, time_peaks, time_bounds)
             if neuron_attributes is None:
                 neuron_attributes = data_obj.neuron_attributes

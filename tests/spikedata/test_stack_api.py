@@ -55,6 +55,14 @@ def test_spike_stack_gets_consecutive_windows_and_must_share_start_time(sd):
         RateSliceStack(event_matrix=np.zeros((2, 3, 0)))
 
 
+def test_stacks_need_a_recording_or_slices():
+    for cls in (SpikeSliceStack, RateSliceStack):
+        with pytest.raises(TypeError, match="data_obj"):
+            cls(None, times_start_to_end=[(0, 1)])
+    with pytest.raises(TypeError, match="RateData"):
+        SpikeSliceStack(RateData(np.ones((1, 3)), [0.0, 1.0, 2.0]), times_start_to_end=[(0, 1)])
+
+
 def test_empty_stacks_are_explicit():
     assert (len(SpikeSliceStack.empty(3)), SpikeSliceStack.empty(3).N) == (0, 3)
     assert RateSliceStack.empty(2, 7, 0.5).event_stack.shape == (2, 7, 0)
