@@ -25,6 +25,7 @@ __all__ = [
     "AnalysisError",
     "AnalysisTypeError",
     "AnalysisRunError",
+    "UnitIndexError",
 ]
 
 
@@ -98,3 +99,11 @@ class AnalysisTypeError(AnalysisError, TypeError):
 class AnalysisRunError(SpikelabError, RuntimeError):
     """A workflow analysis raised, or returned results it did not declare or that cannot be
     stored; the message names the analysis, its function, the recording and the key."""
+
+
+class UnitIndexError(AnalysisError, IndexError):
+    """A unit index is negative or not below the number of units.
+
+    An :class:`AnalysisError` (a ``ValueError``, as spikelab 0.1.2 raises in ``subset``) and
+    an ``IndexError`` (as it raises in ``latencies_to_index`` and ``set_neuron_attribute``).
+    """

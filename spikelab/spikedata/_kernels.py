@@ -171,3 +171,35 @@ def keep_best_lag(best, best_lag, products, denom, lag, transposed):
                 if v > best[b, i, j] or (v == best[b, i, j] and lag < best_lag[b, i, j]):
                     best[b, i, j] = v
                     best_lag[b, i, j] = lag
+
+
+# ------------------------------------------------------------------ spike-triggered population rate
+@njit(cache=True, parallel=True)
+def triggered_others(bins, offsets, pop, reach, out, valid):
+    """For each unit i and lag ``l`` in ``[-reach, reach]`` bins: the sum over i's spikes of
+    the other units' count ``pop[t + l] - count_i[t + l]`` (``out[i, l + reach]``) and the
+    number of i's spikes with ``t + l`` inside the recording (``valid[i, l + reach]``).
+
+    ``bins[offsets[i]:offsets[i+1]]`` are unit i's spike bins, sorted (one entry per spike,
+    so a bin with k spikes triggers k times); ``pop`` the population count per bin.  Unit
+    i's own count at ``t + l`` comes from its spikes within ``reach`` of ``t``.
+    """
+    n_bins = pop.size
+    for i in prange(offsets.size - 1):
+        lo = offsets[i]
+        hi = offsets[i + 1]
+        near_lo = lo
+        near_hi = lo
+        for s in range(lo, hi):
+            t = bins[s]
+            for k in range(2 * reach + 1):
+                b = t + k - reach
+                if 0 <= b < n_bins:
+                    out[i, k] += pop[b]
+                    valid[i, k] += 1
+            while bins[near_lo] < t - reach:
+                near_lo += 1
+            while near_hi < hi and bins[near_hi] <= t + reach:
+                near_hi += 1
+            for q in range(near_lo, near_hi):  # own spikes are not "others"
+                out[i, bins[q] - t + reach] -= 1.0

@@ -11,7 +11,12 @@ One set of rules for every data class, those of spikelab 0.1.2:
   indices counted from the end, which must hold at least one sample.
 
 Fractional or non-numeric indices raise :class:`~spikelab.errors.AnalysisTypeError` (a
-``TypeError``); out-of-range ones :class:`~spikelab.errors.AnalysisError` (a ``ValueError``).
+``TypeError``); out-of-range ones :class:`~spikelab.errors.AnalysisError` (a ``ValueError``;
+for units :class:`~spikelab.errors.UnitIndexError`, also an ``IndexError``).
+
+Constructors reading unit indices from data (``SpikeData.from_idces_times``) use
+:func:`whole_number_indices` instead: loaders often hand over float arrays, so ``2.0`` is
+unit 2 there, while ``2.5`` still raises.
 """
 
 from __future__ import annotations
@@ -22,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import AnalysisError, AnalysisTypeError
+from ..errors import AnalysisError, AnalysisTypeError, UnitIndexError
 
-__all__ = ["as_index", "unit_indices", "slice_indices", "index_range"]
+__all__ = ["as_index", "unit_indices", "slice_indices", "index_range", "whole_number_indices"]
 
 
 def as_index(value: Any, what: str) -> int:
@@ -54,9 +59,11 @@ def unit_indices(
     ------
     AnalysisTypeError
         A non-integer index.
+    UnitIndexError
+        An index outside ``[0, n_units)`` (an AnalysisError and an IndexError).
     AnalysisError
-        An index outside ``[0, n_units)``; ``by`` without neuron attributes, or naming an
-        attribute no unit has (the message lists those they have).
+        ``by`` without neuron attributes, or naming an attribute no unit has (the message
+        lists those they have).
     """
     wanted = _as_list(units)
     if by is not None:
@@ -66,7 +73,7 @@ def unit_indices(
     for value in wanted:
         i = as_index(value, "unit index")
         if not 0 <= i < n_units:
-            raise AnalysisError(f"unit index {i} out of range for {n_units} units (valid: 0..{n_units - 1})")
+            raise UnitIndexError(f"unit index {i} out of range for {n_units} units (valid: 0..{n_units - 1})")
         if i not in seen:
             seen.add(i)
             idx.append(i)
@@ -127,3 +134,22 @@ def index_range(start_idx: Any, end_idx: Any, n: int, what: str = "samples") -> 
         raise AnalysisError(f"end_idx {end} invalid for start_idx {start} and {n} {what}: "
                             "the range must hold at least one sample")
     return lo, hi
+
+
+def whole_number_indices(values: Any) -> np.ndarray:
+    """``values`` as an int64 array, raising unless every entry is a whole number.
+
+    Floats equal to integers are accepted (data arrays are often float); fractional values,
+    NaN, booleans (a mask read as indices 1 and 0 picks the wrong units) and strings raise
+    :class:`~spikelab.errors.AnalysisTypeError`.
+    """
+    arr = np.asarray(values)
+    if arr.dtype == bool or arr.dtype.kind in "USO" and arr.size:
+        raise AnalysisTypeError(f"unit indices must be whole numbers, got {arr.dtype} values")
+    if arr.size == 0 or arr.dtype.kind in "iu":
+        return arr.astype(np.int64)
+    floats = arr.astype(np.float64)
+    whole = np.isfinite(floats) & (floats == np.round(floats))
+    if not whole.all():
+        raise AnalysisTypeError(f"unit indices must be whole numbers, got {floats[~whole].ravel()[0]}")
+    return floats.astype(np.int64)

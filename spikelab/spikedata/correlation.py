@@ -9,8 +9,8 @@ maximised over ``lag`` in ``[-max_lag, max_lag]`` (samples).  Two silent-free, n
 rates therefore correlate positively even when independent.  ``centered=True`` subtracts
 each signal's mean first, which makes the lag-0 value Pearson's r.  Positive lag means
 ``comp`` leads ``ref`` (a pulse in comp 2 samples *later* than in ref gives lag -2).
-Undefined cases: both signals all zero -> (NaN, 0); one all zero -> (0.0, 0).  Ties between
-lags go to the lowest lag.
+Undefined cases: both signals all zero -> (NaN, 0); one all zero -> (0.0, 0); otherwise a
+NaN or infinite sample in either -> (NaN, 0).  Ties between lags go to the lowest lag.
 
 The batched form computes, for each lag ``l >= 0``, one stacked matrix product giving every
 pair's sum at ``+l`` (and, transposed, at ``-l``): ``max_lag + 1`` products instead of one
@@ -122,6 +122,11 @@ def lagged_correlation_matrices(
         if lag:  # -lag: the products of (comp, ref) at +lag, transposed (free when y is x)
             back = forward if same else _products_at(y, x, lag)
             keep_best_lag(best, best_lag, back, denom, -lag, True)
+    # A NaN (or inf) sample makes the correlation undefined: NaN at lag 0, as 0.1.2 gives,
+    # never a 0.0 that reads as "uncorrelated".  Silence takes precedence, also as in 0.1.2.
+    broken = ~np.isfinite(nx)[:, :, None] | ~np.isfinite(ny)[:, None, :]
+    best[broken] = np.nan
+    best_lag[broken] = 0
     silent_x, silent_y = (nx == 0)[:, :, None], (ny == 0)[:, None, :]
     best[silent_x | silent_y] = 0.0
     best[silent_x & silent_y] = np.nan

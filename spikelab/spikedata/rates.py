@@ -25,6 +25,7 @@ __all__ = [
     "sparse_raster",
     "raster",
     "binned",
+    "binned_meanrate",
     "rates",
     "resampled_isi",
     "isi_rate_at",
@@ -76,6 +77,31 @@ def binned(sd: SpikeData, bin_size: float = 40.0) -> np.ndarray:
     return bin_counts(times, sd.start_time, b, n_bins(sd.length, b))
 
 
+_RATE_SCALE = {"kHz": 1.0, "Hz": 1000.0}  # spikes per ms -> the unit
+
+
+def _rate_scale(unit: str) -> float:
+    if unit not in _RATE_SCALE:
+        raise AnalysisError(f"unknown rate unit {unit!r}; valid units: {sorted(_RATE_SCALE)}")
+    return _RATE_SCALE[unit]
+
+
+def binned_meanrate(sd: SpikeData, bin_size: float = 40.0, unit: str = "kHz") -> np.ndarray:
+    """Mean rate per unit in each bin: :func:`binned` counts / ``bin_size`` / ``N``.
+
+    ``unit`` is ``"kHz"`` (spikes per ms, 0.1.2's default) or ``"Hz"``; all zeros when
+    there are no units.
+
+    Examples
+    --------
+    >>> binned_meanrate(SpikeData([[1.0, 2.0, 5.0], [3.0]], length=8), 4, unit="Hz")
+    array([375., 125.])
+    """
+    scale = _rate_scale(unit)
+    counts = binned(sd, bin_size).astype(np.float64)
+    return counts / float(bin_size) / sd.N * scale if sd.N else counts
+
+
 def rates(sd: SpikeData, unit: str = "kHz") -> np.ndarray:
     """Mean firing rate of each unit over the whole recording.
 
@@ -89,13 +115,11 @@ def rates(sd: SpikeData, unit: str = "kHz") -> np.ndarray:
     A zero-length recording has an undefined rate: 0.0 for units without spikes, NaN for
     units with some.
     """
-    scale = {"kHz": 1.0, "Hz": 1000.0}
-    if unit not in scale:
-        raise AnalysisError(f"unknown rate unit {unit!r}; valid units: {sorted(scale)}")
+    scale = _rate_scale(unit)
     counts = np.array([t.size for t in sd.train], dtype=np.float64)
     if sd.length == 0:
         return np.where(counts == 0, 0.0, np.nan)
-    return counts / sd.length * scale[unit]
+    return counts / sd.length * scale
 
 
 def _grid_step(times: np.ndarray) -> tuple[float, float]:

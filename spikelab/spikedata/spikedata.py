@@ -1,34 +1,27 @@
 """`SpikeData`: a set of spike trains on a common time axis (ms), with its invariants.
 
 The class holds data and checks it; analyses live as functions in the topic modules
-(:mod:`spikelab.spikedata.rates`, ``bursts``, ``sttc``, ``correlation``, ``alignment``)
-and the methods here only forward to them.
+(:mod:`spikelab.spikedata.rates`, ``bursts``, ``sttc``, ``latencies``, ...) and the methods
+only forward to them: those of one recording in :mod:`._sd_analyses`, those about units,
+their attributes and combining recordings in :mod:`._sd_units`.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
+from ._sd_analyses import SpikeDataAnalyses
+from ._sd_units import SpikeDataUnits
+from ._selection import unit_indices, whole_number_indices
 from ._topics import topic
 
 # Analyses are late-bound (see ._topics): not imports, so not part of this class's code.
-_alignment = topic(".alignment")
-_bursts = topic(".bursts")
-_rates = topic(".rates")
-_sttc = topic(".sttc")
-
-if TYPE_CHECKING:
-    from scipy import sparse
-
-    from .pairwise import PairwiseCompMatrix
-    from .ratedata import RateData
-    from .rateslicestack import RateSliceStack
-    from .spikeslicestack import SpikeSliceStack
+_thresholding = topic(".thresholding")
 
 __all__ = ["SpikeData"]
 
@@ -43,7 +36,7 @@ def _as_train(values: Any, unit: int) -> np.ndarray:
     return arr
 
 
-class SpikeData:
+class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
     """Spike trains of ``N`` units recorded over ``[start_time, start_time + length]`` (ms).
 
     Parameters
@@ -61,8 +54,12 @@ class SpikeData:
         One dict per unit (e.g. ``{"unit_id": 3, "x": 17.5}``).
     metadata : dict, optional
         Free-form recording metadata (JSON-like values and arrays).
-    raw_data, raw_time : ndarray, optional
-        Raw signal (channels x samples) and its time axis in ms; both or neither.
+    raw_data : ndarray, optional
+        Raw signal, shape (channels, samples).
+    raw_time : ndarray or float, optional
+        Time of each raw sample in ms, or a scalar sampling rate in kHz (samples per ms;
+        the time axis then starts at 0 ms, as in spikelab 0.1.2). Both or neither of
+        ``raw_data`` and ``raw_time``.
 
     Raises
     ------
@@ -140,9 +137,12 @@ class SpikeData:
             return np.zeros((0, 0)), np.zeros(0)
         raw_data = np.asarray(raw_data)
         raw_time = np.asarray(raw_time, dtype=np.float64)
-        if raw_time.ndim == 0:  # a sampling step: build the time axis from it
+        if raw_time.ndim == 0:  # a sampling rate in kHz: build the time axis from 0 ms
+            rate = float(raw_time)
+            if not (math.isfinite(rate) and rate > 0):
+                raise ValueError(f"a scalar raw_time is a sampling rate in kHz and must be > 0, got {rate}")
             n = raw_data.shape[-1] if raw_data.ndim else 0
-            raw_time = np.arange(n) * float(raw_time)
+            raw_time = np.arange(n) / rate
         if raw_data.size and raw_data.shape[-1] != raw_time.shape[0]:
             raise ValueError(
                 f"raw_data has {raw_data.shape[-1]} samples but raw_time has {raw_time.shape[0]}"
@@ -154,8 +154,17 @@ class SpikeData:
     def from_idces_times(
         cls, idces: Sequence[int], times: Sequence[float], N: int | None = None, **kwargs: Any
     ) -> SpikeData:
-        """Build from parallel arrays of unit indices and spike times (ms)."""
-        idces = np.asarray(idces, dtype=np.int64).ravel()
+        """Build from parallel arrays of unit indices and spike times (ms).
+
+        Indices must be whole numbers (``2.0`` is unit 2; ``2.5`` raises rather than
+        losing the spike); ``N`` pads with empty units.
+
+        Examples
+        --------
+        >>> SpikeData.from_idces_times([0, 1, 0], [5.0, 3.0, 1.0]).train
+        [array([1., 5.]), array([3.])]
+        """
+        idces = whole_number_indices(idces).ravel()
         times = np.asarray(times, dtype=np.float64).ravel()
         if idces.shape != times.shape:
             raise ValueError(
@@ -188,17 +197,27 @@ class SpikeData:
     def from_raster(cls, raster: np.ndarray, bin_size_ms: float, **kwargs: Any) -> SpikeData:
         """Build from a (units x bins) count raster.
 
-        Bin ``k`` covers ``(k*b, (k+1)*b]``; its ``c`` spikes are spread evenly inside it,
-        at ``k*b + j*b/(c+1)`` for ``j = 1..c``.
+        Bin ``k`` covers ``start_time + (k*b, (k+1)*b]``; its ``c`` spikes are spread evenly
+        inside it, at ``start_time + k*b + j*b/(c+1)`` for ``j = 1..c``. ``start_time``
+        (default 0) and the other keywords go to the constructor; ``length`` defaults to
+        the raster's duration.
+
+        Examples
+        --------
+        >>> SpikeData.from_raster(np.array([[2, 0, 1]]), 10.0, start_time=-10).train
+        [array([-6.66666667, -3.33333333, 15.        ])]
         """
         raster = np.asarray(raster)
         if raster.ndim != 2:
             raise ValueError(f"raster must be 2-D (units x bins), got shape {raster.shape}")
         if np.any(raster < 0):
             raise ValueError("raster counts must be non-negative")
+        if raster.dtype.kind not in "iub" and np.any(raster != np.round(raster)):
+            raise ValueError("raster counts must be whole numbers of spikes")
         b = float(bin_size_ms)
-        if not (np.isfinite(b) and b > 0):
+        if not (math.isfinite(b) and b > 0):
             raise ValueError(f"bin_size_ms must be a positive number of ms, got {bin_size_ms}")
+        origin = float(kwargs.get("start_time", 0.0))
         trains = []
         for row in raster.astype(np.int64):
             counts = row[row > 0]
@@ -206,9 +225,18 @@ class SpikeData:
             # position j (1-based) of each spike inside its bin, out of c+1 gaps
             j = np.concatenate([np.arange(1, c + 1) for c in counts]) if counts.size else []
             gaps = np.repeat(counts + 1, counts)
-            trains.append(starts + np.asarray(j, dtype=np.float64) * b / gaps)
+            trains.append(origin + starts + np.asarray(j, dtype=np.float64) * b / gaps)
         kwargs.setdefault("length", raster.shape[1] * b)
         return cls(trains, **kwargs)
+
+    @staticmethod
+    def from_thresholding(data: np.ndarray, fs_Hz: float = 20000.0, threshold_sigma: float = 5.0,
+                          filter: dict | bool = True, hysteresis: bool = True, direction: str = "both", *,
+                          length: float | None = None, start_time: float | None = None) -> SpikeData:
+        """One unit per channel of raw traces, spikes at threshold crossings; see
+        :func:`spikelab.spikedata.thresholding.from_thresholding`."""
+        return _thresholding.from_thresholding(data, fs_Hz, threshold_sigma, filter, hysteresis, direction,
+                                               length=length, start_time=start_time)
 
     # ----------------------------------------------------------------- views
     def idces_times(self) -> tuple[np.ndarray, np.ndarray]:
@@ -229,27 +257,32 @@ class SpikeData:
         kwargs.update(overrides)
         return SpikeData(train, **kwargs)
 
-    def subset(self, units: Iterable[Any], by: str | None = None) -> SpikeData:
-        """Keep only some units, in the order given.
+    def subset(self, units: Iterable[Any] | int, by: str | None = None,
+               preserve_order: bool = False) -> SpikeData:
+        """Keep only some units, by the selection rules of :mod:`spikelab.spikedata._selection`.
 
         Parameters
         ----------
-        units : iterable
-            Unit indices, or values of the neuron attribute ``by``.
+        units : int or iterable
+            Unit indices (integers in ``[0, N)``; fractional or boolean ones raise
+            ``TypeError``, negative or out-of-range ones ``UnitIndexError``), or, with
+            ``by``, values of that neuron attribute.
         by : str, optional
-            Name of a neuron attribute to select on (e.g. ``"unit_id"``).
+            Name of a neuron attribute to select on (e.g. ``"unit_id"``): every unit whose
+            attribute equals one of ``units`` is kept, in recording order.
+        preserve_order : bool
+            False (default, as 0.1.2): indices sorted. True: in the order given. Duplicates
+            are dropped either way.
+
+        Examples
+        --------
+        >>> sd = SpikeData([[1.0], [2.0], [3.0]], length=5)
+        >>> [t.tolist() for t in sd.subset([2, 0, 2]).train]
+        [[1.0], [3.0]]
+        >>> [t.tolist() for t in sd.subset([2, 0], preserve_order=True).train]
+        [[3.0], [1.0]]
         """
-        wanted = list(units)
-        if by is None:
-            idx = [int(u) for u in wanted]
-            for u in idx:
-                if not -self.N <= u < self.N:
-                    raise IndexError(f"unit index {u} out of range for {self.N} units")
-        else:
-            if self.neuron_attributes is None:
-                raise ValueError(f"cannot subset by {by!r}: this SpikeData has no neuron_attributes")
-            values = [a.get(by) for a in self.neuron_attributes]
-            idx = [i for w in wanted for i, v in enumerate(values) if v == w]
+        idx = unit_indices(units, self.N, by=by, attributes=self.neuron_attributes, preserve_order=preserve_order)
         attrs = None
         if self.neuron_attributes is not None:
             attrs = [copy.deepcopy(self.neuron_attributes[i]) for i in idx]
@@ -317,74 +350,26 @@ class SpikeData:
         windows = [(a, min(b, stop)) for a, b in windows]
         return SpikeSliceStack(self, times_start_to_end=windows)
 
-    # ----------------------------------------------------------------- analyses (thin forwards)
-    def sparse_raster(self, bin_size: float = 1.0, time_offset: float = 0.0) -> sparse.csr_matrix:
-        """Sparse (N, bins) spike counts; see :func:`spikelab.spikedata.rates.sparse_raster`."""
-        return _rates.sparse_raster(self, bin_size, time_offset)
+    def __getitem__(self, key: slice | int | Iterable[int]) -> SpikeData:
+        """``sd[a:b]`` is ``sd.subtime(a, b)`` (ms); ``sd[i]`` or ``sd[[i, j]]`` is ``sd.subset(...)``.
 
-    def raster(self, bin_size: float = 1.0, time_offset: float = 0.0) -> np.ndarray:
-        """Dense (N, bins) spike counts; see :func:`spikelab.spikedata.rates.raster`."""
-        return _rates.raster(self, bin_size, time_offset)
+        Examples
+        --------
+        >>> sd = SpikeData([[1.0, 6.0], [3.0]], length=10)
+        >>> sd[2:8].train, sd[[1]].train
+        ([array([4.]), array([1.])], [array([3.])])
+        """
+        if isinstance(key, slice):
+            if key.step is not None:
+                raise ValueError(f"a time slice takes no step, got {key.step} (sd[start_ms:end_ms])")
+            return self.subtime(key.start, key.stop)
+        return self.subset(key)
 
-    def binned(self, bin_size: float = 40.0) -> np.ndarray:
-        """Population spike count per bin; see :func:`spikelab.spikedata.rates.binned`."""
-        return _rates.binned(self, bin_size)
-
-    def rates(self, unit: str = "kHz") -> np.ndarray:
-        """Mean rate per unit ('kHz' or 'Hz'); see :func:`spikelab.spikedata.rates.rates`."""
-        return _rates.rates(self, unit)
-
-    def resampled_isi(self, times: np.ndarray, sigma_ms: float = 10.0) -> RateData:
-        """Smoothed inverse-ISI rates (Hz) on ``times``; see :func:`spikelab.spikedata.rates.resampled_isi`."""
-        return _rates.resampled_isi(self, times, sigma_ms)
-
-    def get_pop_rate(self, square_width: float = 20, gauss_sigma: float = 100,
-                     raster_bin_size_ms: float = 1.0) -> np.ndarray:
-        """Smoothed population count; see :func:`spikelab.spikedata.rates.get_pop_rate`."""
-        return _rates.get_pop_rate(self, square_width, gauss_sigma, raster_bin_size_ms)
-
-    def align_to_events(self, events: np.ndarray | str, pre_ms: float, post_ms: float, *, kind: str = "spike",
-                        bin_size_ms: float = 1.0, sigma_ms: float = 10) -> SpikeSliceStack | RateSliceStack:
-        """Event-aligned SpikeSliceStack or RateSliceStack; see :func:`spikelab.spikedata.alignment.align_to_events`."""
-        return _alignment.align_to_events(self, events, pre_ms, post_ms, kind=kind, bin_size_ms=bin_size_ms, sigma_ms=sigma_ms)
-
-    def get_bursts(self, thr_burst: float, min_burst_diff: int, burst_edge_mult_thresh: float,
-                   square_width: float = 20, gauss_sigma: float = 100, acc_square_width: float = 8,
-                   acc_gauss_sigma: float = 8, raster_bin_size_ms: float = 1.0, peak_to_trough: bool = True,
-                   pop_rate: np.ndarray | None = None, pop_rate_acc: np.ndarray | None = None,
-                   pop_rms_override: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Network bursts ``(tburst ms, edges ms, peak_amp)``; see :func:`spikelab.spikedata.bursts.get_bursts`."""
-        return _bursts.get_bursts(self, thr_burst, min_burst_diff, burst_edge_mult_thresh, square_width,
-                                  gauss_sigma, acc_square_width, acc_gauss_sigma, raster_bin_size_ms,
-                                  peak_to_trough, pop_rate, pop_rate_acc, pop_rms_override)
-
-    def burst_sensitivity(self, thr_values: np.ndarray, dist_values: np.ndarray, burst_edge_mult_thresh: float,
-                          square_width: float = 20, gauss_sigma: float = 100, acc_square_width: float = 8,
-                          acc_gauss_sigma: float = 8, raster_bin_size_ms: float = 1.0,
-                          peak_to_trough: bool = True, pop_rate: np.ndarray | None = None,
-                          pop_rate_acc: np.ndarray | None = None,
-                          pop_rms_override: float | None = None) -> np.ndarray:
-        """Burst counts over a (threshold, distance) grid; see :func:`spikelab.spikedata.bursts.burst_sensitivity`."""
-        return _bursts.burst_sensitivity(self, thr_values, dist_values, burst_edge_mult_thresh, square_width,
-                                         gauss_sigma, acc_square_width, acc_gauss_sigma, raster_bin_size_ms,
-                                         peak_to_trough, pop_rate, pop_rate_acc, pop_rms_override)
-
-    def get_frac_active(self, edges: np.ndarray, MIN_SPIKES: int, backbone_threshold: float,
-                        bin_size: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Burst participation per unit and per burst; see :func:`spikelab.spikedata.bursts.get_frac_active`."""
-        return _bursts.get_frac_active(self, edges, MIN_SPIKES, backbone_threshold, bin_size)
-
-    def get_frac_spikes_in_burst(self, edges: np.ndarray, bin_size: float = 1.0, *, per_spike: bool = False) -> np.ndarray:
-        """Fraction of each unit's spikes in bursts; see :func:`spikelab.spikedata.bursts.get_frac_spikes_in_burst`."""
-        return _bursts.get_frac_spikes_in_burst(self, edges, bin_size, per_spike=per_spike)
-
-    def spike_time_tiling(self, i: int, j: int, delt: float = 20.0) -> float:
-        """STTC of units i and j; see :func:`spikelab.spikedata.sttc.spike_time_tiling`."""
-        return _sttc.spike_time_tiling(self, i, j, delt)
-
-    def spike_time_tilings(self, delt: float = 20.0) -> PairwiseCompMatrix:
-        """STTC matrix (PairwiseCompMatrix); see :func:`spikelab.spikedata.sttc.spike_time_tilings`."""
-        return _sttc.spike_time_tilings(self, delt)
+    @property
+    def times(self) -> Iterator[float]:
+        """Every spike time (ms) of every unit, in time order (an iterator)."""
+        flat = np.concatenate(self.train) if self.N else np.zeros(0)
+        return iter(np.sort(flat, kind="stable"))
 
     def __repr__(self) -> str:
         spikes = sum(t.size for t in self.train)
@@ -392,3 +377,10 @@ class SpikeData:
             f"SpikeData(N={self.N}, length={self.length} ms, start_time={self.start_time} ms, "
             f"spikes={spikes})"
         )
+
+
+def __getattr__(name: str) -> Any:
+    """``randomize`` lived in this module in spikelab 0.1.2; it is imported on first use."""
+    if name == "randomize":  # late-bound like the analyses (see ._topics)
+        return topic(".resampling").randomize
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

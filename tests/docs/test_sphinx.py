@@ -39,6 +39,19 @@ def test_docs_build_without_warnings(tmp_path):
     html = (tmp_path / "html" / "api.html").read_text()
     for name in ("SpikeData", "AnalysisWorkspace", "plot_raster", "Progress"):
         assert name in html, f"{name} missing from the API reference"
+    missing = [name for name in SPIKEDATA_0_1_2_API if f'id="spikelab.SpikeData.{name}"' not in html]
+    assert not missing, f"SpikeData methods missing from the API reference: {missing}"
+
+
+#: SpikeData's public names taken over from spikelab 0.1.2 (issue 15).
+SPIKEDATA_0_1_2_API = (
+    "sliding_rate", "get_pairwise_ccg", "get_pairwise_latencies", "latencies", "latencies_to_index",
+    "from_thresholding", "append", "concatenate_spike_data", "split_epochs", "subset_stack", "spike_shuffle",
+    "spike_shuffle_stack", "compute_spike_trig_pop_rate", "compare_sorter", "best_match_assignment", "cv_isi",
+    "cv2_isi", "interspike_intervals", "binned_meanrate", "channel_raster", "electrodes", "neuron_to_channel_map",
+    "unit_locations", "get_waveform_traces", "get_neuron_attribute", "set_neuron_attribute", "times",
+    "__getitem__", "subset", "plot_spatial_network", "fit_gplvm",
+)
 
 
 @pytest.fixture(scope="module")

@@ -123,3 +123,31 @@ def test_all_pairs_is_symmetric_with_antisymmetric_lags():
     assert np.array_equal(corr, np.swapaxes(corr, 1, 2))
     assert np.array_equal(lag, -np.swapaxes(lag, 1, 2))
     np.testing.assert_allclose(np.diagonal(corr, axis1=1, axis2=2), 1.0, atol=1e-12)
+
+
+# ------------------------------------------------------------------ NaN samples (as 0.1.2)
+@pytest.mark.parametrize("ref, comp, expected", [
+    ([np.nan] * 3, [np.nan] * 3, np.nan),
+    ([np.nan] * 3, [1, 2, 3], np.nan),
+    ([1, np.nan, 3], [1, 2, 3], np.nan),
+    ([1, 2, np.inf], [1, 2, 3], np.nan),
+    ([0, 0, 0], [np.nan] * 3, 0.0),  # silence decides first, as in 0.1.2
+    ([0, 0, 0], [0, 0, 0], np.nan),
+])
+@pytest.mark.parametrize("max_lag", [0, 1])
+def test_a_nan_sample_gives_nan_at_lag_zero_never_zero(ref, comp, expected, max_lag):
+    value, lag = compute_cross_correlation_with_lag(np.array(ref, float), np.array(comp, float), max_lag)
+    assert lag == 0
+    assert (np.isnan(value) and np.isnan(expected)) or value == expected
+
+
+def test_pairwise_fr_corr_marks_only_the_pairs_of_a_nan_unit():
+    from spikelab import RateData
+
+    rates = np.array([[1, 2, 3, 4], [np.nan] * 4, [1, np.nan, 3, 4], [0, 0, 0, 0], [2, 2, 1, 2]], float)
+    corr, lag = RateData(rates, np.arange(4.0)).get_pairwise_fr_corr(max_lag=1)
+    nan_units = [1, 2]
+    assert np.isnan(corr.matrix[np.ix_(nan_units, [0, 1, 2, 4])]).all()
+    assert (corr.matrix[3, nan_units] == 0).all()  # a silent unit is 0 against anything active or broken
+    assert corr.matrix[0, 4] == pytest.approx(compute_cross_correlation_with_lag(rates[0], rates[4], 1)[0])
+    assert (lag.matrix[nan_units] == 0).all()

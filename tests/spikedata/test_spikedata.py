@@ -61,6 +61,45 @@ def test_from_raster_spreads_spikes_evenly_inside_each_bin():
     assert sd.length == 3.0
 
 
+def test_from_raster_honours_start_time():
+    sd = SpikeData.from_raster(np.array([[2, 0, 1], [0, 1, 0]]), 10.0, start_time=-20.0)
+    np.testing.assert_allclose(sd.train[0], [-20 + 10 / 3, -20 + 20 / 3, 5.0])
+    np.testing.assert_allclose(sd.train[1], [-5.0])
+    assert sd.start_time == -20.0 and sd.length == 30.0
+    np.testing.assert_array_equal(sd.raster(10.0), [[2, 0, 1], [0, 1, 0]])  # round trip
+
+
+@pytest.mark.parametrize("raster, bin_size, match", [
+    ([[0.5, 1]], 1.0, "whole numbers"),
+    ([[1, 1]], 0.0, "bin_size_ms"),
+    ([[1, 1]], np.nan, "bin_size_ms"),
+    ([1, 1], 1.0, "2-D"),
+])
+def test_from_raster_rejects_bad_input(raster, bin_size, match):
+    with pytest.raises(ValueError, match=match):
+        SpikeData.from_raster(np.array(raster), bin_size)
+
+
+def test_a_scalar_raw_time_is_a_sampling_rate_in_khz():
+    sd = SpikeData([[1.0]], length=5, raw_data=np.zeros((2, 10)), raw_time=2.0)
+    np.testing.assert_allclose(sd.raw_time, np.arange(10) * 0.5)  # 2 samples per ms
+    with pytest.raises(ValueError, match="sampling rate in kHz"):
+        SpikeData([[1.0]], length=5, raw_data=np.zeros((2, 10)), raw_time=0.0)
+
+
+@pytest.mark.parametrize("idces", [[0.5, 1.0], [0, 1.7], [np.nan, 0]])
+def test_from_idces_times_refuses_fractional_unit_indices(idces):
+    with pytest.raises(TypeError, match="whole numbers"):
+        SpikeData.from_idces_times(idces, [1.0, 2.0])
+
+
+def test_from_idces_times_accepts_whole_floats_and_refuses_booleans():
+    sd = SpikeData.from_idces_times(np.array([1.0, 0.0]), [1.0, 2.0])
+    assert [t.tolist() for t in sd.train] == [[2.0], [1.0]]
+    with pytest.raises(TypeError, match="whole numbers"):
+        SpikeData.from_idces_times([True, False], [1.0, 2.0])
+
+
 def test_idces_times_round_trip():
     sd = SpikeData([[1.0, 5.0], [], [2.0]], length=6)
     idces, times = sd.idces_times()
@@ -71,7 +110,7 @@ def test_idces_times_round_trip():
 def test_subset_by_index_and_attribute():
     attrs = [{"unit_id": 10}, {"unit_id": 11}, {"unit_id": 12}]
     sd = SpikeData([[1.0], [2.0], [3.0]], length=5, neuron_attributes=attrs)
-    assert [t.tolist() for t in sd.subset([2, 0]).train] == [[3.0], [1.0]]
+    assert [t.tolist() for t in sd.subset([2, 0]).train] == [[1.0], [3.0]]  # sorted, as 0.1.2
     sub = sd.subset([11], by="unit_id")
     assert sub.train[0].tolist() == [2.0] and sub.neuron_attributes == [{"unit_id": 11}]
     with pytest.raises(IndexError):
