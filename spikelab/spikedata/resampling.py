@@ -141,11 +141,15 @@ def spike_shuffle(sd: SpikeData, swap_per_spike: float = 5, seed: int | np.rando
                      neuron_attributes=sd.neuron_attributes, metadata=sd.metadata)
 
 
-def _same_window_stack(sd: SpikeData, slices: list[SpikeData], attrs) -> SpikeSliceStack:
+def _same_window_stack(sd: SpikeData, slices: list[SpikeData], *, per_slice_attributes: bool) -> SpikeSliceStack:
+    """Slices that all span the recording; the stack holds ``sd``'s neuron attributes, or
+    (``per_slice_attributes``) none while each slice keeps its own."""
     from .spikeslicestack import SpikeSliceStack
 
     window = (sd.start_time, sd.start_time + sd.length)
-    return SpikeSliceStack(spike_stack=slices, times_start_to_end=[window] * len(slices), neuron_attributes=attrs)
+    return SpikeSliceStack(spike_stack=slices, times_start_to_end=[window] * len(slices),
+                           neuron_attributes=None if per_slice_attributes else sd.neuron_attributes,
+                           drop_slice_attributes=not per_slice_attributes)
 
 
 def _check_count(n: int, what: str) -> int:
@@ -167,7 +171,7 @@ def spike_shuffle_stack(sd: SpikeData, n_shuffles: int, seed: int | None = None,
     with warnings.catch_warnings():
         warnings.simplefilter("once", RuntimeWarning)  # one binarisation warning, not n
         slices = [spike_shuffle(sd, swap_per_spike, s, bin_size) for s in seeds]
-    return _same_window_stack(sd, slices, sd.neuron_attributes)
+    return _same_window_stack(sd, slices, per_slice_attributes=False)
 
 
 def subset_stack(sd: SpikeData, n_subsets: int, units_per_subset: int, seed: int | None = None) -> SpikeSliceStack:
@@ -189,4 +193,4 @@ def subset_stack(sd: SpikeData, n_subsets: int, units_per_subset: int, seed: int
         raise AnalysisError(f"units_per_subset ({k}) exceeds the number of units ({sd.N})")
     rng = np.random.default_rng(seed)
     slices = [sd.subset(rng.choice(sd.N, k, replace=False)) for _ in range(n)]
-    return _same_window_stack(sd, slices, None)
+    return _same_window_stack(sd, slices, per_slice_attributes=True)
