@@ -7,8 +7,9 @@ Usage::
 
 Data: 5 Hz Poisson units plus network bursts every ~3 s (the recording of
 ``bench/analyses.py``), written once to an .npz file.  Every case runs in a fresh process
-of this script (``--worker``), once under this package and once under 0.1.2's venv
-(``/work/refvenv/bin/python`` or ``$SPIKELAB_REF_PYTHON``), each timing the best of two
+of this script (``--worker``), once under this package and once under 0.1.2's (the
+environment the test suite builds and caches, or ``$SPIKELAB_REF_PYTHON``: see
+``tests/reference_env.py``), each timing the best of two
 calls (the first call pays numba's cache load; the best is the least disturbed by other
 work on the machine).  Where 0.1.2 would take hours on the full recording, both packages
 run on the same subset (fewer units, or a shorter recording) and the table says so; the
@@ -30,7 +31,6 @@ from pathlib import Path
 
 import numpy as np
 
-REF_PYTHON = os.environ.get("SPIKELAB_REF_PYTHON", "/work/refvenv/bin/python")
 HERE = Path(__file__).resolve()
 
 
@@ -166,9 +166,12 @@ def main() -> None:
     if args.worker:
         worker(*args.worker)
         return
-    if not os.path.exists(REF_PYTHON):
-        sys.exit(f"spikelab 0.1.2 venv not found at {REF_PYTHON} (set SPIKELAB_REF_PYTHON)")
-    from analyses import make_recording  # bench/ is on sys.path here, not in the isolated workers
+    from _reference import find_reference  # bench/ is on sys.path here, not in the isolated workers
+    from analyses import make_recording
+
+    ref_python = find_reference()
+    if ref_python is None:
+        sys.exit("no spikelab 0.1.2 to compare with")
 
     n_units, length_ms = (60, 60_000.0) if args.quick else (500, 600_000.0)
     trains = make_recording(n_units, length_ms).train
@@ -183,7 +186,7 @@ def main() -> None:
         print(f"{'method':30s} {'ours (s)':>10s} {'0.1.2 (s)':>10s} {'speed-up':>9s}  size / note")
         for case in cases:
             ours = run(sys.executable, data_path, case, args.timeout, isolated=False)
-            ref = run(REF_PYTHON, data_path, case, args.timeout, isolated=True)
+            ref = run(ref_python, data_path, case, args.timeout, isolated=True)
             size = f"{ours['units']} units x {ours['length_ms'] / 1000:g} s"
             if ref is None:
                 print(f"{case.name:30s} {ours['seconds']:10.4f} {'>' + format(args.timeout, 'g'):>10s} "

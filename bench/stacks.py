@@ -168,19 +168,6 @@ def run(python: str, case: str, inputs: Path, timeout: float) -> str:
     return f"{result['s']:.4f} s" if "s" in result else result["error"]
 
 
-def find_reference() -> str | None:
-    """The 0.1.2 interpreter, or None (with the reason printed) when it cannot be had."""
-    # Only here, never in --worker processes: the checkout on sys.path would shadow 0.1.2.
-    sys.path.insert(0, str(HERE.parents[1]))
-    from tests.reference_env import ReferenceUnavailable, reference_python
-
-    try:
-        return str(reference_python(report=print))
-    except ReferenceUnavailable as exc:
-        print(f"no spikelab 0.1.2 reference: {exc}")
-        return None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
@@ -195,6 +182,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         inputs = Path(tmp) / "inputs.npz"
         make_inputs(inputs, n_units, length)
+        from _reference import find_reference  # not at the top: -I workers lack bench/ on sys.path
+
         ref = find_reference()
         print(f"{n_units} units x {length / 1000:.0f} s; reference: {ref or 'not found'}")
         print(f"| case | ours | 0.1.2 |\n| --- | --- | --- |")

@@ -1,17 +1,15 @@
 """SpikeData's 0.1.2 API gives 0.1.2's numbers (to 1e-9) on random inputs.
 
 ``compat/api_cases.py`` runs under this package and under the real spikelab 0.1.2 (its own
-venv, ``/work/refvenv`` or ``$SPIKELAB_REF_PYTHON``); both write the same keys, compared
-here.  Skipped when the reference venv is absent, as on a fresh CI machine; the other tests
-in this folder carry the reference values and naive implementations there.  The inputs
-avoid the differences listed in ``docs/analyses.md``; the one that remains on random data
-(a pair without any latency: 0.1.2 says 0, we say NaN) is checked explicitly.
+environment, fixture ``reference_python``: built on first use and cached, or
+``$SPIKELAB_REF_PYTHON``); both write the same keys, compared here.  The inputs avoid the
+differences listed in ``docs/analyses.md``; the one that remains on random data (a pair
+without any latency: 0.1.2 says 0, we say NaN) is checked explicitly.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,10 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-REF_PYTHON = os.environ.get("SPIKELAB_REF_PYTHON", "/work/refvenv/bin/python")
 CASES = Path(__file__).with_name("compat") / "api_cases.py"
-pytestmark = pytest.mark.skipif(not os.path.exists(REF_PYTHON),
-                                reason=f"reference spikelab 0.1.2 venv not found at {REF_PYTHON}")
 
 
 def _run(python: str, seed: int, out: Path, *, isolated: bool) -> dict[str, np.ndarray]:
@@ -36,9 +31,9 @@ def _run(python: str, seed: int, out: Path, *, isolated: bool) -> dict[str, np.n
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_outputs_equal_the_reference(tmp_path, seed):
+def test_outputs_equal_the_reference(tmp_path, reference_python, seed):
     ours = _run(sys.executable, seed, tmp_path / "ours.npz", isolated=False)
-    ref = _run(REF_PYTHON, seed, tmp_path / "ref.npz", isolated=True)
+    ref = _run(str(reference_python), seed, tmp_path / "ref.npz", isolated=True)
     assert sorted(ours) == sorted(ref)
     for key in sorted(ref):
         a, b = ours[key], ref[key]
@@ -53,7 +48,7 @@ def test_outputs_equal_the_reference(tmp_path, seed):
             np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True, err_msg=key)
 
 
-def test_bad_calls_raise_the_builtin_class_0_1_2_raises(tmp_path):
+def test_bad_calls_raise_the_builtin_class_0_1_2_raises(tmp_path, reference_python):
     script = Path(__file__).with_name("compat") / "error_cases.py"
 
     def raised(python: str, isolated: bool) -> dict[str, list[str]]:
@@ -62,7 +57,7 @@ def test_bad_calls_raise_the_builtin_class_0_1_2_raises(tmp_path):
         assert done.returncode == 0, done.stderr[-3000:]
         return json.loads(done.stdout)
 
-    ours, ref = raised(sys.executable, False), raised(REF_PYTHON, True)
+    ours, ref = raised(sys.executable, False), raised(str(reference_python), True)
     for case, classes in ref.items():
         assert ours[case], f"{case}: 0.1.2 raises {classes[0]}, we raise nothing"
         for builtin in ("TypeError", "ValueError", "IndexError"):
