@@ -26,12 +26,12 @@ import importlib.machinery
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomicfile import atomic_write_text
 from ..errors import ConfigError
 from .functions import FunctionRef
 
@@ -294,10 +294,7 @@ class CodeHasher:
             if self._cache_path.exists() and self._cache_path.read_text() == text:
                 return
             self._cache_path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self._cache_path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w") as f:
-                f.write(text)
-            os.replace(tmp, self._cache_path)
+            atomic_write_text(str(self._cache_path), text)
         except OSError:
             pass  # a read-only project still runs; it just parses again next time
 
