@@ -17,7 +17,7 @@ from ..spikedata import SpikeData
 __all__ = ["ITEM_SEPARATOR", "existing_path", "recording_error", "trains_from_csr",
            "csr_from_trains",
            "metadata_to_json", "metadata_from_json", "attribute_columns",
-           "attributes_from_columns", "build_spikedata", "unit_ids"]
+           "attributes_from_columns", "build_spikedata", "unit_ids", "numeric_times"]
 
 PathLike = str | os.PathLike
 ITEM_SEPARATOR = "::"  # "results/ws.h5::namespace/key" names one item of a workspace file
@@ -54,6 +54,17 @@ def trains_from_csr(times: np.ndarray, ends: np.ndarray, path: PathLike,
                                     "spike times")
     starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
     return [times[a:b] for a, b in zip(starts, ends.astype(np.int64))]
+
+
+def numeric_times(values: Any, path: PathLike, what: str, scale: float = 1.0) -> np.ndarray:
+    """``values`` as flat float64 spike times times ``scale``; RecordingError naming ``path``
+    and ``what`` unless they are numbers (strings that look like numbers are not: a file
+    holding text where times belong is damaged, not a recording to guess at)."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "iuf":
+        raise recording_error(path, f"{what} must hold numbers (spike times), got dtype "
+                                    f"{array.dtype}")
+    return array.astype(np.float64).ravel() * scale
 
 
 def csr_from_trains(trains: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -14,9 +14,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ._common import recording_error
+from ._common import PathLike, recording_error
 
-__all__ = ["read_params", "sample_rate_hz", "read_labels", "LABEL_FILES"]
+__all__ = ["read_params", "sample_rate_hz", "read_labels", "check_include", "LABEL_FILES"]
 
 # Manual curation (Phy) first, then Kilosort's automatic labels.
 LABEL_FILES = ("cluster_group.tsv", "cluster_KSLabel.tsv")
@@ -82,3 +82,28 @@ def read_labels(folder: Path) -> dict[int, str] | None:
     for path in reversed(found):  # later updates win: cluster_group.tsv last
         labels.update(_read_tsv(path))
     return labels
+
+
+def check_include(include: Any, path: PathLike) -> frozenset[str] | None:
+    """The cluster labels ``include`` asks for; None for ``"all"`` (every cluster).
+
+    ``include`` is ``"all"``, one label (``"good"``) or a non-empty list of labels.
+
+    Raises
+    ------
+    RecordingError
+        Naming ``path``, for any other value (a number, an empty list, ``"all"`` inside a
+        list).
+    """
+    if include == "all":
+        return None
+    if isinstance(include, str) and include:
+        return frozenset([include])
+    if (isinstance(include, (list, tuple, set, frozenset)) and include
+            and all(isinstance(label, str) and label for label in include)):
+        if "all" in include:
+            raise recording_error(path, "include: 'all' keeps every cluster; give it alone, "
+                                        f"not in a list ({list(include)!r})")
+        return frozenset(include)
+    raise recording_error(path, "include must be 'all', a cluster label (e.g. 'good') or a "
+                                f"non-empty list of labels, got {include!r}")

@@ -2,34 +2,44 @@
 
 from __future__ import annotations
 
-import inspect
+import importlib
 import os
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from ..spikedata import SpikeData
 from ._common import ITEM_SEPARATOR, PathLike, existing_path, recording_error
-from .npz import load_npz
-from .nwb import load_nwb
-from .phy import load_phy
+from ._phy_files import check_include
 
-__all__ = ["load_recording", "infer_format", "FORMATS", "ITEM_SEPARATOR"]
+__all__ = ["load_recording", "infer_format", "resolve_format", "check_options", "FORMATS",
+           "FORMAT_OPTIONS", "ITEM_SEPARATOR"]
 
 _SUFFIXES = {".nwb": "nwb", ".npz": "npz", ".h5": "h5", ".hdf5": "h5"}
 _ALIASES = {"kilosort": "phy", "workspace": "h5"}
 
-
-def _load_h5(path: PathLike) -> SpikeData:
-    # imported on use: the workspace package (codecs, locking) is only needed for this format
-    from .workspace_item import load_workspace_item
-
-    return load_workspace_item(path)
+class _Loader(NamedTuple):
+    module: str     # imported on first use: pynwb, scipy, the workspace package are not
+    function: str   # needed to check a path or its options
+    options: dict[str, Callable[[Any, PathLike], object]]  # option -> check(value, path)
 
 
-_LOADERS: dict[str, Callable[..., SpikeData]] = {
-    "nwb": load_nwb, "phy": load_phy, "npz": load_npz, "h5": _load_h5,
+_LOADERS: dict[str, _Loader] = {
+    "nwb": _Loader("nwb", "load_nwb", {}),
+    "phy": _Loader("phy", "load_phy", {"include": check_include}),
+    "npz": _Loader("npz", "load_npz", {}),
+    "h5": _Loader("workspace_item", "load_workspace_item", {}),
 }
 FORMATS: tuple[str, ...] = tuple(_LOADERS)
+#: The keyword options each format's loader takes, each with the check of its value
+#: (``check(value, path)`` raising RecordingError): options are checked before any file is
+#: read, and by the workflow before any job runs.
+FORMAT_OPTIONS: dict[str, dict[str, Callable[[Any, PathLike], object]]] = {
+    fmt: loader.options for fmt, loader in _LOADERS.items()}
+
+
+def _loader(fmt: str) -> Callable[..., SpikeData]:
+    loader = _LOADERS[fmt]
+    return getattr(importlib.import_module(f".{loader.module}", __package__), loader.function)
 
 
 def infer_format(path: PathLike) -> str:
@@ -74,15 +84,16 @@ def load_recording(path: PathLike, format: str | None = None, **options: Any) ->
     format : {"nwb", "phy", "npz", "h5"}, optional
         Overrides the format inferred from ``path`` (aliases: ``kilosort``, ``workspace``).
     **options
-        Passed to the format's loader; only ``phy`` takes one: ``include`` (``"good"``,
-        ``"all"``, a label or a list of labels).
+        Passed to the format's loader (:data:`FORMAT_OPTIONS`); only ``phy`` takes one:
+        ``include`` (``"good"``, ``"all"``, a label or a list of labels).
 
     Raises
     ------
     FileNotFoundError
         Nothing at ``path``.
     RecordingError
-        Unknown format or option, or a file that cannot be loaded (the message names it).
+        Unknown format, option or option value, or a file that cannot be loaded (the message
+        names it).
 
     Examples
     --------
@@ -90,14 +101,48 @@ def load_recording(path: PathLike, format: str | None = None, **options: Any) ->
     >>> sd = load_recording("sorting/kilosort4", include=["good", "mua"])  # doctest: +SKIP
     >>> sd = load_recording("results/workspace.h5::culture_a/spikes")    # doctest: +SKIP
     """
-    fmt = infer_format(path) if format is None else _checked_format(path, format)
-    loader = _LOADERS[fmt]
-    accepted = list(inspect.signature(loader).parameters)[1:]
+    fmt = resolve_format(path, format)
+    check_options(path, fmt, options)
+    return _loader(fmt)(path, **options)
+
+
+def resolve_format(path: PathLike, format: str | None = None) -> str:
+    """The format ``path`` is read as: ``format`` (an alias resolved), else inferred.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``format`` is None and nothing is at ``path``.
+    RecordingError
+        An unknown format name or suffix (the message lists the valid formats).
+    """
+    return infer_format(path) if format is None else _checked_format(path, format)
+
+
+def check_options(path: PathLike, fmt: str, options: Mapping[str, Any]) -> None:
+    """Check loader ``options`` for format ``fmt`` (one of :data:`FORMATS`) without reading.
+
+    Raises
+    ------
+    RecordingError
+        Naming ``path``: an option the format does not take (the valid ones are listed), or
+        a value the option cannot take.
+
+    Examples
+    --------
+    >>> check_options("sorting/ks4", "phy", {"include": ["good", "mua"]})
+    >>> check_options("culture.nwb", "nwb", {"include": "all"})
+    Traceback (most recent call last):
+    ...
+    spikelab.errors.RecordingError: culture.nwb: format 'nwb' takes no option ['include']; valid options: none
+    """
+    accepted = FORMAT_OPTIONS[fmt]
     unknown = sorted(set(options) - set(accepted))
     if unknown:
         raise recording_error(path, f"format {fmt!r} takes no option {unknown}; valid options: "
-                                    f"{accepted or 'none'}")
-    return loader(path, **options)
+                                    f"{sorted(accepted) or 'none'}")
+    for name, value in options.items():
+        accepted[name](value, path)
 
 
 def _checked_format(path: PathLike, format: str) -> str:

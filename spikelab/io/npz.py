@@ -22,7 +22,7 @@ import numpy as np
 from ..spikedata import SpikeData
 from ._common import (PathLike, attribute_columns, attributes_from_columns, build_spikedata,
                       csr_from_trains, existing_path, metadata_from_json, metadata_to_json,
-                      recording_error, trains_from_csr)
+                      numeric_times, recording_error, trains_from_csr)
 
 __all__ = ["load_npz", "save_npz"]
 
@@ -100,7 +100,7 @@ def _trains(arrays: dict[str, np.ndarray], path) -> list[np.ndarray]:
     if "spike_times" in arrays:
         if "spike_times_index" not in arrays:
             raise recording_error(path, "has spike_times but no spike_times_index")
-        times = np.asarray(arrays["spike_times"], dtype=np.float64).ravel()
+        times = numeric_times(arrays["spike_times"], path, "spike_times")
         return trains_from_csr(times, arrays["spike_times_index"], path)
     numbers = sorted(int(m.group(1)) for k in arrays if (m := _UNIT_KEY.fullmatch(k)))
     if not numbers:
@@ -110,7 +110,7 @@ def _trains(arrays: dict[str, np.ndarray], path) -> list[np.ndarray]:
         missing = sorted(set(range(numbers[-1] + 1)) - set(numbers))
         raise recording_error(path, f"unit arrays must be numbered 0..N-1; missing "
                                     f"{['unit_%d' % i for i in missing[:5]]}")
-    return [np.asarray(arrays[f"unit_{i}"], dtype=np.float64).ravel() for i in numbers]
+    return [numeric_times(arrays[f"unit_{i}"], path, f"unit_{i}") for i in numbers]
 
 
 def _scalar(arrays: dict[str, np.ndarray], key: str, path, default):

@@ -30,8 +30,8 @@ from pynwb.misc import Units
 from ..atomicfile import atomic_target, locked
 from ..spikedata import SpikeData
 from ._common import (PathLike, attribute_columns, build_spikedata, csr_from_trains, existing_path,
-                      metadata_from_json, metadata_to_json, recording_error, trains_from_csr,
-                      unit_ids)
+                      metadata_from_json, metadata_to_json, numeric_times, recording_error,
+                      trains_from_csr, unit_ids)
 
 __all__ = ["load_nwb", "save_nwb", "FILE_FIELDS", "SUBJECT_FIELDS"]
 
@@ -78,8 +78,8 @@ def load_nwb(path: PathLike) -> SpikeData:
             raise recording_error(p, "has no units table with spike_times: load_recording "
                                      "needs spike-sorted units")
         ends = np.asarray(units.spike_times_index.data[:])
-        trains = trains_from_csr(np.asarray(units.spike_times.data[:], dtype=np.float64) * 1e3,
-                                 ends, p, "units/spike_times_index")
+        times = numeric_times(units.spike_times.data[:], p, "units/spike_times", scale=1e3)
+        trains = trains_from_csr(times, ends, p, "units/spike_times_index")
         attrs = _unit_attributes(nwbfile, units, len(trains))
         start, stop = _window_ms(nwbfile, units, trains)
         metadata = _file_metadata(nwbfile, p)

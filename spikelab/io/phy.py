@@ -24,6 +24,7 @@ Kilosort 2-4):
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,7 +34,7 @@ import scipy.sparse
 from ..errors import RecordingError
 from ..spikedata import SpikeData
 from ._common import PathLike, build_spikedata, existing_path, recording_error, unit_ids
-from ._phy_files import LABEL_FILES, read_labels, read_params, sample_rate_hz
+from ._phy_files import LABEL_FILES, check_include, read_labels, read_params, sample_rate_hz
 
 __all__ = ["load_phy", "save_phy"]
 
@@ -66,9 +67,13 @@ def load_phy(folder: PathLike, include: str | Sequence[str] = "good") -> SpikeDa
         The folder does not exist.
     RecordingError
         Missing ``params.py`` / ``spike_times.npy``, arrays of different lengths, negative or
-        decreasing sample times, no label file while filtering by label.
+        decreasing sample times, templates or channel files that do not fit together, an
+        ``include`` that is not a label or list of labels, no label file while filtering by
+        label, or no cluster with any of the ``include`` labels (the message lists the labels
+        present). A label of the list that no cluster has only warns.
     """
     root = existing_path(folder)
+    wanted = check_include(include, root)
     params_path = root / "params.py"
     if not params_path.is_file():
         raise recording_error(root, "is not a Phy folder: params.py is missing")
@@ -76,7 +81,7 @@ def load_phy(folder: PathLike, include: str | Sequence[str] = "good") -> SpikeDa
     fs = sample_rate_hz(params, params_path)
     samples = _spike_samples(root)
     clusters, templates = _cluster_and_template_ids(root, samples.size)
-    ids, labels = _selected_clusters(root, clusters, include)
+    ids, labels = _selected_clusters(root, clusters, wanted)
     unit = _unit_of_spike(clusters, ids)
     trains = _split_by_unit(samples * 1000.0 / fs, unit, ids.size)
     attrs = [{"unit_id": int(c), "label": lab} for c, lab in zip(ids, labels)]
@@ -175,24 +180,45 @@ def _present_ids(clusters: np.ndarray) -> np.ndarray:
     return np.unique(clusters)
 
 
-def _selected_clusters(root: Path, clusters: np.ndarray, include: str | Sequence[str]
+def _selected_clusters(root: Path, clusters: np.ndarray, wanted: frozenset[str] | None
                        ) -> tuple[np.ndarray, list[str]]:
+    """Sorted ids and labels of the clusters whose label is ``wanted`` (None: every one)."""
     present = _present_ids(clusters)
     labels = read_labels(root)
     if labels is None:
-        if include != "all":
+        if wanted is not None:
             raise recording_error(root, f"has no {' or '.join(LABEL_FILES)} to select "
-                                        f"{include!r} clusters from; pass include='all'")
+                                        f"{_quoted(wanted)} clusters from; pass include='all'")
         return present, ["unsorted"] * present.size
     unit_labels = [labels.get(int(c), "unsorted") for c in present]
-    if include == "all":
+    if wanted is None:
         return present, unit_labels
-    wanted = {include} if isinstance(include, str) else set(include)
-    if not wanted or not all(isinstance(w, str) for w in wanted):
-        raise recording_error(root, f"include must be 'all', a label or a list of labels, "
-                                    f"got {include!r}")
+    _check_labels_present(root, wanted, Counter(unit_labels))
     keep = [i for i, lab in enumerate(unit_labels) if lab in wanted]
     return present[keep], [unit_labels[i] for i in keep]
+
+
+def _check_labels_present(root: Path, wanted: frozenset[str], counts: Counter) -> None:
+    """No cluster with any wanted label is an error (a typo such as 'Good' would otherwise
+    load 0 units); some wanted labels missing is a warning (a sorting may have no 'mua')."""
+    absent = wanted - set(counts)
+    if not absent:
+        return
+    listing = ", ".join(f"{lab!r} ({n})" for lab, n in sorted(counts.items())) or "none"
+    folded = {lab.casefold() for lab in counts}
+    hint = ("; labels are case-sensitive" if any(a.casefold() in folded for a in absent)
+            else "")
+    problem = (f"no cluster is labelled {_quoted(absent)}; labels present (clusters): "
+               f"{listing}{hint}")
+    if absent == wanted:
+        raise recording_error(root, f"{problem}; fix include (e.g. include: good, or "
+                                    "include: all)")
+    warnings.warn(f"{root}: {problem}; loading the {_quoted(wanted - absent)} clusters",
+                  stacklevel=4)
+
+
+def _quoted(labels: frozenset[str]) -> str:
+    return " or ".join(repr(lab) for lab in sorted(labels))
 
 
 def _add_positions(root: Path, attrs: list[dict], unit: np.ndarray,
@@ -206,18 +232,46 @@ def _add_positions(root: Path, attrs: list[dict], unit: np.ndarray,
                       "units are loaded without positions", stacklevel=3)
         return
     tpl, pos = _load_array(tpl_path), _load_array(pos_path)
-    if tpl.ndim != 3 or pos.ndim != 2 or pos.shape[0] != tpl.shape[2]:
-        raise recording_error(root, f"templates.npy {tpl.shape} (templates x samples x "
-                                    f"channels) does not match channel_positions.npy {pos.shape}")
+    _check_geometry(root, tpl, pos)
     if templates.size and (templates.min() < 0 or templates.max() >= tpl.shape[0]):
         raise recording_error(root / "spike_templates.npy",
                               f"refers to template {templates.max()} but templates.npy "
                               f"has {tpl.shape[0]}")
-    map_path = root / "channel_map.npy"
-    channel_map = (_load_array(map_path).reshape(-1) if map_path.is_file()
-                   else np.arange(pos.shape[0]))
+    channel_map = _channel_map(root, pos.shape[0])
     for attr, ch in zip(attrs, _peak_channels(tpl, unit, templates, len(attrs))):
         attr.update(channel=int(channel_map[ch]), x=float(pos[ch, 0]), y=float(pos[ch, 1]))
+
+
+def _check_geometry(root: Path, tpl: np.ndarray, pos: np.ndarray) -> None:
+    """templates.npy (templates x samples x channels) and channel_positions.npy (channels x
+    2, um) must be numeric and agree on the channels; a template needs at least one sample."""
+    for name, array in (("templates.npy", tpl), ("channel_positions.npy", pos)):
+        if array.dtype.kind not in "iuf":
+            raise recording_error(root / name, f"must hold numbers, got dtype {array.dtype}")
+    if tpl.ndim != 3 or pos.ndim != 2 or pos.shape[0] != tpl.shape[2]:
+        raise recording_error(root, f"templates.npy {tpl.shape} (templates x samples x "
+                                    f"channels) does not match channel_positions.npy {pos.shape}")
+    if pos.shape[1] < 2:
+        raise recording_error(root / "channel_positions.npy",
+                              f"has shape {pos.shape}: expected (channels, 2), an x and a y "
+                              "(um) per channel")
+    if tpl.shape[1] == 0 or tpl.shape[2] == 0:
+        raise recording_error(root / "templates.npy",
+                              f"has shape {tpl.shape}: each template needs at least one sample "
+                              "and one channel")
+
+
+def _channel_map(root: Path, n_channels: int) -> np.ndarray:
+    """Probe channel of each template channel (channel_map.npy; the identity without it)."""
+    path = root / "channel_map.npy"
+    if not path.is_file():
+        return np.arange(n_channels)
+    channel_map = _load_array(path).reshape(-1)
+    if channel_map.dtype.kind not in "iu" or channel_map.size != n_channels:
+        raise recording_error(path, f"must hold one integer channel per template channel "
+                                    f"({n_channels}, as channel_positions.npy), got "
+                                    f"{channel_map.size} of dtype {channel_map.dtype}")
+    return channel_map
 
 
 def _peak_channels(tpl: np.ndarray, unit: np.ndarray, templates: np.ndarray, n_units: int,

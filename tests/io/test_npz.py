@@ -53,6 +53,12 @@ def test_length_defaults_to_last_spike(tmp_path):
     ({"unit_0": np.array([5.0]), "length_ms": 2.0}, "outside the recording window"),
     ({"unit_0": np.array([1.0]), "length_ms": np.array([1.0, 2.0])}, "single number"),
     ({"unit_0": np.array([1.0]), "attr_x": np.array([1.0, 2.0])}, "attr_x has shape"),
+    ({"spike_times": np.array(["1.5", "2"]), "spike_times_index": np.array([2])},
+     "spike_times must hold numbers.*<U3"),
+    ({"spike_times": np.array(["a", "b"]), "spike_times_index": np.array([2])},
+     "spike_times must hold numbers"),
+    ({"unit_0": np.array([1.0]), "unit_1": np.array([b"3"])}, "unit_1 must hold numbers"),
+    ({"unit_0": np.array([True, False])}, "unit_0 must hold numbers.*bool"),
 ])
 def test_inconsistent_archive(tmp_path, arrays, match):
     np.savez(tmp_path / "bad.npz", **arrays)

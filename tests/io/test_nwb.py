@@ -158,3 +158,16 @@ def test_hdf5_file_that_is_not_nwb(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.nwb"):
         load_recording(tmp_path / "nope.nwb")
+
+
+@pytest.mark.parametrize("values", [np.array([b"0.5", b"1.0", b"2.0"]), np.array([b"x", b"y", b"z"])])
+def test_spike_times_stored_as_strings_name_the_file(tmp_path, values):
+    path = tmp_path / "strings.nwb"
+    save_nwb(SpikeData([[500.0, 1000.0], [2000.0]], length=3000.0), path)
+    with h5py.File(path, "r+") as f:  # what a broken exporter might write
+        attrs = dict(f["units/spike_times"].attrs)
+        del f["units/spike_times"]
+        f["units/spike_times"] = values
+        f["units/spike_times"].attrs.update(attrs)
+    with pytest.raises(RecordingError, match=r"strings\.nwb: units/spike_times must hold numbers"):
+        load_recording(path)

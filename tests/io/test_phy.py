@@ -87,10 +87,9 @@ def test_no_label_file_needs_include_all(tmp_path):
     assert load_phy(root, include="all").N == 2
 
 
-def test_position_is_peak_channel_of_mean_template(tmp_path):
+def _geometry_folder(root):
     """Cluster 0 merges templates 0 and 1: 3 spikes of t0 (peak ch 1) outweigh 1 of t1."""
-    root = _folder(tmp_path / "f", [10, 20, 30, 40, 50], [0, 0, 0, 0, 5],
-                   labels={0: "good", 5: "good"})
+    root = _folder(root, [10, 20, 30, 40, 50], [0, 0, 0, 0, 5], labels={0: "good", 5: "good"})
     templates = np.zeros((3, 5, 4), dtype=np.float32)
     templates[0, 2, 1] = -1.0   # template 0: channel 1
     templates[1, 2, 3] = -2.0   # template 1: channel 3, larger but rarer
@@ -99,6 +98,11 @@ def test_position_is_peak_channel_of_mean_template(tmp_path):
     np.save(root / "spike_templates.npy", np.array([0, 0, 1, 0, 2], dtype=np.uint32))
     np.save(root / "channel_positions.npy", np.array([[0, 0], [0, 20], [16, 40], [16, 60.0]]))
     np.save(root / "channel_map.npy", np.array([10, 11, 12, 13], dtype=np.int32))
+    return root
+
+
+def test_position_is_peak_channel_of_mean_template(tmp_path):
+    root = _geometry_folder(tmp_path / "f")
     attrs = load_phy(root).neuron_attributes
     assert attrs[0] == {"unit_id": 0, "label": "good", "channel": 11, "x": 0.0, "y": 20.0}
     assert attrs[1] == {"unit_id": 5, "label": "good", "channel": 12, "x": 16.0, "y": 40.0}
@@ -186,3 +190,49 @@ def test_save_rejects_negative_times(tmp_path):
 
     with pytest.raises(RecordingError, match="negative"):
         save_phy(SpikeData([[-1.0, 2.0]], start_time=-5.0, length=10.0), tmp_path / "x", FS)
+
+
+@pytest.mark.parametrize("name, array, match", [
+    ("channel_map.npy", np.array([10, 11], dtype=np.int32), r"channel_map\.npy.*\(4,.*got 2"),
+    ("channel_map.npy", np.array([0.5, 1, 2, 3]), r"channel_map\.npy.*dtype float64"),
+    ("channel_positions.npy", np.array([[0.0], [20], [40], [60]]),
+     r"channel_positions\.npy.*\(4, 1\).*\(channels, 2\)"),
+    ("channel_positions.npy", np.array([["a", "b"]] * 4), r"channel_positions\.npy.*numbers"),
+    ("templates.npy", np.zeros((3, 0, 4), dtype=np.float32), r"templates\.npy.*\(3, 0, 4\).*sample"),
+    ("templates.npy", np.zeros((3, 5, 3), dtype=np.float32), r"does not match"),
+])
+def test_templates_and_channels_that_do_not_fit_name_the_file(tmp_path, name, array, match):
+    root = _geometry_folder(tmp_path / "f")
+    np.save(root / name, array)
+    with pytest.raises(RecordingError, match=match):
+        load_recording(root)
+
+
+@pytest.mark.parametrize("include", [123, [], ["good", 3], ["all", "good"], "", None, 1.5])
+def test_include_that_is_not_labels_is_an_error_naming_the_folder(tmp_path, include):
+    root = _folder(tmp_path / "f", [1, 2], [0, 1], labels={0: "good", 1: "mua"})
+    with pytest.raises(RecordingError, match=r"f: include") as err:
+        load_phy(root, include=include)
+    assert repr(include) in str(err.value) or "list" in str(err.value)
+    with pytest.raises(RecordingError, match=r"f: include"):
+        load_recording(root, include=include)
+
+
+def test_include_label_no_cluster_has_lists_the_labels_present(tmp_path):
+    root = _folder(tmp_path / "f", [1, 2, 3, 4], [0, 1, 2, 3],
+                   labels={0: "good", 1: "good", 2: "mua", 3: "noise"})
+    with pytest.raises(RecordingError) as err:
+        load_phy(root, include="Good")
+    message = str(err.value)
+    assert message.startswith(str(root))
+    assert "'Good'" in message and "'good' (2), 'mua' (1), 'noise' (1)" in message
+    assert "case-sensitive" in message
+    with pytest.raises(RecordingError, match=r"'bad' or 'great'.*'good' \(2\)"):
+        load_phy(root, include=["great", "bad"])
+
+
+def test_include_list_with_one_label_no_cluster_has_warns_and_loads_the_others(tmp_path):
+    root = _folder(tmp_path / "f", [1, 2, 3], [0, 1, 2], labels={0: "good", 1: "good", 2: "noise"})
+    with pytest.warns(UserWarning, match=r"f: no cluster is labelled 'mua'.*'good' \(2\)"):
+        sd = load_phy(root, include=["good", "mua"])
+    assert [a["unit_id"] for a in sd.neuron_attributes] == [0, 1]
