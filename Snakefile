@@ -1,11 +1,25 @@
 # spikelab workflow: per-recording analyses cached in an AnalysisWorkspace.
 # See config/README.md for the options and docs/pipeline.md for how the cache works.
+from snakemake.logging import logger
 from snakemake.utils import min_version
+
+from spikelab.pipeline.configfile import check_config_files
+from spikelab.pipeline.runlock import claim_run_directory, note_executor
 
 min_version("9.0")
 
+# A killed run leaves Snakemake's directory lock behind; clear it when no run is alive here,
+# so that the plain command starts again (see spikelab/pipeline/runlock.py).
+if workflow.is_main_process and (cleared := claim_run_directory()):
+    logger.warning(cleared)
 
-configfile: "config/config.yaml"
+CONFIG_FILE = "config/config.yaml"
+# Snakemake keeps the last of two equal YAML keys and names no line on a syntax error: read
+# the config files strictly first (this one and any --configfile) to stop on either.
+check_config_files([CONFIG_FILE, *workflow.configfiles])
+
+
+configfile: CONFIG_FILE
 
 
 include: "workflow/rules/common.smk"
@@ -22,6 +36,12 @@ rule all:
         merged_workspace_files(),
         plot_files(),
     localrule: True
+
+
+onstart:
+    # Whether jobs run here or on a cluster decides whether a killed run's lock may be
+    # cleared by the next run (a cluster's jobs outlive it).
+    note_executor(local=workflow.local_exec)
 
 
 onerror:

@@ -18,7 +18,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
-WORKFLOW_FILES = ["Snakefile", "workflow", "config"]
+SPIKELAB = str(Path(sys.executable).with_name("spikelab"))
+WORKFLOW_FILES = ["Snakefile", "workflow", "config", "profiles"]
 
 
 def local_env() -> dict:
@@ -131,6 +132,27 @@ def kill_when(proc: subprocess.Popen, path: Path, delay: float = 0.0, timeout: f
     time.sleep(delay)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    return True
+
+
+def interrupt_after(proc: subprocess.Popen, sig: signal.Signals, delay: float,
+                    grace: float = 120) -> bool:
+    """Send ``sig`` to the whole snakemake process group after ``delay`` s, as a terminal's
+    Ctrl-C (SIGINT) or a kill (SIGKILL) would; wait for it to end (SIGKILL after ``grace``).
+
+    Returns False when the workflow had finished before ``delay``.
+    """
+    try:
+        proc.wait(timeout=delay)
+        return False
+    except subprocess.TimeoutExpired:
+        pass
+    os.killpg(proc.pid, sig)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
     return True
 
 

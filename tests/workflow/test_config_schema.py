@@ -48,6 +48,9 @@ def test_schema_is_valid_2020_12_and_the_demo_validates():
     (lambda c: c["analyses"].__setitem__("isi", {**ISI, "pairs": "some"}), "analyses.isi.pairs"),
     (lambda c: c["analyses"].__setitem__("my-isi", ISI), "analyses"),
     (lambda c: c["analyses"]["sttc"].__setitem__("version", 1.5), "analyses.sttc.version"),
+    (lambda c: c.__setitem__("workspace", ""), "workspace"),
+    (lambda c: c.__setitem__("parts_dir", ""), "parts_dir"),
+    (lambda c: c.__setitem__("cache", [""]), "cache.0"),
 ])
 def test_bad_configs_name_the_key(edit, where):
     """Including analyses of one's own: one error naming the block or its field."""
@@ -64,3 +67,42 @@ def test_an_analysis_of_ones_own_validates():
                                  "resources": {"mem_mb": 500, "runtime": 5}}
     config["analyses"]["cmp"] = {**ISI, "keys": ["d"], "scope": "all", "pairs": {"baseline": "D0"}}
     assert errors(config) == []
+
+
+NUMBERS = [  # every number option, where a value that is not finite makes no sense
+    ("simulation", "duration_s"), ("simulation", "burst_rate_hz"), ("simulation", "dose"),
+    ("analyses.bursts", "thr_burst"), ("analyses.bursts", "burst_edge_mult_thresh"),
+    ("analyses.bursts", "square_width"), ("analyses.bursts", "raster_bin_size_ms"),
+    ("analyses.bursts", "backbone_threshold"), ("analyses.burst_alignment", "pre_ms"),
+    ("analyses.burst_alignment", "post_ms"), ("analyses.burst_corr", "MIN_RATE_THRESHOLD"),
+    ("analyses.burst_corr", "MIN_FRAC"), ("analyses.sttc", "delt"),
+    ("analyses.fr_corr", "bin_size_ms"), ("analyses.fr_corr", "sigma_ms"),
+]
+
+
+@pytest.mark.parametrize("text", [".inf", "-.inf", ".nan", ".NaN"])
+@pytest.mark.parametrize("block, name", [*NUMBERS, ("analyses.sttc", "delt[]")])
+def test_inf_and_nan_are_rejected_by_the_schema(block, name, text):
+    config = copy.deepcopy(DEMO)
+    target = config
+    for part in block.split("."):
+        target = target[part]
+    if name.endswith("[]"):  # delt also takes a list of windows
+        name, text = name[:-2], f"[10, {text}]"
+    target[name] = yaml.safe_load(text)  # as YAML reads it from a config file
+    found = errors(config)
+    assert any(e.startswith(f"{block}.{name}") for e in found), found
+
+
+def test_every_number_option_is_finite_by_its_schema():
+    """No `type: number` left outside the finite `number` definition (new options too)."""
+    def walk(node, path):
+        if isinstance(node, dict):
+            if node.get("type") == "number" and not path.startswith("$defs.number"):
+                yield path
+            for key, value in node.items():
+                yield from walk(value, f"{path}.{key}" if path else key)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from walk(value, f"{path}[{i}]")
+    assert list(walk(SCHEMA, "")) == []

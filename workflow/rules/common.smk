@@ -6,7 +6,9 @@ import sys
 from snakemake.utils import validate
 
 from spikelab.pipeline.config import (
+    check_cache_paths,
     check_recording_files,
+    check_recording_options,
     keep_going_requested,
     simulation_params,
 )
@@ -20,6 +22,8 @@ validate(config, "../schemas/config.schema.yaml")
 MISSING_RECORDINGS = check_recording_files(
     config, keep_going=keep_going_requested(sys.argv)
 )
+check_recording_options(config)
+check_cache_paths(config)
 
 # Every analysis, built-in or the lab's own, with its inputs, keys and namespaces: the one
 # source of the step graph (docs/pipeline.md). Its code hashes are computed here, once per
