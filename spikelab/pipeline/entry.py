@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 import traceback
+import warnings
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -28,6 +29,10 @@ def job_logging(snakemake: Any) -> Iterator[None]:
     A spikelab error ends the job with its one message (exit status 1, no traceback of the
     workflow's code); an analysis that raised also gets its own traceback logged, which is
     what its author needs. Anything else is a bug: its traceback propagates.
+
+    Python warnings raised while the job runs (``N event(s) dropped ...``, a numpy
+    ``RuntimeWarning``) go to the same log, each once, prefixed with the job
+    (``D0/burst_alignment``), instead of only to the shared console.
     """
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if snakemake.log:
@@ -35,19 +40,39 @@ def job_logging(snakemake: Any) -> Iterator[None]:
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("spikelab.pipeline")
-    try:
-        yield
-    except SpikelabError as exc:
-        cause = exc.__cause__
-        if isinstance(exc, AnalysisRunError) and cause is not None:
-            frames = traceback.extract_tb(cause.__traceback__)[1:]  # from the analysis down
-            log.error("traceback of the analysis:\n%s%s", "".join(traceback.format_list(frames)),
-                      "".join(traceback.format_exception_only(cause)).rstrip())
-        log.error("%s: %s", type(exc).__name__, exc)
-        raise SystemExit(1) from None
-    except Exception as exc:
-        log.error("%s: %s", type(exc).__name__, exc)
-        raise
+    label = job_label(snakemake)
+
+    def to_log(message, category, filename, lineno, file=None, line=None):
+        log.warning("%s: %s: %s", label, category.__name__, message)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # each distinct warning once, as on a console
+        warnings.showwarning = to_log
+        try:
+            yield
+        except SpikelabError as exc:
+            cause = exc.__cause__
+            if isinstance(exc, AnalysisRunError) and cause is not None:
+                frames = traceback.extract_tb(cause.__traceback__)[1:]  # from the analysis down
+                log.error("traceback of the analysis:\n%s%s",
+                          "".join(traceback.format_list(frames)),
+                          "".join(traceback.format_exception_only(cause)).rstrip())
+            log.error("%s: %s: %s", label, type(exc).__name__, exc)
+            raise SystemExit(1) from None
+        except Exception as exc:
+            log.error("%s: %s: %s", label, type(exc).__name__, exc)
+            raise
+
+
+def job_label(snakemake: Any) -> str:
+    """``namespace/rule`` of a job (``D0/sttc``, ``all/summary``), or the rule (``merge``)."""
+    namespace = (getattr(snakemake.wildcards, "recording", None)
+                 or getattr(snakemake.wildcards, "comparison", None)
+                 or getattr(snakemake.params, "namespace", None))
+    job = getattr(snakemake.params, "job", None)
+    if namespace is None and isinstance(job, str):
+        namespace = json.loads(job).get("namespace")  # an analysis in the shared namespace
+    return f"{namespace}/{snakemake.rule}" if namespace else str(snakemake.rule)
 
 
 def cache_sources(config: dict) -> list[str]:

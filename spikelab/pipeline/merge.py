@@ -7,38 +7,108 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 
+from ..errors import FormatVersionError, WorkspaceLockedError
 from ..workspace import merge_files
+from ..workspace.h5file import base_path, h5_path
+from ..workspace.sidecar import sidecar_path
+from ..workspace.workspace import LazyAnalysisWorkspace
 
-__all__ = ["merge_parts"]
+__all__ = ["merge_parts", "merge_available", "workspace_damage", "rebuild_if_damaged",
+           "set_aside_if_damaged"]
 
 log = logging.getLogger("spikelab.pipeline")
 
 
 def merge_parts(target: str, parts: Sequence[str], *, prune: bool = False,
                 expected: Iterable[tuple[str, str]] | None = None) -> dict:
-    """Merge ``parts`` into ``target`` and report merged / skipped / replaced counts.
+    """Merge ``parts`` into ``target``; log the items added, replaced, skipped (and pruned).
 
     An item already in ``target`` with the same fingerprint is skipped without reading its
     data; with a different fingerprint it is replaced; an absent one is added. The target is
     replaced atomically, and left byte-for-byte untouched when nothing changes (only its
     mtime is refreshed, so Snakemake sees it up to date). With ``prune``, items not in
-    ``expected`` ((namespace, key) pairs the current config produces) are dropped.
+    ``expected`` ((namespace, key) pairs the current config produces) are dropped. A target
+    that cannot be read is kept aside (:func:`set_aside_if_damaged`) and rebuilt from the
+    parts.
+
+    Returns
+    -------
+    dict
+        The report of :func:`spikelab.workspace.merge_files` (whose ``merged``, as in
+        spikelab 0.1.2, counts items written: added plus replaced).
     """
     started = time.perf_counter()
+    h5 = h5_path(target)
+    kept_as = set_aside_if_damaged(h5)
+    if kept_as is not None:
+        log.warning("rebuilding %s from the %d part(s)", h5, len(parts))
     report = merge_files(target, list(parts), replace_stale=True,
                          prune_to=list(expected) if prune and expected is not None else None)
-    h5 = target if target.endswith(".h5") else target + ".h5"
     if os.path.exists(h5):
         os.utime(h5)
     log.info(
-        "merged %d, skipped %d, replaced %d%s items from %d part(s) into %s in %.2f s",
-        report["merged"], report["skipped"], report["replaced"],
-        f", pruned {report.get('pruned', 0)}" if prune else "", len(parts), h5,
-        time.perf_counter() - started,
+        "added %d, replaced %d, skipped %d (same fingerprint)%s items from %d part(s) into %s "
+        "in %.2f s", report["merged"] - report["replaced"], report["replaced"],
+        report["skipped"], f", pruned {report.get('pruned', 0)}" if prune else "", len(parts),
+        h5, time.perf_counter() - started,
     )
     for ns, key in report.get("replaced_keys", []):
         log.info("replaced stale %s/%s", ns, key)
     return report
+
+
+def workspace_damage(h5: str) -> str | None:
+    """Why the workspace file ``h5`` cannot be read (its index), or None when it can or is
+    absent. A file locked by a writer or written by a newer spikelab is not damaged."""
+    if not os.path.exists(h5):
+        return None
+    try:
+        with LazyAnalysisWorkspace.load(h5):
+            pass
+    except (WorkspaceLockedError, FormatVersionError):
+        return None
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def rebuild_if_damaged(h5: str) -> str | None:
+    """Make Snakemake run the merge job when the merged workspace ``h5`` cannot be read.
+
+    Snakemake judges outputs by their times only, so a damaged merged workspace would look
+    up to date; its modification time is set to the epoch instead (its content is not
+    touched), which puts it behind every part, and the merge job then keeps it aside and
+    rebuilds it (:func:`merge_parts`). Called by the workflow at parse time.
+
+    Returns
+    -------
+    str or None
+        A message for the user when the file is damaged, else None.
+    """
+    damage = workspace_damage(h5)
+    if damage is None:
+        return None
+    os.utime(h5, (0, 0))
+    return (f"{h5} cannot be read ({damage}): the merge job will keep it aside and rebuild "
+            "it from the parts")
+
+
+def set_aside_if_damaged(h5: str) -> str | None:
+    """Rename an unreadable workspace ``h5`` (and its sidecar) to ``<name>.damaged-<time>``.
+
+    Returns the new name of the ``.h5`` file, or None when it was readable or absent.
+    Nothing is deleted: the damaged file stays for inspection or rescue.
+    """
+    damage = workspace_damage(h5)
+    if damage is None:
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    kept_as = h5_path(f"{base_path(h5)}.damaged-{stamp}")
+    os.replace(h5, kept_as)
+    if os.path.exists(sidecar_path(h5)):
+        os.replace(sidecar_path(h5), sidecar_path(kept_as))
+    log.warning("%s cannot be read (%s); kept as %s", h5, damage, kept_as)
+    return kept_as
 
 
 def merge_available(target: str, parts: Sequence[str], log: str | None = None) -> dict | None:

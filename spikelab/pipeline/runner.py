@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AnalysisRunError
+from ..workspace.h5file import h5_path
 from ..workspace.provenance import canonical_json, fingerprint
 from ..workspace.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
 from .functions import FunctionRef
@@ -96,19 +97,24 @@ def provenance_of(job: Job, inputs: str) -> dict[str, Any]:
 
 
 def find_cached(job: Job, fp: str, sources: Sequence[str]) -> str | None:
-    """First source workspace holding every key of the job with fingerprint ``fp``."""
+    """First source workspace holding every key of the job with fingerprint ``fp``.
+
+    A source that cannot be read (damaged, not a workspace) is a cache miss with one
+    warning: a cache only saves work, so it never makes a job fail.
+    """
     for source in sources:
-        if not os.path.exists(_h5(source)):
+        if not os.path.exists(h5_path(source)):
             continue
-        index = LazyAnalysisWorkspace.load(source)
-        infos = [index.get_info(job.namespace, key) for key in job.keys]
+        try:
+            with LazyAnalysisWorkspace.load(source) as index:
+                infos = [index.get_info(job.namespace, key) for key in job.keys]
+        except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
+            log.warning("%s/%s: cache %s cannot be read, so it is not used (%s: %s)",
+                        job.namespace, job.step, h5_path(source), type(exc).__name__, exc)
+            continue
         if all(info is not None and info.get("fingerprint") == fp for info in infos):
             return source
     return None
-
-
-def _h5(path: str) -> str:
-    return path if path.endswith(".h5") else path + ".h5"
 
 
 def restore(job: Job, source: str) -> None:
@@ -158,9 +164,14 @@ def run_job(job: Job, step_compute, cache_sources: Sequence[str]) -> str:
     log.info("%s/%s: fingerprint %s (%s)", job.namespace, job.step, fp[:16], job.version)
     source = find_cached(job, fp, cache_sources)
     if source is not None:
-        restore(job, source)
-        outcome = f"restored from {_h5(source)}"
-    else:
+        try:
+            restore(job, source)
+            outcome = f"restored from {h5_path(source)}"
+        except Exception as exc:  # noqa: BLE001 - an index that reads but data that does not
+            log.warning("%s/%s: cannot restore from %s, computing instead (%s: %s)",
+                        job.namespace, job.step, h5_path(source), type(exc).__name__, exc)
+            source = None
+    if source is None:
         compute(job, step_compute, inputs)
         outcome = "computed"
     log.info("%s/%s: %s %s in %.2f s -> %s", job.namespace, job.step, outcome,

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from spikelab import AnalysisWorkspace
-from spikelab.pipeline.merge import merge_available, merge_parts
+from spikelab.pipeline.merge import merge_available, merge_parts, rebuild_if_damaged
 from spikelab.workspace.workspace import LazyAnalysisWorkspace
 
 
@@ -58,3 +58,44 @@ def test_after_a_failed_run_finished_parts_are_merged(tmp_path):
     assert LazyAnalysisWorkspace.load(target).list_namespaces() == ["A"]
     assert "merging the 1 finished part(s) of 2" in log.read_text()
     assert merge_available(target, [str(tmp_path / "none.h5")]) is None
+
+
+def test_the_log_counts_added_replaced_and_skipped_items_exactly(merged, tmp_path, caplog):
+    caplog.set_level("INFO", logger="spikelab.pipeline")
+    report = merge_parts(merged, [part(tmp_path / "a2.h5", "A", "k", 5.0, {"p": 2}),  # replaces
+                                  str(tmp_path / "b.h5"),                             # skipped
+                                  part(tmp_path / "c.h5", "C", "k", 3.0, {"p": 1})])  # added
+    assert (report["merged"], report["replaced"], report["skipped"]) == (2, 1, 1)  # as 0.1.2
+    lines = [r.getMessage() for r in caplog.records]
+    assert any(line.startswith("added 1, replaced 1, skipped 1 (same fingerprint) items from "
+                               "3 part(s)") for line in lines), lines
+    assert "replaced stale A/k" in lines
+
+
+@pytest.mark.parametrize("damage", [b"not HDF5 at all" * 100, None])
+def test_a_damaged_merged_workspace_is_kept_aside_and_rebuilt_from_the_parts(
+        merged, tmp_path, caplog, damage):
+    h5 = merged + ".h5"
+    original = open(h5, "rb").read()
+    open(h5, "wb").write(damage if damage is not None else original[:len(original) // 2])
+    caplog.set_level("INFO", logger="spikelab.pipeline")
+    report = merge_parts(merged, [str(tmp_path / "a.h5"), str(tmp_path / "b.h5")])
+    assert report["merged"] == 2
+    kept = sorted(tmp_path.glob("ws.damaged-*.h5"))
+    assert len(kept) == 1 and kept[0].read_bytes() == (damage or original[:len(original) // 2])
+    assert sorted(tmp_path.glob("ws.damaged-*.json")) == [kept[0].with_suffix(".json")]
+    ws = AnalysisWorkspace.load(merged)
+    assert ws.get("A", "k").tolist() == [1.0] and ws.get("B", "k").tolist() == [2.0]
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert f"{h5} cannot be read" in text and f"kept as {kept[0]}" in text
+    assert "rebuilding" in text and "added 2, replaced 0, skipped 0" in text
+
+
+def test_rebuild_if_damaged_puts_only_a_damaged_workspace_behind_its_parts(merged, tmp_path):
+    h5 = merged + ".h5"
+    assert rebuild_if_damaged(h5) is None and os.path.getmtime(h5) > 0
+    assert rebuild_if_damaged(str(tmp_path / "absent.h5")) is None
+    open(h5, "r+b").truncate(1000)
+    message = rebuild_if_damaged(h5)
+    assert message.startswith(f"{h5} cannot be read (") and "rebuild" in message
+    assert os.path.getmtime(h5) == 0

@@ -154,3 +154,58 @@ def test_a_job_spec_runs_the_function_of_a_file_with_its_signature(recording_par
                   inputs=[["R/spikedata", recording_part, "R", "spikedata"]], recordings=["R"])
     run_spec(across, [])
     assert AnalysisWorkspace.load_item(str(tmp_path / "all.h5"), "all", "ns").tolist() == [1]
+
+
+def test_a_step_that_forgets_a_key_fails_loudly(recording_part, tmp_path):
+    j = Job("count", "1", "R", ["count", "other"], {"factor": 1},
+            {"spikedata": ItemRef(recording_part, "R", "spikedata")}, str(tmp_path / "x.h5"))
+    with pytest.raises(RuntimeError, match="other"):
+        run_job(j, CountingStep(), [])
+
+
+def damage(path: str) -> None:
+    """Overwrite the middle of a workspace file: its HDF5 structure no longer reads."""
+    data = bytearray(open(path, "rb").read())
+    data[len(data) // 4:] = b"\xff" * (len(data) - len(data) // 4)
+    open(path, "wb").write(bytes(data))
+
+
+@pytest.mark.parametrize("content", ["garbage", "truncated"])
+def test_an_unreadable_cache_is_a_miss_with_one_warning(recording_part, tmp_path, caplog,
+                                                         content):
+    step = CountingStep()
+    run_job(job(recording_part, tmp_path, 2), step, [])
+    merged = str(tmp_path / "merged")
+    merge_parts(merged, [str(tmp_path / "parts" / "R" / "out.h5")])
+    if content == "garbage":
+        damage(merged + ".h5")
+    else:
+        open(merged + ".h5", "r+b").truncate(600)
+    caplog.set_level("INFO", logger="spikelab.pipeline")
+    assert run_job(job(recording_part, tmp_path, 2, "again"), step, [merged]) == "computed"
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"R/count: cache {merged}.h5 cannot be read, so it is not used")
+    again = AnalysisWorkspace.load(str(tmp_path / "parts" / "R" / "again.h5"))
+    assert again.get("R", "count").tolist() == [10.0]
+
+
+def test_a_cache_whose_items_cannot_be_copied_is_computed_instead(recording_part, tmp_path,
+                                                                  caplog, monkeypatch):
+    from spikelab.errors import CorruptWorkspaceError
+    from spikelab.pipeline import runner
+
+    step = CountingStep()
+    run_job(job(recording_part, tmp_path, 2), step, [])
+    merged = str(tmp_path / "merged")
+    merge_parts(merged, [str(tmp_path / "parts" / "R" / "out.h5")])
+
+    def broken_restore(job, source):
+        raise CorruptWorkspaceError(f"{source}.h5: item R/count cannot be read")
+
+    monkeypatch.setattr(runner, "restore", broken_restore)
+    caplog.set_level("INFO", logger="spikelab.pipeline")
+    assert run_job(job(recording_part, tmp_path, 2, "again"), step, [merged]) == "computed"
+    assert step.calls == 2
+    assert any("cannot restore from" in r.getMessage() and "computing instead" in r.getMessage()
+               for r in caplog.records if r.levelname == "WARNING")

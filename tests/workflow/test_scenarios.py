@@ -95,6 +95,20 @@ def test_adding_a_recording_runs_only_its_jobs(project):
     assert "skipped" in (project / "logs" / "merge.log").read_text()
 
 
+def test_switching_recordings_keeps_the_old_ones_until_a_pruning_run(project):
+    """The README's promise: the demo's items stay after a switch; prune=true drops them."""
+    write_config(project, small_config(recordings=("C",)))
+    run(project)
+    assert set(LazyAnalysisWorkspace.load(str(merged(project))).list_namespaces()) == {
+        "A", "B", "all", "C"}
+    proc = run(project, "--config", "prune=true")
+    assert set(rules_run(proc.stdout + proc.stderr)) <= {"merge", "all"}
+    described = LazyAnalysisWorkspace.load(str(merged(project))).describe()
+    assert set(described) == {"all", "C"} and set(described["C"]) == KEYS
+    assert AnalysisWorkspace.load_item(str(merged(project)), "all", "summary")[
+        "conditions"] == ["C"]
+
+
 def test_changing_sttc_delt_reruns_only_sttc_and_leaves_nothing_stale(project):
     before = state(project)
     write_config(project, small_config(**{"analyses.sttc.delt": 35}))
@@ -141,7 +155,7 @@ def test_deleted_parts_are_restored_not_recomputed(project):
         for step in ANALYSES:
             log = (project / "logs" / ns / f"{step}.log").read_text()
             assert "restored from" in log and "computed" not in log, log
-    assert "merged 0, skipped" in (project / "logs" / "merge.log").read_text()
+    assert "added 0, replaced 0, skipped" in (project / "logs" / "merge.log").read_text()
     assert digest(merged(project)) == before
     proc = run(project)  # and the workflow is settled again afterwards
     assert jobs_run(proc.stdout + proc.stderr) == {}
@@ -215,6 +229,41 @@ def test_interrupted_at_random_moments_then_the_plain_command_completes(fresh, t
 
 def state_hashes(root) -> dict:
     return {item: (content, fp) for item, (_created, content, fp) in state(root).items()}
+
+
+@pytest.mark.parametrize("edit", [
+    {},  # nothing else to do: the damage alone makes the plain command rebuild it
+    {"analyses.sttc.delt": 30, "analyses.burst_alignment.post_ms": 6000},  # and jobs run
+])
+def test_a_damaged_merged_workspace_is_set_aside_and_rebuilt_by_the_plain_command(
+        fresh, project, edit):
+    h5 = merged(project)
+    damaged = h5.read_bytes()[: h5.stat().st_size // 3]  # truncated: its index cannot be read
+    h5.write_bytes(damaged)
+    write_config(project, small_config(**edit))
+    proc = run(project)
+    output = proc.stdout + proc.stderr
+    assert f"{h5.relative_to(project)} cannot be read" in output
+    kept = list((project / "results").glob("workspace.damaged-*.h5"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
+    merge_log = (project / "logs" / "merge.log").read_text()
+    assert f"kept as {kept[0].relative_to(project)}" in merge_log and "rebuilding" in merge_log
+    assert verify(project).returncode == 0
+    if not edit:
+        assert set(rules_run(output)) <= {"merge", "all"}
+        assert state_hashes(project) == state_hashes(fresh[0])
+    else:
+        for ns in ("A", "B"):
+            sttc_log = (project / "logs" / ns / "sttc.log").read_text()
+            assert sttc_log.count("cannot be read, so it is not used") == 1, sttc_log
+            assert "computed" in sttc_log
+            alignment_log = (project / "logs" / ns / "burst_alignment.log").read_text()
+            assert f"{ns}/burst_alignment: UserWarning: " in alignment_log
+            assert "event(s) dropped because their" in alignment_log
+        final = LazyAnalysisWorkspace.load(str(merged(project)))
+        assert final.get_info("A", "sttc_matrix")["provenance"]["params"]["delt"] == 30
+    proc = run(project)
+    assert jobs_run(proc.stdout + proc.stderr) == {}
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "missing"])

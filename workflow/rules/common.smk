@@ -3,6 +3,7 @@ import os
 import re
 import sys
 
+from snakemake.logging import logger
 from snakemake.utils import validate
 
 from spikelab.pipeline.config import (
@@ -13,6 +14,7 @@ from spikelab.pipeline.config import (
     simulation_params,
 )
 from spikelab.pipeline.graph import SHARED_NAMESPACE, StepGraph
+from spikelab.pipeline.merge import rebuild_if_damaged
 from spikelab.workspace.provenance import canonical_json
 
 validate(config, "../schemas/config.schema.yaml")
@@ -69,6 +71,14 @@ def recording_source(wildcards):
 def merged_workspace_files():
     base = config["workspace"].removesuffix(".h5")
     return [f"{base}.h5"]
+
+
+# A merged workspace that cannot be read must not block the workflow: the merge job keeps
+# it aside and rebuilds it from the parts; this makes Snakemake schedule that job.
+if workflow.is_main_process and (
+    damaged := rebuild_if_damaged(merged_workspace_files()[0])
+):
+    logger.warning(damaged)
 
 
 def merge_finished_parts():
