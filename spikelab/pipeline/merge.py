@@ -47,8 +47,8 @@ def merge_parts(target: str, parts: Sequence[str], *, prune: bool = False,
     if os.path.exists(h5):
         os.utime(h5)
     log.info(
-        "added %d, replaced %d, skipped %d (same fingerprint)%s items from %d part(s) into %s "
-        "in %.2f s", report["merged"] - report["replaced"], report["replaced"],
+        "added %d, replaced %d, skipped %d (same fingerprint)%s: items from %d part(s) into "
+        "%s in %.2f s", report["merged"] - report["replaced"], report["replaced"],
         report["skipped"], f", pruned {report.get('pruned', 0)}" if prune else "", len(parts),
         h5, time.perf_counter() - started,
     )

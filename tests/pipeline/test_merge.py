@@ -67,7 +67,7 @@ def test_the_log_counts_added_replaced_and_skipped_items_exactly(merged, tmp_pat
                                   part(tmp_path / "c.h5", "C", "k", 3.0, {"p": 1})])  # added
     assert (report["merged"], report["replaced"], report["skipped"]) == (2, 1, 1)  # as 0.1.2
     lines = [r.getMessage() for r in caplog.records]
-    assert any(line.startswith("added 1, replaced 1, skipped 1 (same fingerprint) items from "
+    assert any(line.startswith("added 1, replaced 1, skipped 1 (same fingerprint): items from "
                                "3 part(s)") for line in lines), lines
     assert "replaced stale A/k" in lines
 
