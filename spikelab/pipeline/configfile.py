@@ -20,6 +20,7 @@ from ..errors import ConfigError
 __all__ = ["check_config_files", "check_config_text"]
 
 _MERGE_KEY = "tag:yaml.org,2002:merge"  # "<<: *anchor" merges on purpose: not a duplicate
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 
 
 def check_config_files(paths: Iterable[str | os.PathLike]) -> None:
@@ -40,7 +41,7 @@ def check_config_files(paths: Iterable[str | os.PathLike]) -> None:
 def check_config_text(text: str, path: str = "<config>") -> None:
     """Check one config file's text (see :func:`check_config_files`)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
