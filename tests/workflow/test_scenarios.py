@@ -101,7 +101,7 @@ def test_switching_recordings_keeps_the_old_ones_until_a_pruning_run(project):
     run(project)
     assert set(LazyAnalysisWorkspace.load(str(merged(project))).list_namespaces()) == {
         "A", "B", "all", "C"}
-    proc = run(project, "--config", "prune=true")
+    proc = run(project, "--config", "prune=True")
     assert set(rules_run(proc.stdout + proc.stderr)) <= {"merge", "all"}
     described = LazyAnalysisWorkspace.load(str(merged(project))).describe()
     assert set(described) == {"all", "C"} and set(described["C"]) == KEYS
