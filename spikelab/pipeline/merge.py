@@ -113,7 +113,13 @@ def set_aside_if_damaged(h5: str) -> str | None:
 
 def merge_available(target: str, parts: Sequence[str], log: str | None = None) -> dict | None:
     """After a failed run: merge the parts that exist (each is complete: parts are written
-    atomically), so that recordings which finished are not lost with the one that failed."""
+    atomically), so that recordings which finished are not lost with the one that failed.
+
+    The merged workspace then lacks the results of the jobs that did not finish, yet it is
+    newer than every part, and Snakemake does not remake missing parts that nothing needs
+    ("Nothing to be done"): its modification time is set to the epoch, so that the next run
+    runs the merge again, with every part, remaking (or restoring) the missing ones.
+    """
     present = [p for p in parts if os.path.exists(p)]
     if not present:
         return None
@@ -126,7 +132,12 @@ def merge_available(target: str, parts: Sequence[str], log: str | None = None) -
     try:
         log_line = f"run failed: merging the {len(present)} finished part(s) of {len(parts)}"
         logging.getLogger("spikelab.pipeline").warning(log_line)
-        return merge_parts(target, present)
+        report = merge_parts(target, present)
+        os.utime(h5_path(target), (0, 0))
+        logging.getLogger("spikelab.pipeline").info(
+            "%s holds the finished parts only: marked out of date, the next run completes it",
+            h5_path(target))
+        return report
     finally:
         if handler is not None:
             logging.getLogger("spikelab.pipeline").removeHandler(handler)

@@ -57,6 +57,8 @@ def test_after_a_failed_run_finished_parts_are_merged(tmp_path):
     merge_available(target, [done, str(tmp_path / "never-written.h5")], log=str(log))
     assert LazyAnalysisWorkspace.load(target).list_namespaces() == ["A"]
     assert "merging the 1 finished part(s) of 2" in log.read_text()
+    # older than any part: the next run merges again instead of taking it as up to date
+    assert os.path.getmtime(target + ".h5") == 0 and "marked out of date" in log.read_text()
     assert merge_available(target, [str(tmp_path / "none.h5")]) is None
 
 

@@ -119,16 +119,23 @@ def start(root: Path, *args: str) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def kill_when(proc: subprocess.Popen, path: Path, delay: float = 0.0, timeout: float = 300) -> bool:
-    """SIGKILL the whole snakemake process group once ``path`` exists (+ ``delay`` s).
-
-    Returns False when the workflow finished before ``path`` appeared.
-    """
+def wait_for(proc: subprocess.Popen, path: Path, timeout: float = 300) -> bool:
+    """Wait until ``path`` exists; False when the workflow ended (or ``timeout`` passed) first."""
     deadline = time.monotonic() + timeout
     while not path.exists():
         if proc.poll() is not None or time.monotonic() > deadline:
             return False
         time.sleep(0.02)
+    return True
+
+
+def kill_when(proc: subprocess.Popen, path: Path, delay: float = 0.0, timeout: float = 300) -> bool:
+    """SIGKILL the whole snakemake process group once ``path`` exists (+ ``delay`` s).
+
+    Returns False when the workflow finished before ``path`` appeared.
+    """
+    if not wait_for(proc, path, timeout):
+        return False
     time.sleep(delay)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()

@@ -19,7 +19,8 @@ import pytest
 from spikelab.workspace.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
 
 from .harness import (SPIKELAB, collect_logs, interrupt_after, jobs_run, kill_when,
-                      make_project, rules_run, run, small_config, start, write_config)
+                      make_project, rules_run, run, small_config, start, wait_for,
+                      write_config)
 
 pytestmark = [pytest.mark.slow, pytest.mark.workflow]
 
@@ -213,6 +214,13 @@ def test_interrupted_at_random_moments_then_the_plain_command_completes(fresh, t
     seed = int(os.environ.get("SPIKELAB_TEST_SEED", random.randrange(1 << 30)))
     rng = random.Random(seed)
     root = make_project(tmp_path / "p", small_config())
+    # First a Ctrl-C once a recording is loaded: the failed run's merge (onerror) writes a
+    # merged workspace with the finished parts only, newer than every part; the next run
+    # must complete it, not take it as up to date.
+    proc = start(root)
+    assert wait_for(proc, root / "logs" / "A" / "bursts.log")
+    interrupt_after(proc, signal.SIGINT, 0)
+    assert 0 < len(state(root)) < len(state(fresh[0]))
     moments = []
     for sig in (signal.SIGKILL, signal.SIGINT, signal.SIGKILL, signal.SIGINT):
         moments.append((sig.name, round(rng.uniform(1.0, 12.0), 2)))
