@@ -13,7 +13,9 @@ dict keys, tuples in JSON metadata). 0.1.2 reads its own files as it reads ours,
 where a case is split by direction: its files keep no key order (it reads dict keys
 sorted by name; ours keep the stored order, which it follows), it reads its own
 byte-string arrays back as ``str`` arrays, and it cannot store a list of mixed types or a
-dict keyed by numbers at all.
+dict keyed by numbers at all. Stacks without slices (what the workflow stores when no burst
+fits a window) only this package can build; 0.1.2 reads a rate stack without slices or
+time bins as its (U, T, S) array.
 
 Numbers come from exact integer arithmetic, never from a random generator or a libm
 function, so both numpy versions build bit-identical values.
@@ -133,6 +135,41 @@ def _spikeslicestack() -> list[Case]:
     ]
 
 
+#: False under 0.1.2, which has no way to build a stack without slices: there the cases below
+#: are only read (``seen``), never stored, so their ``stored`` is a placeholder.
+_BUILDS_EMPTY_STACKS = hasattr(RateSliceStack, "empty")
+
+
+def _empty_spike_stack(n_units: int, neuron_attributes: list | None = None) -> SpikeSliceStack:
+    if _BUILDS_EMPTY_STACKS:
+        return SpikeSliceStack.empty(n_units, neuron_attributes)
+    # What 0.1.2's reader makes of one (it fills a bare instance; its constructor would raise).
+    sss = SpikeSliceStack.__new__(SpikeSliceStack)
+    sss.N, sss.times, sss.spike_stack, sss.neuron_attributes = n_units, [], [], neuron_attributes
+    return sss
+
+
+def _empty_rate_stack(*args) -> RateSliceStack | None:
+    return RateSliceStack.empty(*args) if _BUILDS_EMPTY_STACKS else None
+
+
+def _empty_stacks() -> list[Case]:
+    """Stacks without slices (or time bins): written here, readable by 0.1.2."""
+    attrs = [{"id": 1}, {"id": 2}, {"id": 3}]
+    here = (WRITTEN_HERE,)
+    return [
+        Case("RateSliceStack", "no_slices", _empty_rate_stack(3, 75, 10.0, attrs),
+             np.zeros((3, 75, 0)), here, note="no burst fits a window"),
+        Case("RateSliceStack", "no_bins", _empty_rate_stack(2, 0, 1.0), np.zeros((2, 0, 0)), here),
+        Case("RateSliceStack", "no_units_no_slices", _empty_rate_stack(0, 5, 1.0),
+             np.zeros((0, 5, 0)), here),
+        Case("SpikeSliceStack", "no_slices", _empty_spike_stack(3, attrs), directions=here),
+        Case("SpikeSliceStack", "no_slices_no_attributes", _empty_spike_stack(2), directions=here),
+        Case("dict", "empty_stacks", {"rss": _empty_rate_stack(2, 4, 1.0), "sss": _empty_spike_stack(2)},
+             {"rss": np.zeros((2, 4, 0)), "sss": _empty_spike_stack(2)}, here),
+    ]
+
+
 def _pairwise() -> list[Case]:
     nan_diagonal = np.array([[np.nan, 0.25], [0.25, np.nan]])
     return [
@@ -225,7 +262,7 @@ def cases(direction: str) -> list[Case]:
     if direction not in BOTH:
         raise ValueError(f"direction {direction!r}; valid: {', '.join(BOTH)}")
     every = (_spikedata() + _ratedata() + _rateslicestack() + _spikeslicestack()
-             + _pairwise() + _ndarray() + _dict())
+             + _empty_stacks() + _pairwise() + _ndarray() + _dict())
     return [c for c in every if direction in c.directions]
 
 

@@ -6,15 +6,19 @@ from typing import Any
 
 import h5py
 
-from .registry import TYPE_ATTR, codec_for, codec_for_tag, read_tag
+from .registry import OWN_TYPE_ATTR, TYPE_ATTR, codec_for, codec_for_tag, read_tag
 
 __all__ = ["encode_item", "decode_item", "check_item", "summarize", "peek_item"]
 
 
 def encode_item(group: h5py.Group, obj: Any) -> None:
-    """Write ``obj`` into the empty ``group`` and tag it with the codec's ``__type__``."""
+    """Write ``obj`` into the empty ``group`` and tag it with the codec's ``__type__``
+    (or with the type 0.1.2 reads it as, plus our own tag: see :class:`Codec`)."""
     codec = codec_for(obj)
-    group.attrs[TYPE_ATTR] = codec.tag
+    written = codec.tag_for(obj)
+    group.attrs[TYPE_ATTR] = written
+    if written != codec.tag:
+        group.attrs[OWN_TYPE_ATTR] = codec.tag
     codec.encode(group, obj)
 
 

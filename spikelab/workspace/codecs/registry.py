@@ -16,9 +16,12 @@ import h5py
 from ...errors import UnknownItemTypeError, UnsupportedTypeError
 
 __all__ = ["Codec", "register", "codec_for", "codec_for_tag", "known_tags", "read_tag",
-           "TYPE_ATTR"]
+           "TYPE_ATTR", "OWN_TYPE_ATTR"]
 
 TYPE_ATTR = "__type__"
+#: Set on an item written under another type's ``__type__`` (a form 0.1.2 reads, for an
+#: object 0.1.2 cannot build, e.g. a RateSliceStack without slices): the tag we read it by.
+OWN_TYPE_ATTR = "__spikelab_type__"
 
 
 def _no_check(obj: Any, where: str) -> None:
@@ -46,6 +49,9 @@ class Codec:
         shapes only (the lazy workspace builds its index with it).
     check : callable(obj, where)
         Raise if ``obj`` cannot be written (run by ``store`` before anything changes).
+    written_tag : callable(obj) -> str, optional
+        The ``__type__`` to write for ``obj`` when 0.1.2 could not read it under ``tag``
+        (the item then also gets :data:`OWN_TYPE_ATTR` = ``tag``); None: always ``tag``.
     """
 
     tag: str
@@ -55,6 +61,11 @@ class Codec:
     summary: Callable[[Any], dict]
     peek: Callable[[h5py.Group], dict]
     check: Callable[[Any, str], None] = _no_check
+    written_tag: Callable[[Any], str] | None = None
+
+    def tag_for(self, obj: Any) -> str:
+        """The ``__type__`` written for ``obj``: :attr:`tag` unless :attr:`written_tag` says."""
+        return self.tag if self.written_tag is None else self.written_tag(obj)
 
 
 _BY_TYPE: dict[type, Codec] = {}
@@ -97,8 +108,11 @@ def codec_for(obj: Any, where: str = "") -> Codec:
 
 
 def read_tag(group: h5py.Group) -> str:
-    """The group's ``__type__`` attribute as str ('' when absent)."""
-    tag = group.attrs.get(TYPE_ATTR, "")
+    """The tag this package reads ``group`` by, as str: its :data:`OWN_TYPE_ATTR` if set,
+    else its ``__type__`` ('' when absent)."""
+    tag = group.attrs.get(OWN_TYPE_ATTR, None)
+    if tag is None:
+        tag = group.attrs.get(TYPE_ATTR, "")
     return tag.decode("utf-8") if isinstance(tag, bytes) else str(tag)
 
 
