@@ -8,7 +8,7 @@ in the public functions that call them.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from ._jit import njit, prange
 
 
 # ------------------------------------------------------------------ windowed inverse-ISI rates
@@ -95,58 +95,27 @@ def window_rates(starts, rates, spike_off, rate_off, first, n_samples, reach, n_
             out[u, :, s] = acc
 
 
-# ------------------------------------------------------------------ burst edges
-@njit(cache=True)
-def burst_edges(pop, peaks, levels):
-    """For each peak, the last bin before it and the first bin after it with ``pop < level``.
+# ------------------------------------------------------------------ Gaussian smoothing
+@njit(cache=True, parallel=True)
+def gaussian_rows(data, weights, out):
+    """``out[u]`` = row ``u`` of ``data`` correlated with the symmetric ``weights`` (odd length).
 
-    Returns two int64 arrays; -1 marks a missing edge.  The scans stop at the first bin
-    below the level, so their cost is the burst's width, not the recording's length.
+    The row is reflected at both ends (``d c b a | a b c d | d c b a``, repeated for rows
+    shorter than the kernel).  The sum is scipy.ndimage's for symmetric weights, term by
+    term: the centre term, then ``(x[t - j] + x[t + j]) * w[r - j]`` from the farthest pair
+    inwards, so it rounds exactly as ``gaussian_filter1d`` does.
     """
-    n = pop.size
-    starts = np.full(peaks.size, -1, dtype=np.int64)
-    ends = np.full(peaks.size, -1, dtype=np.int64)
-    for k in range(peaks.size):
-        level = levels[k]
-        i = peaks[k] - 1
-        while i >= 0 and not pop[i] < level:
-            i -= 1
-        starts[k] = i
-        j = peaks[k] + 1
-        while j < n and not pop[j] < level:
-            j += 1
-        ends[k] = j if j < n else -1
-    return starts, ends
-
-
-# ------------------------------------------------------------------ binning
-_EPS = np.finfo(np.float64).eps
-
-
-@njit(cache=True)
-def bin_indices(times, origin, bin_size, n_bins):
-    """``ceil((t - origin) / b - tol) - 1`` clipped to ``[0, n_bins)``; tol = max(1e-9, 4 eps |x|).
-
-    One pass, no temporaries: this runs over every spike of a recording.
-    """
-    out = np.empty(times.size, dtype=np.int64)
-    last = max(n_bins - 1, 0)
-    for k in range(times.size):
-        x = (times[k] - origin) / bin_size
-        idx = np.int64(np.ceil(x - max(1e-9, 4 * _EPS * abs(x)))) - 1
-        out[k] = min(max(idx, 0), last)
-    return out
-
-
-@njit(cache=True)
-def bin_counts(times, origin, bin_size, n_bins):
-    """Histogram of :func:`bin_indices` over ``n_bins`` bins (int64)."""
-    counts = np.zeros(n_bins, dtype=np.int64)
-    if n_bins == 0:
-        return counts
-    for i in bin_indices(times, origin, bin_size, n_bins):
-        counts[i] += 1
-    return counts
+    n_rows, n = data.shape
+    r = weights.size // 2
+    for u in prange(n_rows):
+        padded = np.empty(n + 2 * r)
+        for m in range(n + 2 * r):
+            padded[m] = data[u, _reflect_index(m - r, n)]
+        for t in range(n):
+            acc = padded[t + r] * weights[r]
+            for j in range(r, 0, -1):
+                acc += (padded[t + r - j] + padded[t + r + j]) * weights[r - j]
+            out[u, t] = acc
 
 
 # ------------------------------------------------------------------ lagged correlation

@@ -8,7 +8,7 @@ definition these loops implement.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from ._jit import njit, prange
 
 
 @njit(cache=True)

@@ -7,7 +7,7 @@ functions.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from ._jit import njit, prange
 
 TIMING_CODES = {"median": 0, "mean": 1, "first": 2}
 

@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import AnalysisError
 from ._binning import check_bin_size, guarded_ceil
 from ._kernels import window_rates
-from .rates import isi_intervals, sparse_raster
+from .rates import gaussian_radius, isi_intervals, sparse_raster
 
 if TYPE_CHECKING:
     from .rateslicestack import RateSliceStack
@@ -28,7 +28,6 @@ __all__ = ["align_to_events", "rate_windows", "to_raster_array"]
 
 KINDS = ("spike", "rate")
 _EPS = np.finfo(np.float64).eps
-_TRUNCATE = 4.0  # scipy.ndimage.gaussian_filter1d's default kernel truncation, in sigmas
 
 
 def _samples_per_window(windows: np.ndarray, step: float) -> int:
@@ -99,7 +98,7 @@ def rate_windows(sd: SpikeData, windows: np.ndarray, bin_size_ms: float, sigma_m
         raise AnalysisError(f"rate windows of {n_samples} samples do not fit a {grid.size}-sample recording")
     dt = float(grid[1] - grid[0]) if grid.size > 1 else step  # as 0.1.2 reads its grid
     sigma = float(sigma_ms) / dt
-    reach = int(_TRUNCATE * sigma + 0.5) if sigma > 0 else 0
+    reach = gaussian_radius(sigma) if sigma > 0 else 0
     offsets = np.arange(-reach, reach + 1)
     weights = np.exp(-0.5 * offsets**2 / sigma**2) if reach else np.ones(1)
     tables = _interval_tables(sd, float(grid[0]), dt)

@@ -11,11 +11,10 @@ import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.signal import find_peaks
 
 from ..errors import AnalysisError
 from ._binning import bin_indices, check_bin_size, n_bins
-from ._kernels import burst_edges
+from ._signal import burst_edges, find_peaks
 from .rates import binned, smooth_counts
 
 if TYPE_CHECKING:
@@ -64,7 +63,7 @@ def _detect(pop, pop_acc, height, distance, mult, peak_to_trough):
     """Bin indices ``(tburst, start, end)`` and amplitudes of the bursts in ``pop``."""
     if not distance >= 1:
         raise AnalysisError(f"min_burst_diff must be >= 1 bin, got {distance}")
-    peaks, _ = find_peaks(pop, height=height, distance=distance)
+    peaks = find_peaks(pop, height=height, distance=distance)
     baseline = _trough_baselines(pop, peaks) if peak_to_trough else np.zeros(peaks.size)
     keep = ~np.isnan(baseline)
     peaks, baseline = peaks[keep], baseline[keep]
@@ -102,7 +101,8 @@ def get_bursts(
     1. P = :func:`~.rates.get_pop_rate` with ``square_width``/``gauss_sigma`` (or
        ``pop_rate``); A = the same with ``acc_square_width``/``acc_gauss_sigma`` (or
        ``pop_rate_acc``).  Both in spikes per bin summed over units.
-    2. Peaks: ``scipy.signal.find_peaks(P, height=thr_burst * rms, distance=min_burst_diff)``
+    2. Peaks: those of ``scipy.signal.find_peaks(P, height=thr_burst * rms,
+       distance=min_burst_diff)`` (found by :func:`._signal.find_peaks`, without scipy),
        with ``rms = sqrt(mean(P**2))`` (or ``pop_rms_override``, > 0); distance in bins.
     3. Baseline: with ``peak_to_trough``, the higher of the minima of P between the peak and
        its neighbouring peaks; else 0.

@@ -22,7 +22,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from numba import get_num_threads
+from ._jit import get_num_threads
 from threadpoolctl import threadpool_limits
 
 from ..errors import AnalysisError

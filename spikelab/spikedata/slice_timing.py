@@ -15,7 +15,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import get_num_threads, set_num_threads
+from ._jit import get_num_threads, set_num_threads
 
 from ..errors import AnalysisError
 from ._timing_kernels import TIMING_CODES, rank_order, unit_timing

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import get_num_threads
+from ._jit import get_num_threads
 
 from ..errors import AnalysisError
 from ._sttc_kernels import (
