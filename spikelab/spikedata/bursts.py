@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import AnalysisError
 from ._binning import bin_indices, check_bin_size, n_bins
 from ._signal import burst_edges, find_peaks
-from .rates import binned, smooth_counts
+from .poprate import binned, smooth_counts
 
 if TYPE_CHECKING:
     from .spikedata import SpikeData
@@ -98,7 +98,7 @@ def get_bursts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Detect network bursts as peaks of the smoothed population rate.
 
-    1. P = :func:`~.rates.get_pop_rate` with ``square_width``/``gauss_sigma`` (or
+    1. P = :func:`~.poprate.get_pop_rate` with ``square_width``/``gauss_sigma`` (or
        ``pop_rate``); A = the same with ``acc_square_width``/``acc_gauss_sigma`` (or
        ``pop_rate_acc``).  Both in spikes per bin summed over units.
     2. Peaks: those of ``scipy.signal.find_peaks(P, height=thr_burst * rms,

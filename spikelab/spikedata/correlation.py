@@ -22,10 +22,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from ._jit import get_num_threads
 from threadpoolctl import threadpool_limits
 
 from ..errors import AnalysisError
+from ._jit import get_num_threads
 from ._kernels import keep_best_lag
 from ._pairstats import mirror_upper
 

@@ -15,9 +15,9 @@ import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
-from ._jit import get_num_threads, set_num_threads
 
 from ..errors import AnalysisError
+from ._jit import get_num_threads, set_num_threads
 from ._timing_kernels import TIMING_CODES, rank_order, unit_timing
 from .pairwise import PairwiseCompMatrix
 

@@ -28,9 +28,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from ._jit import get_num_threads
 
 from ..errors import AnalysisError
+from ._jit import get_num_threads
 from ._sttc_kernels import (
     coincidence_counts,
     coincidences,
