@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from .._version import __version__
 from ..errors import SpikelabError
 from ..workspace.h5file import h5_path
-from . import info, ls, merge, verify
+from . import info, kernels, ls, merge, verify
 
 __all__ = ["main", "build_parser"]
 
-_COMMANDS = (ls, info, merge, verify)  # each module adds its subparser with run=...
+_COMMANDS = (ls, info, merge, verify, kernels)  # each module adds its subparser with run=...
 # Failures caused by the input, not by a bug: OSError covers missing and unreadable files
 # (and h5py's I/O errors), ValueError a target that is also a merge source.
 _EXPECTED = (SpikelabError, OSError, ValueError)
@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print one JSON document (stable keys) instead of text")
     parser = argparse.ArgumentParser(
         prog="spikelab",
-        description="Look into and manage spikelab workspace files (.h5).",
+        description="Look into and manage spikelab workspace files (.h5), and compile the "
+                    "analyses' kernels.",
         epilog="Exit status: 0 ok, 1 verify found damage, 2 error (message on stderr).")
     parser.add_argument("--version", action="version", version=f"spikelab {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
