@@ -25,6 +25,7 @@ configfile: CONFIG_FILE
 include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/recording.smk"
+include: "workflow/rules/kernels.smk"
 include: "workflow/rules/analyses.smk"
 include: "workflow/rules/merge.smk"
 include: "workflow/rules/plots.smk"

@@ -12,26 +12,33 @@ Imported at parse time, so it stays light: no numpy, scipy, numba or h5py of its
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
 from ..errors import ConfigError
+from ..spikedata.kernel_cache import KERNEL_MODULES
 from ..workspace.names import check_name, comparison_namespace
 from ..workspace.provenance import canonical_json
 from .builtins import BUILTINS
 from .codehash import CodeHash, CodeHasher, code_version
+from .functions import FunctionRef
 from .registry import EVERY_KEY, Analysis, from_block
 
-__all__ = ["StepGraph", "RECORDING_STEP", "RECORDING_KEY", "SHARED_NAMESPACE"]
+__all__ = ["StepGraph", "RECORDING_STEP", "RECORDING_KEY", "SHARED_NAMESPACE", "KERNELS_RECORD"]
 
 #: The step loading each recording; it writes ``spikedata`` in the recording's namespace.
 RECORDING_STEP = "recording"
 RECORDING_KEY = "spikedata"
 #: Namespace of ``scope: all`` results (without ``pairs``).
 SHARED_NAMESPACE = "all"
+#: File (in the parts folder) recording the kernels' compilation; ``__`` as no namespace can.
+KERNELS_RECORD = "__kernels__.json"
+#: The function compiling the kernels (:mod:`spikelab.spikedata.kernel_cache`).
+_COMPILE = FunctionRef.parse("spikelab.spikedata.kernel_cache:compile_kernels")
 #: Rule names of the workflow itself: no analysis may take one.
-RESERVED = frozenset({RECORDING_STEP, "all", "merge", "simulate_recording"})
+RESERVED = frozenset({RECORDING_STEP, "all", "merge", "simulate_recording", "compile_kernels"})
 
 
 def _declared(config: Mapping[str, Any]) -> dict[str, Analysis]:
@@ -320,6 +327,36 @@ class StepGraph:
         versions = {name: self.version(name) for name in self.names}
         self._hasher.save()
         return versions
+
+    # ------------------------------------------------------------------ compiled kernels
+    def kernel_modules(self, name: str | None = None) -> list[str]:
+        """The numba kernel modules in the code of ``name`` (default: of every analysis).
+
+        An analysis whose code imports one runs after the kernels are compiled
+        (:attr:`kernels_record`); the others need not wait.
+        """
+        names = self.names if name is None else [name]
+        return sorted({m for n in names for m in self.code(n).modules if m in KERNEL_MODULES})
+
+    @property
+    def kernels_record(self) -> str:
+        """What the kernel compilation writes: its report, in the parts folder."""
+        return os.path.join(self.parts_dir, KERNELS_RECORD)
+
+    @cached_property
+    def kernels_version(self) -> str:
+        """What the compiled kernels depend on: the code compiling them (kernels and their
+        callers, hashed like an analysis's), numba's version and Python's."""
+        from importlib import metadata
+
+        try:
+            numba = metadata.version("numba")
+        except metadata.PackageNotFoundError:
+            numba = "unknown"
+        python = ".".join(map(str, sys.version_info[:2]))
+        digest = self._hasher.hash(_COMPILE).digest
+        self._hasher.save()  # the parses, for the next run
+        return f"code:{digest};numba:{numba};python:{python}"
 
     # ------------------------------------------------------------------ jobs and items
     def job(self, name: str, namespace: str) -> dict[str, Any]:

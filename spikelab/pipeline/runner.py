@@ -17,7 +17,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,86 +125,148 @@ def restore(job: Job, source: str) -> None:
         part.save(job.output)
 
 
-def compute(job: Job, step_compute, inputs: str) -> None:
+class _Phases:
+    """Durations of a job's phases, for its log line, told to an optional observer as they end."""
+
+    def __init__(self, on_phase: Callable[[str], None] | None) -> None:
+        self._on_phase = on_phase
+        self._last = time.perf_counter()
+        self.durations: list[tuple[str, float]] = []
+
+    def end(self, name: str) -> None:
+        now = time.perf_counter()
+        self.durations.append((name, now - self._last))
+        self._last = now
+        if self._on_phase is not None:
+            self._on_phase(name)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.durations)
+
+
+def compute(job: Job, step_compute, inputs: str, *, prepare: Callable[[], object] | None = None,
+            phases: _Phases | None = None) -> None:
     """Load the inputs, run the analysis, check its results and store them with provenance.
+
+    ``prepare`` (importing the analysis's code) runs first, so that a job's log tells import
+    time from computing time; phases ``code``, ``inputs``, ``analysis`` and ``saving`` end
+    in that order.
 
     Raises
     ------
     AnalysisRunError
-        When the analysis raises (the original exception is its ``__cause__``) or returns
-        results that are not exactly its keys, storable: nothing is written then.
+        When the analysis (or importing its code) raises (the original exception is its
+        ``__cause__``) or returns results that are not exactly its keys, storable: nothing
+        is written then.
     """
+    phases = phases or _Phases(None)
+    about = job.about or f"namespace {job.namespace}"
+
+    def failed(exc: Exception) -> AnalysisRunError:
+        return AnalysisRunError(
+            f"analysis {job.step} ({job.function or 'function'}), {about}: raised "
+            f"{type(exc).__name__}: {exc} (while computing {', '.join(job.keys)})")
+
+    try:
+        if prepare is not None:
+            prepare()
+    except Exception as exc:
+        raise failed(exc) from exc
+    phases.end("code")
     loaded = {label: AnalysisWorkspace.load_item(ref.path, ref.namespace, ref.key)
               for label, ref in job.inputs.items()}
-    about = job.about or f"namespace {job.namespace}"
+    phases.end("inputs")
     try:
         returned = step_compute(loaded, job.params)
     except Exception as exc:
-        raise AnalysisRunError(
-            f"analysis {job.step} ({job.function or 'function'}), {about}: raised "
-            f"{type(exc).__name__}: {exc} (while computing {', '.join(job.keys)})") from exc
+        raise failed(exc) from exc
     results = check_results(returned, analysis=job.step, function=job.function or "function",
                             about=about, namespace=job.namespace, keys=job.keys)
+    phases.end("analysis")
     provenance = provenance_of(job, inputs)
     ws = AnalysisWorkspace(name=f"{job.namespace}/{job.step}")
     for key in job.keys:
         ws.store(job.namespace, key, results[key], provenance=provenance,
                  note=f"{job.step} {canonical_json(dict(job.params))}")
     ws.save(job.output)
+    phases.end("saving")
 
 
-def run_job(job: Job, step_compute, cache_sources: Sequence[str]) -> str:
+def run_job(job: Job, step_compute, cache_sources: Sequence[str], *,
+            prepare: Callable[[], object] | None = None,
+            on_phase: Callable[[str], None] | None = None) -> str:
     """Restore the job's results from a cache workspace, or compute them.
+
+    Parameters
+    ----------
+    step_compute : callable
+        ``step_compute(loaded, params) -> {key: result}``.
+    prepare : callable, optional
+        Imports the analysis's code; called only when the job computes.
+    on_phase : callable, optional
+        Called with each phase's name as it ends: ``lookup`` (fingerprint and cache
+        lookup), then ``restore``, or ``code``, ``inputs``, ``analysis`` and ``saving``.
 
     Returns ``"restored"`` or ``"computed"``.
     """
     started = time.perf_counter()
+    phases = _Phases(on_phase)
     inputs = inputs_hash(job.inputs)
     fp = fingerprint(job.step, dict(job.params), inputs, job.version)
     log.info("%s/%s: fingerprint %s (%s)", job.namespace, job.step, fp[:16], job.version)
     source = find_cached(job, fp, cache_sources)
+    phases.end("lookup")
     if source is not None:
         try:
             restore(job, source)
+            phases.end("restore")
             outcome = f"restored from {h5_path(source)}"
         except Exception as exc:  # noqa: BLE001 - an index that reads but data that does not
             log.warning("%s/%s: cannot restore from %s, computing instead (%s: %s)",
                         job.namespace, job.step, h5_path(source), type(exc).__name__, exc)
             source = None
     if source is None:
-        compute(job, step_compute, inputs)
+        compute(job, step_compute, inputs, prepare=prepare, phases=phases)
         outcome = "computed"
-    log.info("%s/%s: %s %s in %.2f s -> %s", job.namespace, job.step, outcome,
-             ", ".join(job.keys), time.perf_counter() - started, job.output)
+    log.info("%s/%s: %s %s in %.2f s -> %s (%s)", job.namespace, job.step, outcome,
+             ", ".join(job.keys), time.perf_counter() - started, job.output, phases)
     return "restored" if source is not None else "computed"
 
 
-def _adapter(spec: Mapping[str, Any]):
+class _SpecCompute:
     """``compute(loaded, params)`` calling the analysis function with its signature.
 
     ``scope: recording``: ``f(sd, params, {key: obj})``; ``scope: all``:
-    ``f(recordings, params, {recording: {key: obj}})``. The function is imported only here,
-    when the job computes (a restore never imports it).
+    ``f(recordings, params, {recording: {key: obj}})``. The function is imported by
+    :meth:`load`, only when the job computes (a restore never imports it).
     """
-    ref = FunctionRef.parse(spec["function"])
-    recordings = list(spec["recordings"])
 
-    def compute_with(loaded: Mapping[str, Any], params: Mapping[str, Any]) -> Any:
-        function = ref.load()
-        if spec["scope"] == "recording":
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        self._ref = FunctionRef.parse(spec["function"])
+        self._scope = spec["scope"]
+        self._recordings = list(spec["recordings"])
+        self._function: Callable[..., Any] | None = None
+
+    def load(self) -> Callable[..., Any]:
+        if self._function is None:
+            self._function = self._ref.load()
+        return self._function
+
+    def __call__(self, loaded: Mapping[str, Any], params: Mapping[str, Any]) -> Any:
+        function = self.load()
+        if self._scope == "recording":
             upstream = {label: obj for label, obj in loaded.items() if label != "spikedata"}
             return function(loaded["spikedata"], params, upstream)
-        upstream: dict[str, dict[str, Any]] = {rec: {} for rec in recordings}
+        by_recording: dict[str, dict[str, Any]] = {rec: {} for rec in self._recordings}
         for label, obj in loaded.items():
             rec, _, key = label.partition("/")
-            upstream[rec][key] = obj
-        return function(recordings, params, upstream)
-
-    return compute_with
+            by_recording[rec][key] = obj
+        return function(self._recordings, params, by_recording)
 
 
-def run_spec(spec: Mapping[str, Any], cache_sources: Sequence[str]) -> str:
-    """Run the job ``spec`` describes: restore or compute.
+def run_spec(spec: Mapping[str, Any], cache_sources: Sequence[str], *,
+             on_phase: Callable[[str], None] | None = None) -> str:
+    """Run the job ``spec`` describes: restore or compute (``on_phase`` as :func:`run_job`).
 
     ``spec`` is :meth:`.graph.StepGraph.job` plus ``params`` (the analysis's parameters) and
     ``version`` (its code version, :meth:`.graph.StepGraph.version`).
@@ -213,4 +275,5 @@ def run_spec(spec: Mapping[str, Any], cache_sources: Sequence[str]) -> str:
               keys=list(spec["keys"]), params=dict(spec["params"]),
               inputs={label: ItemRef(path, ns, key) for label, path, ns, key in spec["inputs"]},
               output=spec["output"], function=spec["function"], about=spec["about"])
-    return run_job(job, _adapter(spec), cache_sources)
+    step_compute = _SpecCompute(spec)
+    return run_job(job, step_compute, cache_sources, prepare=step_compute.load, on_phase=on_phase)

@@ -3,7 +3,9 @@
 # whole description is in its params: `job` (inputs, keys, namespace), `settings` (the
 # parameters) and `code` (the code hash). When any of it changes, Snakemake reruns the job,
 # and the job restores its results from the merged workspace when their fingerprints match,
-# or computes them.
+# or computes them. Each job is a shell command (workflow/scripts/run_job.py, see
+# spikelab.pipeline.job): a script: job would import part of Snakemake first. Analyses using
+# compiled kernels wait for the compile_kernels job (kernels.smk).
 from functools import partial
 
 
@@ -37,6 +39,7 @@ for _step in GRAPH.steps:
             _step.name
         input:
             partial(analysis_inputs, _step.name),
+            kernels_input(_step.name),
         output:
             part(analysis_target(_step.name), _step.name),
         log:
@@ -54,5 +57,6 @@ for _step in GRAPH.steps:
             job=partial(analysis_job, _step.name),
             settings=GRAPH.params_json(_step.name),
             code=CODE_VERSIONS[_step.name],
-        script:
-            "../scripts/run_step.py"
+        shell:
+            "{JOB_PYTHON} {JOB_SCRIPT:q} --job {params.job:q} --settings {params.settings:q} "
+            "--code {params.code:q} --cache {CACHE_SOURCES:q} --log {log:q}"

@@ -1,9 +1,11 @@
 # Configuration checks, the step graph and helpers shared by every rule file.
 import os
 import re
+import shlex
 import sys
 
 from snakemake.logging import logger
+from snakemake.settings.types import DeploymentMethod
 from snakemake.utils import validate
 
 from spikelab.pipeline.config import (
@@ -42,6 +44,21 @@ RECORDINGS = GRAPH.recordings
 
 wildcard_constraints:
     recording="|".join(re.escape(r) for r in RECORDINGS),
+
+
+# How shell: jobs start Python: as Snakemake starts script: jobs, with its own interpreter,
+# or with the environment's under --software-deployment-method conda (the scripts then fall
+# back to this repository for spikelab).
+JOB_PYTHON = (
+    "python"
+    if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
+    else shlex.quote(sys.executable)
+)
+JOB_SCRIPT = workflow.source_path("../scripts/run_job.py")
+COMPILE_SCRIPT = workflow.source_path("../scripts/compile_kernels.py")
+# Where analysis jobs look for results to restore: the merged workspace, then the configured
+# caches (a global of the command, not a param: editing `cache` reruns nothing).
+CACHE_SOURCES = canonical_json([config["workspace"], *config.get("cache", [])])
 
 
 def part(namespace, step):

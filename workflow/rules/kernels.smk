@@ -1,0 +1,28 @@
+# The analyses' numba kernels, compiled into numba's cache once, before the analysis jobs
+# that use them (only those wait for it): no analysis job compiles, and parallel jobs never
+# compile the same kernel at once. With the cache already filled (a second project, or
+# `spikelab compile` after installing) it only checks, in about a second. It reruns when
+# the kernels' code, numba or Python change; the analyses read its record as ancient(),
+# so a rerun of it alone never reruns them.
+
+
+rule compile_kernels:
+    output:
+        GRAPH.kernels_record,
+    log:
+        "logs/compile_kernels.log",
+    conda:
+        "../envs/spikelab.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=20,
+    params:
+        modules=" ".join(f"--module {m}" for m in GRAPH.kernel_modules()),
+        version=GRAPH.kernels_version,
+    shell:
+        "{JOB_PYTHON} {COMPILE_SCRIPT:q} --json {params.modules} > {output:q} 2> {log:q}"
+
+
+def kernels_input(step):
+    """The compile step's record, for an analysis whose code uses compiled kernels."""
+    return [ancient(GRAPH.kernels_record)] if GRAPH.kernel_modules(step) else []
