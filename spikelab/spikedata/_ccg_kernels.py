@@ -10,7 +10,8 @@ normalised maxima equal those of the dense products bit for bit.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+
+from ._jit import njit, prange
 
 
 @njit(cache=True, parallel=True)

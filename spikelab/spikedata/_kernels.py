@@ -8,6 +8,7 @@ in the public functions that call them.
 from __future__ import annotations
 
 import numpy as np
+
 from ._jit import njit, prange
 
 

@@ -8,6 +8,7 @@ definition these loops implement.
 from __future__ import annotations
 
 import numpy as np
+
 from ._jit import njit, prange
 
 

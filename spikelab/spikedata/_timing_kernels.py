@@ -7,6 +7,7 @@ functions.
 from __future__ import annotations
 
 import numpy as np
+
 from ._jit import njit, prange
 
 TIMING_CODES = {"median": 0, "mean": 1, "first": 2}

@@ -1,8 +1,8 @@
 """Compiling spikelab's numba kernels ahead of use: once per installation, not in a first job.
 
-The inner loops of the analyses are numba kernels (``_kernels``, ``_sttc_kernels``,
-``_timing_kernels``) cached on disk: the first process to call a kernel compiles it
-(seconds), every later process loads it (milliseconds).  :func:`compile_kernels` runs each
+The inner loops of the analyses are numba kernels, in the modules named ``_kernels.py`` and
+``_<topic>_kernels.py`` of this package, cached on disk: the first process to call a kernel
+compiles it (seconds), every later process loads it (milliseconds).  :func:`compile_kernels` runs each
 analysis that uses a kernel on a small made-up recording, so that all of them are compiled,
 or found in the cache, in one go.  The workflow does this in a job of its own before any
 analysis job runs (so no analysis job compiles, and parallel jobs never compile the same
@@ -19,7 +19,9 @@ and features are part of the key); ``docs/cluster.md`` says what that means on a
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..errors import AnalysisError
@@ -29,9 +31,11 @@ from ..errors import AnalysisError
 
 __all__ = ["KERNEL_MODULES", "kernel_dispatchers", "compile_kernels"]
 
-#: The modules holding compiled kernels (each imports numba through ``._jit``), by full name.
-KERNEL_MODULES = tuple(f"{__package__}.{name}"
-                       for name in ("_kernels", "_sttc_kernels", "_timing_kernels"))
+#: The modules holding compiled kernels (each takes numba from ``._jit``), by full name:
+#: those named ``_kernels.py`` or ``_<topic>_kernels.py`` (a test checks that no kernel
+#: lives anywhere else).
+KERNEL_MODULES = tuple(sorted(f"{__package__}.{path.stem}"
+                              for path in Path(__file__).parent.glob("_*kernels.py")))
 
 
 def _checked(modules: Iterable[str] | None) -> list[str]:
@@ -78,47 +82,93 @@ def _recording():
     return SpikeData(trains, length=3000.0)
 
 
-def _uses(module: str) -> list[tuple[str, Callable[[], Any]]]:
-    """(what, call) pairs that, between them, call every kernel of ``module`` as analyses do."""
+def _events():
+    import numpy as np
+
+    return np.array([700.0, 1500.0, 2300.0])
+
+
+def _uses_kernels(sd) -> list[tuple[str, Callable[[], Any]]]:
     import numpy as np
 
     from .alignment import align_to_events
+    from .population_coupling import compute_spike_trig_pop_rate
+    from .rate_correlations import (get_pairwise_fr_corr,
+                                    get_slice_to_slice_time_corr_from_stack,
+                                    get_slice_to_slice_unit_corr_from_stack,
+                                    unit_to_unit_correlation)
+    from .rates import resampled_isi
 
-    sd = _recording()
-    events = np.array([700.0, 1500.0, 2300.0])
     grid = np.arange(0, 3000, 10.0)
-    short = module.rpartition(".")[2]
-    if short == "_kernels":
-        from .rate_correlations import (get_pairwise_fr_corr,
-                                        get_slice_to_slice_time_corr_from_stack,
-                                        get_slice_to_slice_unit_corr_from_stack,
-                                        unit_to_unit_correlation)
-        from .rates import resampled_isi
 
-        def correlations():
-            rates = align_to_events(sd, events, 250, 500, kind="rate")
-            get_slice_to_slice_unit_corr_from_stack(rates, 0.1, 0.3, 10)
-            get_slice_to_slice_time_corr_from_stack(rates, max_lag=10)
-            unit_to_unit_correlation(rates, max_lag=10)
+    def slice_correlations():
+        rates = align_to_events(sd, _events(), 250, 500, kind="rate")
+        get_slice_to_slice_unit_corr_from_stack(rates, 0.1, 0.3, 10)
+        get_slice_to_slice_time_corr_from_stack(rates, max_lag=10)
+        unit_to_unit_correlation(rates, max_lag=10)
 
-        return [("burst-aligned rates", lambda: align_to_events(sd, events, 250, 500, kind="rate")),
-                ("smoothed inverse-ISI rates", lambda: resampled_isi(sd, grid, 50)),
-                ("pairwise rate correlation",
-                 lambda: get_pairwise_fr_corr(resampled_isi(sd, grid, 50), max_lag=10)),
-                ("slice-to-slice correlations", correlations)]
-    if short == "_sttc_kernels":
-        from .sttc import spike_time_tiling, sttc_matrix_of
+    return [("burst-aligned rates", lambda: align_to_events(sd, _events(), 250, 500, kind="rate")),
+            ("smoothed inverse-ISI rates", lambda: resampled_isi(sd, grid, 50)),
+            ("pairwise rate correlation",
+             lambda: get_pairwise_fr_corr(resampled_isi(sd, grid, 50), max_lag=10)),
+            ("slice-to-slice correlations", slice_correlations),
+            ("spike-triggered population rate", lambda: compute_spike_trig_pop_rate(sd))]
 
-        return [("STTC (sweep)", lambda: sttc_matrix_of(sd.train, sd.start_time, sd.length, 20.0)),
-                ("STTC (pair merges)", lambda: sttc_matrix_of(sd.train, sd.start_time, sd.length,
-                                                              20.0, method="merge")),
-                ("STTC of one pair", lambda: spike_time_tiling(sd, 0, 1, 20.0))]
+
+def _uses_sttc(sd) -> list[tuple[str, Callable[[], Any]]]:
+    from .sttc import spike_time_tiling, sttc_matrix_of
+
+    return [("STTC (sweep)", lambda: sttc_matrix_of(sd.train, sd.start_time, sd.length, 20.0)),
+            ("STTC (pair merges)", lambda: sttc_matrix_of(sd.train, sd.start_time, sd.length,
+                                                          20.0, method="merge")),
+            ("STTC of one pair", lambda: spike_time_tiling(sd, 0, 1, 20.0))]
+
+
+def _uses_timing(sd) -> list[tuple[str, Callable[[], Any]]]:
+    from .alignment import align_to_events
     from .slice_timing import rank_order_correlation, spike_unit_timing
 
-    spikes = align_to_events(sd, events, 250, 500, kind="spike")
+    spikes = align_to_events(sd, _events(), 250, 500, kind="spike")
     return [("spike timing per slice", lambda: spike_unit_timing(spikes)),
             ("rank-order correlation", lambda: rank_order_correlation(
                 spike_unit_timing(spikes), min_overlap=2, n_shuffles=5))]
+
+
+def _uses_ccg(sd) -> list[tuple[str, Callable[[], Any]]]:
+    from .spike_comparisons import get_pairwise_ccg
+
+    return [("spike-count cross-correlograms", lambda: get_pairwise_ccg(sd, max_lag=50))]
+
+
+def _uses_latency(sd) -> list[tuple[str, Callable[[], Any]]]:
+    from .latencies import get_pairwise_latencies
+
+    return [("pairwise latencies", lambda: get_pairwise_latencies(sd, window_ms=100.0))]
+
+
+def _uses_shuffle(sd) -> list[tuple[str, Callable[[], Any]]]:
+    from .resampling import spike_shuffle
+
+    return [("spike shuffles", lambda: spike_shuffle(sd, seed=0))]
+
+
+def _uses_sorter(sd) -> list[tuple[str, Callable[[], Any]]]:
+    from .sorter_comparison import compare_sorter
+
+    return [("sorter comparison", lambda: compare_sorter(sd, sd, "spike_times"))]
+
+
+#: Per kernel module: what calls each of its kernels, as the analyses call them.
+_USES: dict[str, Callable[[Any], list[tuple[str, Callable[[], Any]]]]] = {
+    "_kernels": _uses_kernels, "_sttc_kernels": _uses_sttc, "_timing_kernels": _uses_timing,
+    "_ccg_kernels": _uses_ccg, "_latency_kernels": _uses_latency,
+    "_shuffle_kernels": _uses_shuffle, "_sorter_kernels": _uses_sorter,
+}
+
+
+def _uses(module: str) -> list[tuple[str, Callable[[], Any]]]:
+    """(what, call) pairs that, between them, call every kernel of ``module`` as analyses do."""
+    return _USES[module.rpartition(".")[2]](_recording())
 
 
 def compile_kernels(modules: Sequence[str] | None = None,
@@ -155,7 +205,9 @@ def compile_kernels(modules: Sequence[str] | None = None,
         for what, call in _uses(module):
             if progress is not None:
                 progress(what)
-            call()
+            with warnings.catch_warnings():  # about the made-up recording: nobody's concern
+                warnings.simplefilter("ignore")
+                call()
     kernels = {
         name: {"signatures": len(d.signatures), "compiled": sum(d.stats.cache_misses.values()),
                "loaded": sum(d.stats.cache_hits.values())}
