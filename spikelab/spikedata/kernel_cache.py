@@ -51,8 +51,9 @@ def _checked(modules: Iterable[str] | None) -> list[str]:
 def kernel_dispatchers(modules: Iterable[str] | None = None) -> dict[str, Any]:
     """Every compiled kernel of ``modules`` (default: all), ``module.function`` -> dispatcher.
 
-    Helpers declared ``inline="always"`` are left out: they are compiled into the kernels
-    that call them and never on their own.
+    Helpers are left out: those declared ``inline="always"`` and those named with a leading
+    underscore, which only other kernels call; numba compiles them into their callers (and
+    caches them there), never on their own.
     """
     from importlib import import_module
 
@@ -62,7 +63,8 @@ def kernel_dispatchers(modules: Iterable[str] | None = None) -> dict[str, Any]:
     for name in _checked(modules):
         module = import_module(name)
         for attr, value in vars(module).items():
-            if isinstance(value, Dispatcher) and value.targetoptions.get("inline") != "always":
+            if (isinstance(value, Dispatcher) and not attr.startswith("_")
+                    and value.targetoptions.get("inline") != "always"):
                 found[f"{name.rpartition('.')[2]}.{attr}"] = value
     return found
 

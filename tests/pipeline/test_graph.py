@@ -237,3 +237,21 @@ def test_a_scope_all_analysis_may_read_the_recordings_themselves(config, project
                                              "D0", "spikedata")
     per_recording = with_analysis(config, reads={"recording": "all"})  # the first argument
     assert StepGraph(per_recording, project_dir=project).reads("isi_hist") == {}
+
+
+def test_only_analyses_whose_code_uses_compiled_kernels_wait_for_them(config):
+    graph = StepGraph(config)
+    kernels, sttc = "spikelab.spikedata._kernels", "spikelab.spikedata._sttc_kernels"
+    assert {name: graph.kernel_modules(name) for name in graph.names} == {
+        "bursts": [], "burst_alignment": [kernels], "burst_corr": [kernels],
+        "sttc": [sttc], "fr_corr": [kernels], "summary": []}
+    assert graph.kernel_modules() == [kernels, sttc]
+    assert graph.kernels_record.endswith("__kernels__.json")
+
+
+def test_the_kernels_version_names_their_code_numba_and_python(config):
+    import numba
+
+    version = StepGraph(config).kernels_version
+    assert version.startswith("code:") and f";numba:{numba.__version__};python:" in version
+    assert StepGraph(config).kernels_version == version
