@@ -348,6 +348,29 @@ class CodeHasher:
             h.update(f"{name} {modules[name]}\n".encode())
         return CodeHash(h.hexdigest(), tuple(sorted(modules)))
 
+    def modules_digest(self, modules: Sequence[str], alone: Sequence[str] = ()) -> str:
+        """sha256 (hex) of the normalised source of ``modules`` and what they import,
+        transitively, and of the modules ``alone`` without their imports.
+
+        Raises
+        ------
+        ConfigError
+            When one of them cannot be found.
+        """
+        digests: dict[str, str] = {}
+        for name in [*modules, *alone]:
+            module = self._packages.module(name)
+            if module is None:
+                raise ConfigError(f"module {name} not found (is its package installed?)")
+            if name in alone:
+                digests[name] = self._parsed(module.path).digest
+            else:
+                digests.update(self._closure(module, self._packages, name.split(".")[0]))
+        h = hashlib.sha256()
+        for name in sorted(digests):
+            h.update(f"{name} {digests[name]}\n".encode())
+        return h.hexdigest()
+
     def _check_defines(self, module: _Module, ref: FunctionRef) -> None:
         parsed = self._parsed(module.path)
         if ref.function not in parsed.functions and ref.function not in parsed.names:

@@ -11,6 +11,7 @@ Imported at parse time, so it stays light: no numpy, scipy, numba or h5py of its
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from ..errors import ConfigError
+from ..spikedata import kernel_cache
 from ..spikedata.kernel_cache import KERNEL_MODULES
 from ..workspace.names import check_name, comparison_namespace
 from ..workspace.provenance import canonical_json
@@ -33,10 +35,10 @@ RECORDING_STEP = "recording"
 RECORDING_KEY = "spikedata"
 #: Namespace of ``scope: all`` results (without ``pairs``).
 SHARED_NAMESPACE = "all"
-#: File (in the parts folder) recording the kernels' compilation; ``__`` as no namespace can.
-KERNELS_RECORD = "__kernels__.json"
-#: The function compiling the kernels (:mod:`spikelab.spikedata.kernel_cache`).
-_COMPILE = FunctionRef.parse("spikelab.spikedata.kernel_cache:compile_kernels")
+#: File (in the parts folder) recording the kernels' compilation, named after their version
+#: (``{}``); ``__`` as no namespace can.
+KERNELS_RECORD = "__kernels__.{}.json"
+_KERNEL_CACHE = kernel_cache.__name__
 #: Rule names of the workflow itself: no analysis may take one.
 RESERVED = frozenset({RECORDING_STEP, "all", "merge", "simulate_recording", "compile_kernels"})
 
@@ -338,15 +340,24 @@ class StepGraph:
         names = self.names if name is None else [name]
         return sorted({m for n in names for m in self.code(n).modules if m in KERNEL_MODULES})
 
-    @property
+    @cached_property
     def kernels_record(self) -> str:
-        """What the kernel compilation writes: its report, in the parts folder."""
-        return os.path.join(self.parts_dir, KERNELS_RECORD)
+        """What the kernel compilation writes: its report, in the parts folder, in a file
+        named after :attr:`kernels_version`.
+
+        A new version is a new file: the compile job runs for it because its output is
+        missing, never because its params changed (Snakemake then skips checking the jobs
+        waiting for it, an analysis whose own params changed included), and the analyses
+        reading it run again (restoring, unless their own code changed).
+        """
+        digest = hashlib.sha256(self.kernels_version.encode()).hexdigest()[:16]
+        return os.path.join(self.parts_dir, KERNELS_RECORD.format(digest))
 
     @cached_property
     def kernels_version(self) -> str:
-        """What the compiled kernels depend on: the code compiling them (kernels and their
-        callers, hashed like an analysis's), numba's version and Python's."""
+        """What the compiled kernels depend on: the kernel modules (and what they import),
+        the calls compiling them (:mod:`spikelab.spikedata.kernel_cache` itself, not the
+        analyses it calls), numba's version and Python's."""
         from importlib import metadata
 
         try:
@@ -354,7 +365,7 @@ class StepGraph:
         except metadata.PackageNotFoundError:
             numba = "unknown"
         python = ".".join(map(str, sys.version_info[:2]))
-        digest = self._hasher.hash(_COMPILE).digest
+        digest = self._hasher.modules_digest(KERNEL_MODULES, alone=[_KERNEL_CACHE])
         self._hasher.save()  # the parses, for the next run
         return f"code:{digest};numba:{numba};python:{python}"
 

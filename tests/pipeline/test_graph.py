@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -246,7 +252,7 @@ def test_only_analyses_whose_code_uses_compiled_kernels_wait_for_them(config):
         "bursts": [], "burst_alignment": [kernels], "burst_corr": [kernels],
         "sttc": [sttc], "fr_corr": [kernels], "summary": []}
     assert graph.kernel_modules() == [kernels, sttc]
-    assert graph.kernels_record.endswith("__kernels__.json")
+    assert re.fullmatch(r"__kernels__\.[0-9a-f]{16}\.json", os.path.basename(graph.kernels_record))
 
 
 def test_the_kernels_version_names_their_code_numba_and_python(config):
@@ -255,3 +261,32 @@ def test_the_kernels_version_names_their_code_numba_and_python(config):
     version = StepGraph(config).kernels_version
     assert version.startswith("code:") and f";numba:{numba.__version__};python:" in version
     assert StepGraph(config).kernels_version == version
+
+
+@pytest.mark.parametrize("edited, record_changes, sttc_changes", [
+    ("spikedata/_sttc_kernels.py", True, True),  # a kernel
+    ("spikedata/_jit.py", True, True),  # what the kernels import
+    ("spikedata/kernel_cache.py", True, False),  # the calls compiling them
+    ("spikedata/sttc.py", False, True),  # an analysis calling a kernel: only its code hash
+])
+def test_the_kernels_record_is_named_after_the_kernels_code_only(config, tmp_path, edited,
+                                                                 record_changes, sttc_changes):
+    """A new version is a new record file (so the compile job runs because its output is
+    missing, never because its params changed); in a copy of the package."""
+    package = tmp_path / "package"
+    shutil.copytree(REPO / "spikelab", package / "spikelab",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    code = ("import json, sys; from spikelab.pipeline.graph import StepGraph; "
+            "g = StepGraph(json.loads(sys.argv[1])); print(g.kernels_record, g.versions['sttc'])")
+
+    def record_and_sttc_version():
+        proc = subprocess.run([sys.executable, "-c", code, json.dumps(config)], cwd=tmp_path,
+                              env={**os.environ, "PYTHONPATH": str(package)},
+                              capture_output=True, text=True, check=True)
+        return proc.stdout.split()
+
+    record, sttc = record_and_sttc_version()
+    module = package / "spikelab" / edited
+    module.write_text(module.read_text() + "\n_EDITED = True\n")
+    new_record, new_sttc = record_and_sttc_version()
+    assert (new_record != record, new_sttc != sttc) == (record_changes, sttc_changes)

@@ -16,6 +16,7 @@ from numba.core.dispatcher import Dispatcher
 
 import spikelab
 from spikelab.spikedata import kernel_cache
+from tests.ci import unavailable
 from spikelab.spikedata.kernel_cache import KERNEL_MODULES, compile_kernels, kernel_dispatchers
 
 
@@ -119,3 +120,27 @@ def test_loading_kernels_skips_scipy_linalg_and_leaves_it_usable(tmp_path):
         print(np.array_equal(dot(a, a.T), a @ a.T), np.allclose(scipy.linalg.inv(np.eye(2)), np.eye(2)))
     """, {"NUMBA_CACHE_DIR": str(tmp_path)})
     assert out.split() == ["False", "True", "True"]
+
+
+def test_a_read_only_install_caches_its_kernels_in_the_users_cache(tmp_path):
+    """The package on a read-only mount (a private mount namespace), NUMBA_CACHE_DIR unset:
+    numba cannot write next to the kernels, so it compiles into ~/.cache/numba, once."""
+    package = os.path.dirname(spikelab.__file__)
+    probe = subprocess.run(["unshare", "-m", "mount", "--bind", "-o", "ro", package, package],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        unavailable(f"a read-only bind mount needs unshare and mount (root): {probe.stderr.strip()}")
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["HOME"] = str(tmp_path)
+    code = ("import json; from spikelab.spikedata.kernel_cache import compile_kernels; "
+            "print(json.dumps(compile_kernels(['spikelab.spikedata._shuffle_kernels'])))")
+    script = (f"mount --bind -o ro {package} {package} && "
+              f"mount -o remount,bind,ro {package} && "
+              f"! touch {package}/spikedata/__pycache__/probe 2>/dev/null && "
+              f"{sys.executable} -c \"{code}\" && {sys.executable} -c \"{code}\"")
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True,
+                          env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    first, second = (json.loads(line) for line in proc.stdout.splitlines())
+    assert first["compiled"] and not second["compiled"] and second["loaded"] == first["compiled"]
+    assert all(d.startswith(str(tmp_path / ".cache" / "numba")) for d in first["cache_dirs"])

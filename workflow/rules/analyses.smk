@@ -57,6 +57,9 @@ for _step in GRAPH.steps:
             job=partial(analysis_job, _step.name),
             settings=GRAPH.params_json(_step.name),
             code=CODE_VERSIONS[_step.name],
+            python=JOB_PYTHON,
+            script=JOB_SCRIPT,
+            cache=CACHE_SOURCES,
         shell:
-            "{JOB_PYTHON} {JOB_SCRIPT:q} --job {params.job:q} --settings {params.settings:q} "
-            "--code {params.code:q} --cache {CACHE_SOURCES:q} --log {log:q}"
+            "{params.python} {params.script:q} --job {params.job:q} --settings {params.settings:q} "
+            "--code {params.code:q} --cache {params.cache:q} --log {log:q}"

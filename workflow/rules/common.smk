@@ -46,19 +46,38 @@ wildcard_constraints:
     recording="|".join(re.escape(r) for r in RECORDINGS),
 
 
+class Untracked:
+    """A piece of a shell command passed as a param that never reruns a job: Snakemake
+    compares params of builtin types only. (Shell commands take everything from params:
+    a global is unknown when the workflow is used as a module.)"""
+
+    def __init__(self, text):
+        self.text = str(text)
+
+    def __str__(self):
+        return self.text
+
+
 # How shell: jobs start Python: as Snakemake starts script: jobs, with its own interpreter,
 # or with the environment's under --software-deployment-method conda (the scripts then fall
-# back to this repository for spikelab).
-JOB_PYTHON = (
+# back to this repository for spikelab). Untracked: another venv's path reruns nothing.
+JOB_PYTHON = Untracked(
     "python"
     if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
     else shlex.quote(sys.executable)
 )
-JOB_SCRIPT = workflow.source_path("../scripts/run_job.py")
-COMPILE_SCRIPT = workflow.source_path("../scripts/compile_kernels.py")
+JOB_SCRIPT = Untracked(workflow.source_path("../scripts/run_job.py"))
+COMPILE_SCRIPT = Untracked(workflow.source_path("../scripts/compile_kernels.py"))
 # Where analysis jobs look for results to restore: the merged workspace, then the configured
-# caches (a global of the command, not a param: editing `cache` reruns nothing).
-CACHE_SOURCES = canonical_json([config["workspace"], *config.get("cache", [])])
+# caches (untracked: editing `cache` reruns nothing).
+CACHE_SOURCES = Untracked(
+    canonical_json([config["workspace"], *config.get("cache", [])])
+)
+
+
+def kernels_input(step):
+    """The compile step's record, for an analysis whose code uses compiled kernels."""
+    return [ancient(GRAPH.kernels_record)] if GRAPH.kernel_modules(step) else []
 
 
 def part(namespace, step):

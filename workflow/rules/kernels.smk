@@ -19,10 +19,7 @@ rule compile_kernels:
     params:
         modules=" ".join(f"--module {m}" for m in GRAPH.kernel_modules()),
         version=GRAPH.kernels_version,
+        python=JOB_PYTHON,
+        script=COMPILE_SCRIPT,
     shell:
-        "{JOB_PYTHON} {COMPILE_SCRIPT:q} --json {params.modules} > {output:q} 2> {log:q}"
-
-
-def kernels_input(step):
-    """The compile step's record, for an analysis whose code uses compiled kernels."""
-    return [ancient(GRAPH.kernels_record)] if GRAPH.kernel_modules(step) else []
+        "{params.python} {params.script:q} --json {params.modules} > {output:q} 2> {log:q}"
