@@ -117,3 +117,40 @@ def test_run_spec_tells_an_observer_each_phase(project, monkeypatch):
     spec = {**json.loads(job_args(project)["--job"]), "params": {"factor": 3}, "version": "x"}
     assert run_spec(spec, [], on_phase=seen.append) == "computed"
     assert seen == COMPUTE_PHASES[1:]
+
+
+def imported_packages(stderr: str) -> set[str]:
+    """Top-level packages in a ``python -X importtime`` report."""
+    return {line.rsplit("|", 1)[1].strip().split(".")[0]
+            for line in stderr.splitlines() if line.startswith("import time:") and "|" in line}
+
+
+def test_no_analysis_job_imports_what_it_does_not_use(tmp_path):
+    """Every built-in analysis of the demo config, run as the workflow runs it: none imports
+    Snakemake, pynwb or matplotlib; burst detection neither scipy nor numba."""
+    import yaml
+
+    from spikelab.pipeline.config import simulation_params
+    from spikelab.pipeline.graph import StepGraph
+    from spikelab.pipeline.recording import import_recording, simulate_recording
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config["recordings"] = {"R": {"simulate": {"seed": 1, "dose": 0.0}}}
+    config["simulation"].update(n_units=20, duration_s=30.0)
+    config["parts_dir"] = str(tmp_path / "parts")
+    graph = StepGraph(config, project_dir=REPO)
+    simulate_recording(simulation_params(config, "R"), str(tmp_path / "R.nwb"))
+    import_recording(str(tmp_path / "R.nwb"), "nwb", {}, "R", graph.part("R", "recording"))
+    imports = {}
+    for name in graph.names:  # in dependency order: each job's inputs exist
+        namespace = graph.namespaces(name)[0]
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", str(RUN_JOB), "--job", graph.job_json(name, namespace),
+             "--settings", graph.params_json(name), "--code", graph.versions[name],
+             "--cache", "[]"], capture_output=True, text=True, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        imports[name] = imported_packages(proc.stderr)
+    assert {"spikelab", "numpy", "h5py"} <= imports["sttc"]  # the report is read right
+    assert {name: sorted(found & {"snakemake", "pynwb", "matplotlib"})
+            for name, found in imports.items()} == {name: [] for name in graph.names}
+    assert not imports["bursts"] & {"scipy", "numba"}
