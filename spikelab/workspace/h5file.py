@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ from .codecs.common import read_str_attr
 
 __all__ = ["FORMAT_VERSION", "RootInfo", "h5_path", "base_path", "open_workspace",
            "open_for_update", "read_root", "write_root", "stamp", "new_file",
-           "create_backing_file", "scratch_file"]
+           "scratch_file"]
 
 FORMAT_VERSION = 1
 _LIBVER = ("v108", "v114")  # 1.8+ object headers: attributes larger than 64 kB allowed
@@ -128,18 +127,7 @@ def stamp(f: h5py.File) -> str:
     return save_id
 
 
-# --------------------------------------------------------------------- private files
-def create_backing_file(directory: str | None) -> tuple[str, h5py.File]:
-    """A new uniquely named HDF5 file for a lazy workspace (in ``directory`` or temp)."""
-    fd, path = tempfile.mkstemp(prefix="spikelab-lazy-", suffix=".h5", dir=directory)
-    os.close(fd)
-    try:
-        return path, h5py.File(path, "w", track_order=True, libver=_LIBVER)
-    except BaseException:
-        os.remove(path)
-        raise
-
-
+# --------------------------------------------------------------------- scratch files
 def scratch_file() -> h5py.File:
     """An in-memory HDF5 file (never touches disk), for hashing an object's encoding."""
     return h5py.File(f"scratch-{uuid.uuid4().hex}.h5", "w", driver="core", backing_store=False,

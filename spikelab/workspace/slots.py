@@ -16,7 +16,8 @@ import h5py
 
 from .codecs import decode_item, encode_item
 from .codecs.common import child_group, compressed
-from .h5file import create_backing_file
+from . import backing
+from .h5file import new_file
 from .provenance import content_hash, group_content_hash
 
 __all__ = ["ObjectSlot", "GroupSlot", "BackingFile", "copy_group"]
@@ -88,7 +89,8 @@ class BackingFile:
 
     Items live in root groups named by a counter; the workspace's index maps names to them,
     so renaming is free and an overwritten item's group is deleted after its replacement
-    is complete. A file left behind by a killed process is never read by anyone.
+    is complete. A file left behind by a killed process is never read by anyone, and is
+    deleted by the next private file made in its directory (:mod:`.backing`).
     """
 
     def __init__(self, directory: str | os.PathLike | None, compression: str | None = None
@@ -102,7 +104,14 @@ class BackingFile:
 
     def _open(self) -> h5py.File:
         if self.file is None:
-            self.path, self.file = create_backing_file(self.directory)
+            path = backing.new_backing_path(self.directory)
+            try:
+                self.file = new_file(path)
+            except BaseException:
+                backing.forget(path)
+                os.remove(path)
+                raise
+            self.path = path
         return self.file
 
     def _new_name(self) -> str:
@@ -144,12 +153,14 @@ class BackingFile:
             del self.file[slot.path]
 
     def close(self) -> None:
-        """Close and delete the file (idempotent)."""
+        """Close and delete the file (idempotent). A forked child closing its copy of a
+        parent's workspace leaves the parent's file alone."""
         if self.file is not None:
             with contextlib.suppress(Exception):
                 self.file.close()
             self.file = None
         if self.path is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(self.path)
+            if backing.forget(self.path):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self.path)
             self.path = None

@@ -97,8 +97,11 @@ class LazyAnalysisWorkspace(WorkspaceBase):
     ``store`` encodes the object into a private HDF5 file (in ``dir``, default the system
     temp directory) and keeps nothing else; ``get`` reads it back on every call;
     ``list_*``, ``describe`` and ``get_info`` never touch the disk. The private file is
-    deleted by :meth:`close`, on leaving a ``with`` block, or when the workspace is garbage
-    collected.
+    deleted by :meth:`close`, on leaving a ``with`` block, when the workspace is garbage
+    collected, at exit, and on SIGTERM (e.g. a SLURM time limit) unless the program
+    handles SIGTERM itself; a file left by a killed process (SIGKILL) is deleted when the
+    next lazy workspace makes its file in the same directory (see
+    :mod:`spikelab.workspace.backing`).
 
     Parameters
     ----------
