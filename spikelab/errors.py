@@ -12,6 +12,7 @@ __all__ = [
     "SpikelabError",
     "InvalidNameError",
     "UnsupportedTypeError",
+    "InvalidItemError",
     "ItemNotFoundError",
     "WorkspaceFileError",
     "NotAWorkspaceError",
@@ -26,6 +27,7 @@ __all__ = [
     "AnalysisTypeError",
     "AnalysisRunError",
     "UnitIndexError",
+    "DamagedItemWarning",
 ]
 
 
@@ -39,6 +41,12 @@ class InvalidNameError(SpikelabError, ValueError):
 
 class UnsupportedTypeError(SpikelabError, TypeError):
     """An object cannot be stored in a workspace (no codec for its type)."""
+
+
+class InvalidItemError(SpikelabError, ValueError):
+    """An object to store breaks an invariant of its type (typically changed in place after
+    it was created: spike times rescaled past the recording's length, a matrix made
+    non-square), so the file could not give it back."""
 
 
 class ItemNotFoundError(SpikelabError, KeyError):
@@ -107,3 +115,7 @@ class UnitIndexError(AnalysisError, IndexError):
     An :class:`AnalysisError` (a ``ValueError``, as spikelab 0.1.2 raises in ``subset``) and
     an ``IndexError`` (as it raises in ``latencies_to_index`` and ``set_neuron_attribute``).
     """
+
+
+class DamagedItemWarning(UserWarning):
+    """``load`` found items it cannot read; it loaded the others (see ``damaged``)."""

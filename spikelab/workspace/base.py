@@ -15,18 +15,19 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ItemNotFoundError, UnsupportedTypeError
+from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, locked
+from ..errors import CorruptWorkspaceError, ItemNotFoundError, UnsupportedTypeError
 from .codecs import check_item, decode_item, summarize
 from .codecs.common import compressed
 from .entries import copy_entry, make_entry, write_header
 from .fileindex import write_index
-from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, locked
 from .h5file import base_path, h5_path, new_file, open_workspace, write_root
 from .merging import MergeReport, decide
 from .names import check_key, check_namespace, check_text, comparison_namespace, describe_path
 from .provenance import check_provenance, fingerprint, group_content_hash
 from .reading import decoding
 from .sidecar import write_sidecar
+from .slots import DamagedSlot
 
 __all__ = ["WorkspaceBase"]
 
@@ -42,6 +43,23 @@ def _check_note(note: Any, where: str) -> None:
         if not isinstance(note, str):
             raise TypeError(f"note for {where} must be a str or None, got {type(note).__name__}")
         check_text(note, f"note for {where}")
+
+
+def _check_storable(obj: Any, where: str) -> None:
+    """Raise unless ``obj`` can be written and read back as it is (see the codecs' checks)."""
+    try:
+        check_item(obj, where)
+    except RecursionError:
+        raise UnsupportedTypeError(f"{where}: the object is nested too deeply or contains "
+                                   "itself") from None
+
+
+def _refreshed(entry: dict, obj: Any, group: Any) -> dict:
+    """``entry`` with the summary of ``obj`` as it is now, and its content hash recomputed
+    from ``group`` (what was just written) when it has provenance."""
+    return make_entry(summarize(obj), entry["created_at"], entry.get("note"),
+                      entry.get("provenance"), entry.get("fingerprint"),
+                      group_content_hash(group) if "provenance" in entry else None)
 
 
 def _fingerprint_of(item: _Item | None) -> str | None:
@@ -119,6 +137,10 @@ class WorkspaceBase:
         ------
         InvalidNameError, UnsupportedTypeError, ProvenanceError
             Before anything changes: a rejected store leaves the workspace as it was.
+        InvalidItemError
+            Likewise, for an object whose fields contradict each other (a SpikeData with
+            spikes past its length, NaN times or ``N`` unlike its trains, a non-square
+            PairwiseCompMatrix, neuron attributes for another number of units, ...).
         """
         self._check_open()
         check_namespace(namespace)
@@ -126,11 +148,7 @@ class WorkspaceBase:
         where = describe_path(namespace, key)
         _check_note(note, where)
         record = check_provenance(provenance) if provenance is not None else None
-        try:
-            check_item(obj, where)
-        except RecursionError:
-            raise UnsupportedTypeError(f"{where}: the object is nested too deeply or contains "
-                                       "itself") from None
+        _check_storable(obj, where)
         slot = self._put(obj)
         try:
             entry = make_entry(summarize(obj), time.time(), note)
@@ -152,6 +170,17 @@ class WorkspaceBase:
         self._check_open()
         with decoding(item.slot.where, namespace, key):
             return item.slot.load()
+
+    @property
+    def damaged(self) -> dict[tuple[str, str], str]:
+        """``{(namespace, key): what is wrong}`` for items ``load`` could not read.
+
+        They stay listed (``list_keys``, ``describe``, whose entry has a ``damaged``
+        field); ``get`` raises :class:`CorruptWorkspaceError` naming the file and item, and
+        ``save`` refuses until they are deleted. Empty for a sound workspace.
+        """
+        return {(ns, key): item.slot.message for ns, keys in self._items.items()
+                for key, item in keys.items() if isinstance(item.slot, DamagedSlot)}
 
     def get_info(self, namespace: str, key: str) -> dict | None:
         """A copy of the item's index entry (never reads data), or None if absent."""
@@ -270,6 +299,21 @@ class WorkspaceBase:
         return report.as_dict()
 
     # ------------------------------------------------------------ persistence
+    def _check_before_save(self) -> None:
+        """Fail before writing anything: damaged items, and objects changed in place since
+        ``store`` so that they no longer hold together (checked again, cheaply)."""
+        damaged = self.damaged
+        if damaged:
+            (ns, key), problem = next(iter(damaged.items()))
+            raise CorruptWorkspaceError(
+                f"cannot save: {len(damaged)} item(s) could not be read when loaded, e.g. "
+                f"{describe_path(ns, key)}: {problem}; delete them (ws.delete(namespace, key)) "
+                "to save the others")
+        for ns, keys in self._items.items():
+            for key, item in keys.items():
+                if item.slot.in_memory:
+                    _check_storable(item.slot.obj, describe_path(ns, key))
+
     def _write_items(self, f: Any) -> dict[tuple[str, str], dict]:
         """Write every item into the open file ``f``; returns the entries as written."""
         written = {}
@@ -278,9 +322,10 @@ class WorkspaceBase:
             for key, item in keys.items():
                 group = item.slot.write(ns_group, key)
                 entry = item.entry
-                if item.slot.in_memory and "provenance" in entry:
-                    # the object may have been changed in place since store: hash what is saved
-                    entry = {**entry, "content_hash": group_content_hash(group)}
+                if item.slot.in_memory:
+                    # the object may have been changed in place since store: describe (and
+                    # hash) what is saved
+                    entry = _refreshed(entry, item.slot.obj, group)
                 write_header(group, entry)
                 written[(ns, key)] = entry
         return written
@@ -301,9 +346,18 @@ class WorkspaceBase:
             Seconds to wait for another process writing the same path, then
             :class:`WorkspaceLockedError`.
 
+        Raises
+        ------
+        InvalidItemError
+            An object stored in memory was changed in place so that it no longer holds
+            together (e.g. spike times past the recording's length); nothing is written.
+        CorruptWorkspaceError
+            The workspace holds items ``load`` could not read (see :attr:`damaged`).
+
         The previous files stay intact if the save fails or is killed.
         """
         self._check_open()
+        self._check_before_save()
         target = h5_path(path)
         with locked(target, lock_timeout):
             with atomic_target(target) as tmp:

@@ -16,12 +16,12 @@ from typing import Any
 
 import h5py
 
-from .codecs import peek_item
+from .codecs import peek_item, read_tag
 from .codecs.common import read_str_attr
 from .provenance import canonical_json
 
-__all__ = ["HEADER_ATTRS", "make_entry", "write_header", "read_entry", "copy_entry",
-           "jsonable"]
+__all__ = ["HEADER_ATTRS", "make_entry", "write_header", "read_entry", "damaged_entry",
+           "copy_entry", "jsonable"]
 
 HEADER_ATTRS = ("__created_at__", "__note__", "__provenance__", "__fingerprint__",
                 "__content_hash__")
@@ -77,6 +77,20 @@ def read_entry(group: h5py.Group, summary: dict | None = None) -> dict:
         content_hash=read_str_attr(attrs, "__content_hash__") if "__content_hash__" in names
         else None,
     )
+
+
+def damaged_entry(group: h5py.Group, problem: str) -> dict:
+    """The entry of an item that cannot be read: its type tag and creation time if those
+    can still be read, and ``damaged``, what is wrong."""
+    try:
+        tag = read_tag(group) or "unknown"
+    except Exception:  # best effort on a damaged group: any failure means "unknown"
+        tag = "unknown"
+    try:
+        created_at = float(group.attrs["__created_at__"])
+    except Exception:
+        created_at = 0.0
+    return {"type": tag, "created_at": created_at, "damaged": problem}
 
 
 def _provenance_in_order(record: dict) -> dict:

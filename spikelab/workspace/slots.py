@@ -2,7 +2,7 @@
 
 The two workspaces differ only in which slot ``store`` creates: the in-memory workspace
 keeps an :class:`ObjectSlot`, the lazy one encodes into its private :class:`BackingFile` and
-keeps a :class:`GroupSlot`. Saving and merging ask the slot to write itself into a
+keeps a :class:`GroupSlot`. An item that ``load`` could not read is a :class:`DamagedSlot`. Saving and merging ask the slot to write itself into a
 destination group: an object is encoded, a group is copied at the HDF5 level (no decode).
 """
 
@@ -20,7 +20,7 @@ from . import backing
 from .h5file import new_file
 from .provenance import content_hash, group_content_hash
 
-__all__ = ["ObjectSlot", "GroupSlot", "BackingFile", "copy_group"]
+__all__ = ["ObjectSlot", "GroupSlot", "DamagedSlot", "BackingFile", "copy_group"]
 
 
 def copy_group(source: h5py.Group, parent: h5py.Group, name: str) -> h5py.Group:
@@ -82,6 +82,34 @@ class GroupSlot:
 
     def content_hash(self) -> str:
         return group_content_hash(self.group)
+
+
+class DamagedSlot:
+    """An item that could not be read from its file: every use of its data raises the
+    reading error (a :class:`CorruptWorkspaceError` naming the file and the item)."""
+
+    in_memory = False
+
+    def __init__(self, error: CorruptWorkspaceError, path: str) -> None:
+        self.error_type = type(error)
+        self.message = str(error)
+        self.where = path
+
+    def _error(self, hint: str = "") -> CorruptWorkspaceError:
+        return self.error_type(self.message + hint)
+
+    def load(self) -> Any:
+        raise self._error()
+
+    @property
+    def group(self) -> h5py.Group:
+        raise self._error()
+
+    def write(self, parent: h5py.Group, name: str) -> h5py.Group:
+        raise self._error("; delete the item to save the others")
+
+    def content_hash(self) -> str:
+        raise self._error()
 
 
 class BackingFile:

@@ -7,17 +7,19 @@ differ in where stored data lives. See ``docs/guide/workspace_persistence.rst``.
 from __future__ import annotations
 
 import os
+import warnings
 import weakref
+from collections.abc import Callable
 from typing import Any
 
-from ..errors import WorkspaceFileError
+from ..errors import CorruptWorkspaceError, DamagedItemWarning, WorkspaceFileError
 from .base import WorkspaceBase, _Item
 from .codecs import decode_item, summarize
-from .entries import read_entry
-from .fileindex import file_entries
+from .entries import damaged_entry, read_entry
+from .fileindex import trusted_index
 from .h5file import h5_path, open_workspace, read_root
 from .reading import decoding, ordered_items
-from .slots import BackingFile, GroupSlot, ObjectSlot
+from .slots import BackingFile, DamagedSlot, GroupSlot, ObjectSlot
 
 __all__ = ["AnalysisWorkspace", "LazyAnalysisWorkspace"]
 
@@ -57,19 +59,27 @@ class AnalysisWorkspace(WorkspaceBase):
     def load(cls, path: str | os.PathLike) -> AnalysisWorkspace:
         """Load every item of a saved workspace (``path`` with or without ``.h5``).
 
+        An item that cannot be read (damaged, or of a type this version does not know)
+        does not stop the others from loading: it stays listed, ``get`` raises
+        :class:`CorruptWorkspaceError` naming the file and the item, :attr:`damaged` lists
+        it with what is wrong, and one :class:`DamagedItemWarning` names the bad items.
+
         Raises
         ------
-        FileNotFoundError, NotAWorkspaceError, CorruptWorkspaceError, UnknownItemTypeError,
-        FormatVersionError
+        FileNotFoundError, NotAWorkspaceError, FormatVersionError
+        CorruptWorkspaceError
+            The file as a whole cannot be read (truncated, damaged structure).
         """
         target = h5_path(path)
         with open_workspace(target) as f:
             ws = cls._from_root(read_root(f))
             for ns, key, group in ordered_items(f, target):
-                with decoding(target, ns, key):
+                def read(group: Any = group) -> tuple[dict, ObjectSlot]:
                     obj = decode_item(group)
-                    entry = read_entry(group, summarize(obj))
-                ws._items.setdefault(ns, {})[key] = _Item(entry, ObjectSlot(obj))
+                    return read_entry(group, summarize(obj)), ObjectSlot(obj)
+                ws._items.setdefault(ns, {})[key] = _item_or_damaged(target, ns, key, group,
+                                                                     read)
+        _warn_damaged(ws, target)
         return ws
 
     @classmethod
@@ -78,6 +88,27 @@ class AnalysisWorkspace(WorkspaceBase):
         ws.workspace_id = root.workspace_id
         ws.created_at = root.created_at
         return ws
+
+
+def _item_or_damaged(target: str, ns: str, key: str, group: Any,
+                     read: Callable[[], tuple[dict, Any]]) -> _Item:
+    """The item ``read()`` makes of ``group``, or a damaged item if it cannot be read."""
+    try:
+        with decoding(target, ns, key):
+            entry, slot = read()
+    except CorruptWorkspaceError as exc:
+        return _Item(damaged_entry(group, str(exc)), DamagedSlot(exc, target))
+    return _Item(entry, slot)
+
+
+def _warn_damaged(ws: WorkspaceBase, target: str) -> None:
+    damaged = ws.damaged
+    if damaged:
+        names = ", ".join(f"{ns}/{key}" for ns, key in damaged)
+        warnings.warn(DamagedItemWarning(
+            f"{target}: {len(damaged)} item(s) could not be read and were not loaded: "
+            f"{names}; the other {len(ws) - len(damaged)} were (see .damaged, spikelab "
+            "verify)"), stacklevel=3)
 
 
 def _close_files(backing: BackingFile, sources: list) -> None:
@@ -152,11 +183,21 @@ class LazyAnalysisWorkspace(WorkspaceBase):
             ws = cls(name=root.name, dir=dir)
             ws._sources.append(f)
             ws.workspace_id, ws.created_at = root.workspace_id, root.created_at
-            for (ns, key), entry in file_entries(f, target).items():
-                ws._items.setdefault(ns, {})[key] = _Item(entry, GroupSlot(f, f"/{ns}/{key}"))
+            index = trusted_index(f)
+            if index is not None:
+                for (ns, key), entry in index.items():
+                    ws._items.setdefault(ns, {})[key] = _Item(entry,
+                                                              GroupSlot(f, f"/{ns}/{key}"))
+            else:  # read each item's entry from its group; a damaged one is kept as such
+                for ns, key, group in ordered_items(f, target):
+                    def read(group: Any = group) -> tuple[dict, GroupSlot]:
+                        return read_entry(group), GroupSlot.of(group)
+                    ws._items.setdefault(ns, {})[key] = _item_or_damaged(target, ns, key,
+                                                                         group, read)
         except BaseException:
             f.close()
             raise
+        _warn_damaged(ws, target)
         return ws
 
     def close(self) -> None:

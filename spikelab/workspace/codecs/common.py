@@ -18,9 +18,12 @@ from typing import Any
 import h5py
 import numpy as np
 
+from ...errors import InvalidItemError
+
 __all__ = ["EXTRAS", "COMPRESSIONS", "read_str_attr", "write_array", "write_strings",
            "read_strings", "write_times", "read_times", "strict_equal", "extras_group",
-           "get_extras", "child_group", "compressed"]
+           "get_extras", "child_group", "compressed", "inconsistent", "rebuilding",
+           "require_array"]
 
 EXTRAS = "__spikelab__"  # child group holding exact encodings 0.1.2 does not read
 
@@ -154,3 +157,31 @@ def strict_equal(a: Any, b: Any) -> bool:
     if isinstance(a, (set, frozenset, str, bytes, int, np.generic, type(None))):
         return bool(a == b)
     return False  # objects without value semantics are never "exactly" reproduced
+
+
+# --------------------------------------------------------------------- store-time invariants
+def inconsistent(where: str, type_name: str, problem: str) -> InvalidItemError:
+    """The error for an object whose fields contradict each other (checked at store/save)."""
+    return InvalidItemError(f"{where}: this {type_name} is inconsistent: {problem} (was it "
+                            "changed after it was created?)")
+
+
+@contextlib.contextmanager
+def rebuilding(type_name: str, where: str) -> Iterator[None]:
+    """Run the type's own constructor on an object's fields (what reading the item back
+    will do): its ValueError/TypeError becomes :class:`InvalidItemError` naming ``where``."""
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        raise inconsistent(where, type_name, str(exc)) from None
+
+
+def require_array(value: Any, where: str, type_name: str, field: str, ndim: int) -> np.ndarray:
+    """``value`` if it is a real-valued ndarray of ``ndim`` dimensions, else the error."""
+    if not isinstance(value, np.ndarray):
+        raise inconsistent(where, type_name, f"{field} is a {type(value).__name__}, not an ndarray")
+    if value.ndim != ndim:
+        raise inconsistent(where, type_name, f"{field} has shape {value.shape}, not {ndim}-D")
+    if value.dtype.kind not in "biuf":
+        raise inconsistent(where, type_name, f"{field} has dtype {value.dtype}, not real numbers")
+    return value

@@ -6,7 +6,7 @@ import h5py
 import numpy as np
 
 from ...spikedata import PairwiseCompMatrix
-from .common import write_array
+from .common import inconsistent, rebuilding, require_array, write_array
 from .jsonmeta import check_metadata, decode_metadata, encode_metadata
 from .labels import check_labels, decode_labels, encode_labels
 from .registry import Codec, register
@@ -15,6 +15,12 @@ __all__ = ["CODEC"]
 
 
 def check(pcm: PairwiseCompMatrix, where: str) -> None:
+    """Its constructor accepts its fields (no copy for a float64 array)."""
+    require_array(pcm.matrix, where, "PairwiseCompMatrix", "matrix", 2)
+    with rebuilding("PairwiseCompMatrix", where):
+        PairwiseCompMatrix(pcm.matrix, pcm.labels, pcm.metadata)
+    if not isinstance(pcm.metadata, dict):
+        raise inconsistent(where, "PairwiseCompMatrix", "metadata is not a dict")
     check_labels(pcm.labels, where)
     check_metadata(pcm.metadata, where)
 

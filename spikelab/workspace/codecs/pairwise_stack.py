@@ -7,7 +7,8 @@ import h5py
 import numpy as np
 
 from ...spikedata import PairwiseCompMatrixStack
-from .common import read_times, write_array, write_times
+from .common import (inconsistent, read_times, rebuilding, require_array, write_array,
+                     write_times)
 from .jsonmeta import check_metadata, decode_metadata, encode_metadata
 from .labels import check_labels, decode_labels, encode_labels
 from .registry import Codec, register
@@ -16,6 +17,12 @@ __all__ = ["CODEC"]
 
 
 def check(stack: PairwiseCompMatrixStack, where: str) -> None:
+    """Its constructor accepts its fields (no copy for a float64 array)."""
+    require_array(stack.stack, where, "PairwiseCompMatrixStack", "stack", 3)
+    with rebuilding("PairwiseCompMatrixStack", where):
+        PairwiseCompMatrixStack(stack.stack, stack.labels, stack.times, stack.metadata)
+    if not isinstance(stack.metadata, dict):
+        raise inconsistent(where, "PairwiseCompMatrixStack", "metadata is not a dict")
     check_labels(stack.labels, where)
     check_metadata(stack.metadata, where)
 

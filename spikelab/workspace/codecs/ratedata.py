@@ -12,7 +12,7 @@ import numpy as np
 from ...errors import UnsupportedTypeError
 from ...spikedata import RateData
 from ..names import check_text
-from .common import read_str_attr, write_array
+from .common import inconsistent, read_str_attr, require_array, write_array
 from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
                            encode_neuron_attributes)
 from .registry import Codec, register
@@ -21,7 +21,18 @@ __all__ = ["CODEC"]
 
 
 def check(rd: RateData, where: str) -> None:
-    check_neuron_attributes(rd.neuron_attributes, where)
+    """(U, T) rates with T times and U neuron attribute dicts, as the constructor makes it
+    (not rebuilt here: the constructor copies the rates, which may be large)."""
+    data = require_array(rd.inst_Frate_data, where, "RateData", "inst_Frate_data", 2)
+    times = require_array(rd.times, where, "RateData", "times", 1)
+    if times.shape[0] != data.shape[1]:
+        raise inconsistent(where, "RateData", f"inst_Frate_data has {data.shape[1]} time "
+                                              f"points but times has {times.shape[0]}")
+    attrs = rd.neuron_attributes
+    if attrs is not None and len(attrs) != data.shape[0]:
+        raise inconsistent(where, "RateData", f"neuron_attributes has {len(attrs)} entries "
+                                              f"for {data.shape[0]} units")
+    check_neuron_attributes(attrs, where)
     if rd.rate_unit is not None:
         if not isinstance(rd.rate_unit, str):
             raise UnsupportedTypeError(

@@ -10,12 +10,14 @@ such item would make 0.1.2 refuse the whole workspace. Such a stack is written a
 
 from __future__ import annotations
 
+import math
+
 import h5py
 import numpy as np
 
 from ...spikedata import RateSliceStack
 from . import ndarray
-from .common import read_times, write_array, write_times
+from .common import inconsistent, read_times, require_array, write_array, write_times
 from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
                            encode_neuron_attributes)
 from .registry import Codec, register
@@ -40,7 +42,22 @@ def _stack(group: h5py.Group) -> h5py.Dataset:
 
 
 def check(rss: RateSliceStack, where: str) -> None:
-    check_neuron_attributes(rss.neuron_attributes, where)
+    """(U, T, S) rates, S windows, a positive step and U neuron attribute dicts, as the
+    constructor makes it (not rebuilt here: the constructor copies the stack)."""
+    stack = require_array(rss.event_stack, where, "RateSliceStack", "event_stack", 3)
+    if rss.times is None or len(rss.times) != stack.shape[2]:
+        raise inconsistent(where, "RateSliceStack", f"{stack.shape[2]} slices but times is "
+                                                    f"{rss.times!r}")
+    step = rss.step_size
+    if isinstance(step, bool) or not isinstance(step, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(step) or step <= 0:
+        raise inconsistent(where, "RateSliceStack", f"step_size is {step!r}, not a positive "
+                                                    "number of ms")
+    attrs = rss.neuron_attributes
+    if attrs is not None and len(attrs) != stack.shape[0]:
+        raise inconsistent(where, "RateSliceStack", f"neuron_attributes has {len(attrs)} "
+                                                    f"entries for {stack.shape[0]} units")
+    check_neuron_attributes(attrs, where)
 
 
 def encode(group: h5py.Group, rss: RateSliceStack) -> None:

@@ -13,7 +13,8 @@ import h5py
 import numpy as np
 
 from ...spikedata import SpikeData
-from .common import EXTRAS, extras_group, get_extras, strict_equal, write_array
+from .common import (EXTRAS, extras_group, get_extras, inconsistent, rebuilding, require_array,
+                     strict_equal, write_array)
 from .jsonmeta import check_metadata, decode_metadata, encode_metadata
 from .ndarray import check_dtype
 from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
@@ -23,7 +24,41 @@ from .registry import Codec, register
 __all__ = ["encode_body", "decode_body", "check", "CODEC"]
 
 
+def _check_trains(sd: SpikeData, where: str) -> list[np.ndarray]:
+    """The trains as stored: one sorted 1-D array of finite times (ms) per unit, N of them."""
+    trains = sd.train
+    if not isinstance(trains, (list, tuple)):
+        raise inconsistent(where, "SpikeData", f"train is a {type(trains).__name__}, not a list "
+                                               "of arrays")
+    for unit, times in enumerate(trains):
+        times = require_array(times, where, "SpikeData", f"train[{unit}]", 1)
+        if times.size and not np.isfinite(times).all():
+            raise inconsistent(where, "SpikeData", f"unit {unit} has NaN or infinite spike times")
+        if times.size > 1 and not (times[1:] >= times[:-1]).all():
+            raise inconsistent(where, "SpikeData", f"the spike times of unit {unit} are not sorted")
+    if isinstance(sd.N, bool) or not isinstance(sd.N, (int, np.integer)) or sd.N != len(trains):
+        raise inconsistent(where, "SpikeData", f"N is {sd.N!r} but there are {len(trains)} trains")
+    return list(trains)
+
+
 def check(sd: SpikeData, where: str) -> None:
+    """Storable, and reading it back gives it back: its own constructor accepts its fields.
+
+    The constructor is run on each train's first and last spike only (the window check
+    needs no more), so the check costs one pass over the spike times and no copy.
+    """
+    trains = _check_trains(sd, where)
+    raw_time = sd.raw_time
+    if not isinstance(raw_time, np.ndarray) or raw_time.ndim != 1:
+        raise inconsistent(where, "SpikeData", "raw_time is not a 1-D array of times (ms)")
+    with rebuilding("SpikeData", where):
+        SpikeData([t[[0, -1]] if t.size else t for t in trains], N=len(trains),
+                  length=sd.length, start_time=sd.start_time,
+                  neuron_attributes=sd.neuron_attributes, raw_data=np.asarray(sd.raw_data),
+                  raw_time=raw_time)
+    if not isinstance(sd.metadata, dict):
+        raise inconsistent(where, "SpikeData", f"metadata is a {type(sd.metadata).__name__}, "
+                                               "not a dict")
     check_metadata(sd.metadata, where)
     check_neuron_attributes(sd.neuron_attributes, where)
     check_dtype(np.asarray(sd.raw_data).dtype, f"{where}.raw_data")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import h5py
 
-from ...spikedata import SpikeSliceStack
-from .common import child_group, read_times, write_times
+from ...spikedata import SpikeData, SpikeSliceStack
+from .common import child_group, inconsistent, read_times, rebuilding, write_times
 from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
                            encode_neuron_attributes)
 from .registry import Codec, register
@@ -20,9 +20,26 @@ __all__ = ["CODEC"]
 
 
 def check(sss: SpikeSliceStack, where: str) -> None:
-    check_neuron_attributes(sss.neuron_attributes, where)
-    for i, sd in enumerate(sss.spike_stack):
+    """Every slice is a sound SpikeData and the stack's constructor accepts its fields."""
+    slices = sss.spike_stack
+    if not isinstance(slices, (list, tuple)) or not all(isinstance(sd, SpikeData)
+                                                       for sd in slices):
+        raise inconsistent(where, "SpikeSliceStack", "spike_stack is not a list of SpikeData")
+    for i, sd in enumerate(slices):
         check_slice(sd, f"{where}.spike_stack[{i}]")
+    if sss.times is None or len(sss.times) != len(slices):
+        raise inconsistent(where, "SpikeSliceStack", f"{len(slices)} slices but times is "
+                                                     f"{sss.times!r}")
+    with rebuilding("SpikeSliceStack", where):
+        SpikeSliceStack(spike_stack=slices, times_start_to_end=sss.times,
+                        neuron_attributes=sss.neuron_attributes)
+    units = {sd.N for sd in slices} or {sss.N}
+    attrs = sss.neuron_attributes
+    if units != {sss.N} or (attrs is not None and len(attrs) != sss.N):
+        raise inconsistent(where, "SpikeSliceStack", f"N is {sss.N!r} but the slices have "
+                           f"{sorted(units)} units and neuron_attributes "
+                           f"{'None' if attrs is None else len(attrs)}")
+    check_neuron_attributes(attrs, where)
 
 
 def encode(group: h5py.Group, sss: SpikeSliceStack) -> None:
