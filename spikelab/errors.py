@@ -13,6 +13,7 @@ __all__ = [
     "InvalidNameError",
     "UnsupportedTypeError",
     "InvalidItemError",
+    "InvalidArgumentError",
     "ItemNotFoundError",
     "WorkspaceFileError",
     "NotAWorkspaceError",
@@ -47,6 +48,11 @@ class InvalidItemError(SpikelabError, ValueError):
     """An object to store breaks an invariant of its type (typically changed in place after
     it was created: spike times rescaled past the recording's length, a matrix made
     non-square), so the file could not give it back."""
+
+
+class InvalidArgumentError(SpikelabError, ValueError):
+    """Arguments that contradict each other (a merge target that is also one of its
+    sources)."""
 
 
 class ItemNotFoundError(SpikelabError, KeyError):

@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 
 import h5py
 
-from ..errors import ItemNotFoundError
-from ..workspace.entries import read_entry
+from ..errors import CorruptWorkspaceError, ItemNotFoundError
+from ..workspace.damage import decoding
+from ..workspace.entries import damaged_entry
 from ..workspace.h5file import h5_path, open_workspace, read_root
-from ..workspace.reading import decoding, ordered_items
+from ..workspace.reading import (find_item, listing_hint, open_item, ordered_names,
+                                 read_item_entry)
 
 __all__ = ["ItemRecord", "DatasetRecord", "Inventory", "read_inventory", "read_item",
            "item_keys", "listing_hint"]
 
-_MAX_LISTED = 20  # names listed in a "not found" message
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,15 @@ class DatasetRecord:
 
 @dataclass(frozen=True)
 class ItemRecord:
-    """An item's index entry (as ``get_info`` gives it) and its bytes on disk."""
+    """An item's index entry (as ``get_info`` gives it) and its bytes on disk; for an item
+    that cannot be read, what is wrong (``damaged``) and what little is known."""
 
     namespace: str
     key: str
     entry: dict
     size_bytes: int
     datasets: list[DatasetRecord] = field(default_factory=list)
+    damaged: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,23 +110,22 @@ def _datasets(group: h5py.Group) -> list[DatasetRecord]:
 
 def _record(target: str, ns: str, key: str, group: h5py.Group) -> ItemRecord:
     with decoding(target, ns, key):
-        entry = read_entry(group)
+        entry = read_item_entry(group)
         datasets = _datasets(group)
     return ItemRecord(ns, key, entry, sum(d.size_bytes for d in datasets), datasets)
 
 
-def _plain(name: str) -> bool:
-    """Can ``name`` be a single path component (not a path into other groups)?"""
-    return bool(name) and "/" not in name and name not in (".", "..")
-
-
-def listing_hint(names: list[str]) -> str:
-    """``names`` for an error message, cut after :data:`_MAX_LISTED`."""
-    if not names:
-        return "none"
-    shown = ", ".join(repr(n) for n in names[:_MAX_LISTED])
-    more = len(names) - _MAX_LISTED
-    return shown + (f", ... ({more} more)" if more > 0 else "")
+def _record_or_damaged(f: h5py.File, target: str, ns: str, key: str) -> ItemRecord:
+    """The item's record, or one that says it is damaged (listing goes on)."""
+    group = None
+    try:
+        with decoding(target, ns, key):
+            group = open_item(f, ns, key)
+        return _record(target, ns, key, group)
+    except CorruptWorkspaceError as exc:
+        entry = damaged_entry(group, str(exc)) if group is not None else {
+            "type": "unknown", "created_at": 0.0, "damaged": str(exc)}
+        return ItemRecord(ns, key, entry, 0, [], damaged=str(exc))
 
 
 def read_inventory(path: str | os.PathLike, namespace: str | None = None) -> Inventory:
@@ -145,11 +147,11 @@ def read_inventory(path: str | os.PathLike, namespace: str | None = None) -> Inv
     target = h5_path(path)
     with open_workspace(target) as f:
         root = read_root(f)
-        found = list(ordered_items(f, target))
-        items = [_record(target, ns, key, group) for ns, key, group in found
+        found = ordered_names(f, target)
+        items = [_record_or_damaged(f, target, ns, key) for ns, key in found
                  if namespace is None or ns == namespace]
     if namespace is not None and not items:
-        present = list(dict.fromkeys(ns for ns, _, _ in found))
+        present = list(dict.fromkeys(ns for ns, _ in found))
         raise ItemNotFoundError(f"{target}: namespace {namespace!r} not found; namespaces: "
                                 f"{listing_hint(present)}")
     return Inventory(target, root.workspace_id, root.name, root.created_at,
@@ -167,17 +169,7 @@ def read_item(path: str | os.PathLike, namespace: str, key: str) -> tuple[Invent
     target = h5_path(path)
     with open_workspace(target) as f:
         root = read_root(f)
-        ns_group = f.get(namespace) if _plain(namespace) and not namespace.startswith("__") \
-            else None
-        if not isinstance(ns_group, h5py.Group):
-            present = list(dict.fromkeys(ns for ns, _, _ in ordered_items(f, target)))
-            raise ItemNotFoundError(f"{target}: namespace {namespace!r} not found; namespaces: "
-                                    f"{listing_hint(present)}")
-        group = ns_group.get(key) if _plain(key) else None
-        if not isinstance(group, h5py.Group):
-            raise ItemNotFoundError(f"{target}: item ({namespace!r}, {key!r}) not found; keys "
-                                    f"in {namespace!r}: {listing_hint(list(ns_group))}")
-        record = _record(target, namespace, key, group)
+        record = _record(target, namespace, key, find_item(f, target, namespace, key))
     inventory = Inventory(target, root.workspace_id, root.name, root.created_at,
                           root.format_version, os.path.getsize(target), [record])
     return inventory, record
@@ -189,4 +181,4 @@ def item_keys(path: str | os.PathLike) -> list[tuple[str, str]]:
     if not os.path.exists(target):
         return []
     with open_workspace(target) as f:
-        return [(ns, key) for ns, key, _ in ordered_items(f, target)]
+        return ordered_names(f, target)

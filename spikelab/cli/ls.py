@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from .inventory import Inventory, ItemRecord, read_inventory
+from .status import DAMAGED
 from .text import cell, human_size, plural, short_hash, summary_text, table, to_json
 
 __all__ = ["add_parser", "run", "as_json", "as_text"]
@@ -28,7 +29,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def _item_json(item: ItemRecord) -> dict:
     return {"namespace": item.namespace, "key": item.key, "info": item.entry,
-            "size_bytes": item.size_bytes}
+            "size_bytes": item.size_bytes, "damaged": item.damaged}
 
 
 def as_json(inv: Inventory) -> dict:
@@ -41,6 +42,9 @@ def as_json(inv: Inventory) -> dict:
 
 def _row(item: ItemRecord) -> list[str]:
     entry = item.entry
+    if item.damaged is not None:
+        return [cell(item.namespace), cell(item.key), cell(entry.get("type", "?")), "-", "-",
+                "-", "-", cell(f"DAMAGED: {item.damaged}", _NOTE_WIDTH)]
     step = (entry.get("provenance") or {}).get("step")
     return [cell(item.namespace), cell(item.key), cell(entry.get("type", "?")),
             cell(summary_text(entry)), human_size(item.size_bytes),
@@ -55,12 +59,16 @@ def as_text(inv: Inventory) -> list[str]:
     title = (f"{inv.path}: {label}, id {inv.workspace_id[:8]}, "
              f"{plural(len(inv.namespaces()), 'namespace')}, {plural(len(inv.items), 'item')}, "
              f"{human_size(data_bytes)} of data in a {human_size(inv.file_bytes)} file")
+    damaged = [i for i in inv.items if i.damaged is not None]
+    if damaged:
+        title += f"; {plural(len(damaged), 'item')} DAMAGED (see spikelab verify)"
     if not inv.items:
         return [title]
     return [title, ""] + table(_HEADER, [_row(i) for i in inv.items], right=("SIZE",))
 
 
 def run(args: argparse.Namespace) -> int:
+    """Exit 1 when an item is damaged (listed with what is wrong), else 0."""
     inv = read_inventory(args.path, args.namespace)
     print(to_json(as_json(inv)) if args.json else "\n".join(as_text(inv)))
-    return 0
+    return DAMAGED if any(i.damaged is not None for i in inv.items) else 0

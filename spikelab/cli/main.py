@@ -1,30 +1,30 @@
 """Argument parsing, dispatch and error reporting of the ``spikelab`` command.
 
-Exit status: 0 success; 1 ``verify`` found damage; 2 usage errors and every expected
-failure (missing file, not a workspace, unknown namespace or key, locked target, ...),
-reported as one line on stderr that names the file, never a traceback; 130 on Ctrl-C;
-141 when stdout is a pipe closed early (``| head``), silently.
+Exit status: 0 success; 1 damage found (``verify`` lists it, or a file another command
+reads is damaged: :class:`CorruptWorkspaceError`); 2 usage errors and every other expected
+failure (missing file, not a workspace, unknown namespace or key, locked target, ...). A
+failure is one line on stderr that names the file, never a traceback; 130 on Ctrl-C; 141
+when stdout is a pipe closed early (``| head``), silently. An exception that is neither a
+spikelab error nor an operating-system error (with an errno) is a bug and is not hidden.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Sequence
 
 from .._version import __version__
-from ..errors import SpikelabError
+from ..errors import CorruptWorkspaceError, SpikelabError
 from ..workspace.h5file import h5_path
 from . import info, kernels, ls, merge, verify
+from .status import DAMAGED, ERROR, INTERRUPTED, OK, SIGPIPE
 
 __all__ = ["main", "build_parser"]
 
 _COMMANDS = (ls, info, merge, verify, kernels)  # each module adds its subparser with run=...
-# Failures caused by the input, not by a bug: OSError covers missing and unreadable files
-# (and h5py's I/O errors), ValueError a target that is also a merge source.
-_EXPECTED = (SpikelabError, OSError, ValueError)
-_SIGPIPE_STATUS = 141  # 128 + SIGPIPE, what a shell reports for a tool killed by a closed pipe
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     for module in _COMMANDS:
         module.add_parser(commands, common)
     return parser
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> argparse.ArgumentParser:
+    """One parser per process (building it costs more than most commands do)."""
+    return build_parser()
 
 
 def _paths(args: argparse.Namespace) -> list[str]:
@@ -83,19 +89,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         The exit status (the console script passes it to ``sys.exit``).
     """
-    parser = build_parser()
+    parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: argparse printed already
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        return exc.code if isinstance(exc.code, int) else (OK if exc.code is None else ERROR)
     try:
         return args.run(args)
     except BrokenPipeError:  # `spikelab ls big.h5 | head`: the reader has seen enough
         _silence_stdout()
-        return _SIGPIPE_STATUS
-    except _EXPECTED as exc:
+        return SIGPIPE
+    except (SpikelabError, OSError) as exc:
+        if not isinstance(exc, SpikelabError) and exc.errno is None:
+            raise  # not an error of the file system: h5py leaking through is a bug
         print(f"spikelab {args.command}: error: {_message(exc, _paths(args))}", file=sys.stderr)
-        return 2
+        return DAMAGED if isinstance(exc, CorruptWorkspaceError) else ERROR
     except KeyboardInterrupt:
         print(f"spikelab {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED

@@ -1,4 +1,5 @@
-"""``spikelab verify PATH``: does every item decode and match its stored content hash?
+"""``spikelab verify PATH``: is every item intact (checksums), decodable, and matching its
+recorded content hash?
 
 Exit status: 0 when every item is sound, 1 when an item (or the file's structure) is
 damaged, 2 when the file cannot be checked at all (missing, not a workspace, newer format;
@@ -14,6 +15,7 @@ from typing import Any
 from ..errors import CorruptWorkspaceError
 from ..workspace import verify
 from ..workspace.h5file import h5_path
+from .status import DAMAGED, OK
 from .text import cell, plural, to_json
 from .ticker import elapsed_line
 
@@ -22,32 +24,34 @@ __all__ = ["add_parser", "run", "check", "as_text"]
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
-        "verify", parents=[common], help="check that every item decodes and matches its hash",
-        description="Decode every item of a workspace file and recompute the content hash "
-                    "and fingerprint of items stored with provenance. Exit 0 if all is "
-                    "well, 1 naming the damaged items otherwise, 2 if the file cannot be "
-                    "checked.")
+        "verify", parents=[common],
+        help="check that every item is intact (checksums), decodes and matches its hash",
+        description="Check every item of a workspace file against its checksums (all data "
+                    "is read), decode it, and recompute the content hash and fingerprint of "
+                    "items stored with provenance. Exit 0 if all is well, 1 naming the "
+                    "damaged items otherwise, 2 if the file cannot be checked.")
     parser.add_argument("path", help="workspace file (with or without .h5)")
     parser.set_defaults(run=run)
 
 
 def check(path: str | os.PathLike) -> dict:
-    """The ``--json`` document: ``ok``, ``checked``, ``hashed`` and ``problems``.
+    """The ``--json`` document: ``ok``, ``checked``, ``sealed``, ``hashed`` and ``problems``.
 
-    A file whose structure is damaged (it cannot be opened or its index cannot be read)
-    is one problem with ``namespace`` and ``key`` None.
+    A problem of the file rather than of an item (it cannot be opened, its structure or its
+    index is damaged) has ``namespace`` and ``key`` None.
     """
     target = h5_path(path)
     with elapsed_line(f"verifying {os.path.basename(target)}"):
         try:
             report = verify(target)
         except CorruptWorkspaceError as exc:
-            return {"path": target, "ok": False, "checked": 0, "hashed": 0,
+            return {"path": target, "ok": False, "checked": 0, "sealed": 0, "hashed": 0,
                     "problems": [{"namespace": None, "key": None, "problem": str(exc)}]}
-    problems = [{"namespace": p.namespace, "key": p.key, "problem": p.problem}
-                for p in report.problems]
+    problems = [{"namespace": None, "key": None, "problem": p} for p in report.file_problems]
+    problems += [{"namespace": p.namespace, "key": p.key, "problem": p.problem}
+                 for p in report.problems]
     return {"path": report.path, "ok": report.ok, "checked": report.checked,
-            "hashed": report.hashed, "problems": problems}
+            "sealed": report.sealed, "hashed": report.hashed, "problems": problems}
 
 
 def _problem_line(problem: dict) -> str:
@@ -57,16 +61,21 @@ def _problem_line(problem: dict) -> str:
 
 
 def as_text(result: dict) -> list[str]:
-    """``ok: ...`` with counts, or ``FAILED: ...`` and one line per bad item."""
-    checked, hashed = result["checked"], result["hashed"]
+    """``ok: ...`` with counts, or ``FAILED: ...`` and one line per problem."""
+    checked, sealed, hashed = result["checked"], result["sealed"], result["hashed"]
     if result["ok"]:
-        line = (f"ok: {result['path']}: {plural(checked, 'item')} decoded, {hashed} with a "
-                "matching content hash")
-        if checked > hashed:
-            line += f" ({checked - hashed} stored without provenance: only decoding checked)"
+        line = f"ok: {result['path']}: {plural(checked, 'item')} decoded"
+        if sealed == checked:
+            line += " and matching their checksums"
+        else:
+            line += (f", {sealed} matching their checksums ({checked - sealed} without "
+                     "checksums, written by spikelab 0.1.2 or another tool: only decoding "
+                     "checked)")
+        if hashed:
+            line += f"; {hashed} with a matching content hash"
         return [line]
-    bad = len({(p["namespace"], p["key"]) for p in result["problems"]})
-    scope = f"{bad} of {plural(checked, 'item')} damaged" if checked else "the file is damaged"
+    bad = len({(p["namespace"], p["key"]) for p in result["problems"] if p["key"] is not None})
+    scope = f"{bad} of {plural(checked, 'item')} damaged" if bad else "the file is damaged"
     return [f"FAILED: {result['path']}: {scope}"] + [_problem_line(p)
                                                      for p in result["problems"]]
 
@@ -74,4 +83,4 @@ def as_text(result: dict) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     result = check(args.path)
     print(to_json(result) if args.json else "\n".join(as_text(result)))
-    return 0 if result["ok"] else 1
+    return OK if result["ok"] else DAMAGED

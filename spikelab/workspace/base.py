@@ -17,7 +17,7 @@ from typing import Any
 
 from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, locked
 from ..errors import CorruptWorkspaceError, ItemNotFoundError, UnsupportedTypeError
-from .codecs import check_item, decode_item, summarize
+from .codecs import check_item, summarize
 from .codecs.common import compressed
 from .entries import copy_entry, make_entry, write_header
 from .fileindex import write_index
@@ -25,7 +25,9 @@ from .h5file import base_path, h5_path, new_file, open_workspace, write_root
 from .merging import MergeReport, decide
 from .names import check_key, check_namespace, check_text, comparison_namespace, describe_path
 from .provenance import check_provenance, fingerprint, group_content_hash
-from .reading import decoding
+from .damage import decoding, writing_file
+from .reading import find_item, read_item
+from .seals import seal_item
 from .sidecar import write_sidecar
 from .slots import DamagedSlot
 
@@ -83,7 +85,8 @@ class WorkspaceBase:
     def _put(self, obj: Any) -> Any:
         raise NotImplementedError
 
-    def _adopt(self, slot: Any) -> Any:
+    def _adopt(self, slot: Any, namespace: str, key: str) -> Any:
+        """A slot of ours holding the item of another workspace's ``slot`` (checked)."""
         raise NotImplementedError
 
     def _release(self, slot: Any) -> None:
@@ -294,7 +297,8 @@ class WorkspaceBase:
                 action = decide(ours is not None, _fingerprint_of(ours),
                                 theirs.entry.get("fingerprint"), overwrite, replace_stale)
             if action != "skip":
-                self._set(ns, key, _Item(copy_entry(theirs.entry), self._adopt(theirs.slot)))
+                self._set(ns, key, _Item(copy_entry(theirs.entry),
+                                         self._adopt(theirs.slot, ns, key)))
             report.add(action, ns, key)
         return report.as_dict()
 
@@ -320,6 +324,8 @@ class WorkspaceBase:
         for ns, keys in self._items.items():
             ns_group = f.create_group(ns, track_order=True)
             for key, item in keys.items():
+                with decoding(item.slot.where, ns, key):
+                    item.slot.check()  # a damaged item on disk is not copied on (and sealed)
                 group = item.slot.write(ns_group, key)
                 entry = item.entry
                 if item.slot.in_memory:
@@ -327,6 +333,7 @@ class WorkspaceBase:
                     # hash) what is saved
                     entry = _refreshed(entry, item.slot.obj, group)
                 write_header(group, entry)
+                seal_item(group)
                 written[(ns, key)] = entry
         return written
 
@@ -360,7 +367,7 @@ class WorkspaceBase:
         self._check_before_save()
         target = h5_path(path)
         with locked(target, lock_timeout):
-            with atomic_target(target) as tmp:
+            with atomic_target(target) as tmp, writing_file(target):
                 with new_file(tmp) as f, compressed(compression):
                     save_id = write_root(f, self.workspace_id, self.name, self.created_at)
                     written = self._write_items(f)
@@ -372,14 +379,20 @@ class WorkspaceBase:
 
     @staticmethod
     def load_item(path: str | Any, namespace: str, key: str) -> Any:
-        """Read one item from a saved workspace without loading the rest."""
+        """Read one item from a saved workspace without loading the rest.
+
+        Raises
+        ------
+        ItemNotFoundError
+            No such item (the message lists the namespaces, or the keys of ``namespace``).
+        CorruptWorkspaceError
+            The item (or the file) is damaged; the message names both.
+        """
         target = h5_path(path)
         with open_workspace(target) as f:
-            group = f.get(namespace)
-            if group is None or key not in group:
-                raise ItemNotFoundError(f"item ({namespace!r}, {key!r}) not found in {target}")
+            group = find_item(f, target, namespace, key)
             with decoding(target, namespace, key):
-                return decode_item(group[key])
+                return read_item(group)
 
     @staticmethod
     def comparison_namespace(*namespaces: str) -> str:

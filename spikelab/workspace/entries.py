@@ -16,6 +16,7 @@ from typing import Any
 
 import h5py
 
+from .attrmemo import get_attr
 from .codecs import peek_item, read_tag
 from .codecs.common import read_str_attr
 from .provenance import canonical_json
@@ -65,17 +66,14 @@ def write_header(group: h5py.Group, entry: dict) -> None:
 def read_entry(group: h5py.Group, summary: dict | None = None) -> dict:
     """The entry of the item in ``group`` (``summary`` from a decoded object, else peeked)."""
     attrs = group.attrs
-    names = set(attrs)
-    text = read_str_attr(attrs, "__provenance__") if "__provenance__" in names else None
+    text = read_str_attr(attrs, "__provenance__")
     return make_entry(
         summary if summary is not None else peek_item(group),
-        created_at=float(attrs["__created_at__"]) if "__created_at__" in names else 0.0,
-        note=read_str_attr(attrs, "__note__") if "__note__" in names else None,
+        created_at=float(get_attr(attrs, "__created_at__", 0.0)),
+        note=read_str_attr(attrs, "__note__"),
         provenance=_provenance_in_order(json.loads(text)) if text is not None else None,
-        fingerprint=read_str_attr(attrs, "__fingerprint__") if "__fingerprint__" in names
-        else None,
-        content_hash=read_str_attr(attrs, "__content_hash__") if "__content_hash__" in names
-        else None,
+        fingerprint=read_str_attr(attrs, "__fingerprint__"),
+        content_hash=read_str_attr(attrs, "__content_hash__"),
     )
 
 

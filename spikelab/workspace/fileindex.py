@@ -19,12 +19,16 @@ from __future__ import annotations
 import json
 
 import h5py
+import numpy as np
 
+from .checksums import DataDamage, read_verified, set_checksum
 from .codecs.common import read_str_attr
-from .entries import jsonable, read_entry
-from .reading import decoding, item_names, ordered_items
+from .damage import RAW_ERRORS, decoding
+from .entries import jsonable
+from .reading import item_names, open_item, ordered_names, read_item_entry
 
-__all__ = ["INDEX", "Entries", "write_index", "trusted_index", "walk_entries", "file_entries"]
+__all__ = ["INDEX", "Entries", "write_index", "trusted_index", "index_problem", "walk_entries",
+           "file_entries"]
 
 INDEX = "__index__"
 _VERSION = 1
@@ -39,7 +43,9 @@ def write_index(f: h5py.File, entries: Entries) -> None:
            "items": [[ns, key, jsonable(entry)] for (ns, key), entry in entries.items()]}
     if INDEX in f:
         del f[INDEX]
-    f.create_dataset(INDEX, data=json.dumps(doc), dtype=h5py.string_dtype("utf-8"))
+    text = json.dumps(doc)
+    ds = f.create_dataset(INDEX, data=text, dtype=h5py.string_dtype("utf-8"))
+    set_checksum(ds, np.asarray(text, dtype=object))
 
 
 def _restore(entry: dict) -> dict:
@@ -48,28 +54,43 @@ def _restore(entry: dict) -> dict:
             for k, v in entry.items()}
 
 
-def trusted_index(f: h5py.File) -> Entries | None:
-    """The stored entries if ``/__index__`` describes this file exactly, else None."""
-    ds = f.get(INDEX)
-    if not isinstance(ds, h5py.Dataset):
-        return None
+def _read(f: h5py.File) -> tuple[Entries | None, str | None]:
+    """(entries if ``/__index__`` describes this file exactly, else None; what is wrong
+    with it if it is damaged, else None)."""
     try:
-        doc = json.loads(ds.asstr()[()])
+        ds = f.get(INDEX)
+        if not isinstance(ds, h5py.Dataset):
+            return None, None
+        raw = read_verified(ds)[()]
+        doc = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
         if doc.get("version") != _VERSION or doc.get("save_id") != read_str_attr(
                 f.attrs, "__save_id__"):
-            return None
+            return None, None  # written for another version of the file: not used
         entries = {(ns, key): _restore(entry) for ns, key, entry in doc["items"]}
-    except (ValueError, TypeError, KeyError, OSError):
-        return None
-    return entries if list(entries) == item_names(f) else None
+    except DataDamage as exc:
+        return None, f"the file's index is damaged: {exc}"
+    except RAW_ERRORS as exc:
+        return None, f"the file's index cannot be read ({type(exc).__name__}: {exc})"
+    return (entries if list(entries) == item_names(f) else None), None
+
+
+def trusted_index(f: h5py.File) -> Entries | None:
+    """The stored entries if ``/__index__`` describes this file exactly, else None (also
+    when it is damaged: readers then read each item's entry from the item itself)."""
+    return _read(f)[0]
+
+
+def index_problem(f: h5py.File) -> str | None:
+    """What is wrong with ``/__index__`` if it is damaged (for ``verify``), else None."""
+    return _read(f)[1]
 
 
 def walk_entries(f: h5py.File, path: str) -> Entries:
-    """Every entry read from its item group (codec peek + header attributes)."""
+    """Every entry read from its item group (seal checked, codec peek + header attributes)."""
     entries = {}
-    for ns, key, group in ordered_items(f, path):
+    for ns, key in ordered_names(f, path):
         with decoding(path, ns, key):
-            entries[(ns, key)] = read_entry(group)
+            entries[(ns, key)] = read_item_entry(open_item(f, ns, key))
     return entries
 
 

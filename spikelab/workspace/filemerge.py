@@ -25,15 +25,16 @@ from dataclasses import dataclass, field
 
 import h5py
 
-from ..progress import Progress
-from .codecs.common import read_str_attr
-from .entries import read_entry
-from .fileindex import Entries, trusted_index, write_index
 from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, locked
+from ..errors import InvalidArgumentError
+from ..progress import Progress
+from .damage import decoding, reading_file, writing_file
+from .fileindex import Entries, trusted_index, write_index
 from .h5file import (RootInfo, h5_path, new_file, open_for_update, open_workspace, read_root,
                      stamp, write_root)
 from .merging import MergeReport, decide
-from .reading import decoding, ordered_names
+from .reading import check_intact, open_item, ordered_names, read_item_entry
+from .seals import seal_item
 from .sidecar import sidecar_path, write_sidecar
 from .slots import copy_group
 
@@ -50,6 +51,7 @@ class _File:
     file: h5py.File
     index: Entries | None = None
     names: list[tuple[str, str]] = field(default_factory=list)
+    _entries: Entries = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: str, stack: contextlib.ExitStack) -> _File:
@@ -58,15 +60,24 @@ class _File:
         return cls(path, f, index, list(index) if index is not None else ordered_names(f, path))
 
     def fingerprint(self, ns: str, key: str) -> str | None:
-        if self.index is not None:
-            return self.index[(ns, key)].get("fingerprint")
-        return read_str_attr(self.file[ns][key].attrs, "__fingerprint__")
+        return self.entry(ns, key).get("fingerprint")
 
     def entry(self, ns: str, key: str) -> dict:
         if self.index is not None:
             return self.index[(ns, key)]
+        if (ns, key) not in self._entries:
+            with decoding(self.path, ns, key):
+                self._entries[(ns, key)] = read_item_entry(open_item(self.file, ns, key))
+        return self._entries[(ns, key)]
+
+    def check(self, ns: str, key: str) -> bool:
+        """Raise unless item ``(ns, key)`` is intact; returns whether it is sealed.
+
+        A sealed item is checked against its seal and every dataset read against its checksum;
+        an item without checksums (spikelab 0.1.2) is decoded instead.
+        """
         with decoding(self.path, ns, key):
-            return read_entry(self.file[ns][key])
+            return check_intact(open_item(self.file, ns, key), data=True)
 
 
 @dataclass
@@ -119,7 +130,11 @@ def _plan(files: dict[int, _File], overwrite: bool, replace_stale: bool,
 
 def _copy_items(dest: h5py.File, plan: _Plan, files: dict[int, _File], append: bool) -> None:
     """HDF5-copy the items ``dest`` lacks: a whole namespace group in one copy when it comes
-    unchanged from one file (about twice as fast as item by item), else item by item."""
+    unchanged from one file (about twice as fast as item by item), else item by item.
+
+    Every item is checked before it is copied (:meth:`_File.check`), so a damaged item is
+    never carried on; one without checksums is sealed in ``dest``.
+    """
     by_ns: dict[str, list[tuple[str, int]]] = {}
     for (ns, key), origin in plan.final.items():
         by_ns.setdefault(ns, []).append((key, origin))
@@ -127,25 +142,33 @@ def _copy_items(dest: h5py.File, plan: _Plan, files: dict[int, _File], append: b
     with Progress(total, desc=f"merging into {os.path.basename(dest.filename)}") as bar:
         for ns, members in by_ns.items():
             todo = [(key, o) for key, o in members if not (append and o == _TARGET)]
+            unsealed = [key for key, o in todo if not files[o].check(ns, key)]
             origins = {o for _, o in members}
             if not todo:
                 continue
             if ns not in dest and len(origins) == 1:
-                source = files[origins.pop()].file[ns]
-                if list(source) == [key for key, _ in members]:
+                origin = origins.pop()
+                with reading_file(files[origin].path, f"namespace {ns!r}"):
+                    source = files[origin].file[ns]
+                    whole = list(source) == [key for key, _ in members]
+                if whole:
                     copy_group(source, dest, ns)
                     bar.update(len(todo))
+                    for key in unsealed:
+                        seal_item(dest[ns][key])
                     continue
             ns_group = dest[ns] if ns in dest else dest.create_group(ns, track_order=True)
             for key, origin in todo:
                 copy_group(files[origin].file[ns][key], ns_group, key)
+                if key in unsealed:
+                    seal_item(ns_group[key])
                 bar.update()
 
 
 def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File],
            append: bool) -> None:
     entries = {(ns, key): files[o].entry(ns, key) for (ns, key), o in plan.final.items()}
-    with atomic_target(target_path) as tmp:
+    with atomic_target(target_path) as tmp, writing_file(target_path):
         if append:
             shutil.copyfile(target_path, tmp)
         with (open_for_update(tmp) if append else new_file(tmp)) as f:
@@ -190,7 +213,7 @@ def merge_files(target: str | os.PathLike, sources: Iterable[str | os.PathLike],
     target_path = os.path.abspath(h5_path(target))
     source_paths = [os.path.abspath(h5_path(s)) for s in sources]
     if target_path in source_paths:
-        raise ValueError(f"{target_path} is both the merge target and a source")
+        raise InvalidArgumentError(f"{target_path} is both the merge target and a source")
     keep = None if prune_to is None else {(ns, key) for ns, key in prune_to}
     with locked(target_path, lock_timeout), contextlib.ExitStack() as stack:
         exists = os.path.exists(target_path)

@@ -10,13 +10,18 @@ from __future__ import annotations
 import errno
 import os
 import uuid
+import weakref
 from dataclasses import dataclass
 
 import h5py
+import numpy as np
 
 from .._version import __version__
 from ..errors import CorruptWorkspaceError, FormatVersionError, NotAWorkspaceError
+from .attrmemo import all_attrs, attribute_memo, get_attr, has_attr
 from .codecs.common import read_str_attr
+from .damage import RAW_ERRORS, reading_file
+from .seals import check_root_seal, seal_root
 
 __all__ = ["FORMAT_VERSION", "RootInfo", "h5_path", "base_path", "open_workspace",
            "open_for_update", "read_root", "write_root", "stamp", "new_file",
@@ -48,13 +53,21 @@ def h5_path(path: str | os.PathLike) -> str:
 
 
 # --------------------------------------------------------------------- reading
+def _format_version(f: h5py.File, path: str) -> int:
+    raw = get_attr(f.attrs, "__format_version__", 0)  # 0.1.2 files have none
+    if isinstance(raw, (bool, np.bool_)) or not isinstance(raw, (int, np.integer)):
+        raise CorruptWorkspaceError(f"{path}: the root attribute __format_version__ is {raw!r}, "
+                                    "not an integer (damaged, or written by another tool)")
+    return int(raw)
+
+
 def _check_is_workspace(f: h5py.File, path: str) -> None:
-    if "__workspace_id__" not in f.attrs:
+    if not has_attr(f.attrs, "__workspace_id__"):
         raise NotAWorkspaceError(
             f"{path} is an HDF5 file but not a spikelab workspace (no __workspace_id__ root "
             "attribute)"
         )
-    version = int(f.attrs.get("__format_version__", 0))
+    version = _format_version(f, path)
     if version > FORMAT_VERSION:
         writer = read_str_attr(f.attrs, "__spikelab_version__", "a newer spikelab")
         raise FormatVersionError(
@@ -63,8 +76,24 @@ def _check_is_workspace(f: h5py.File, path: str) -> None:
         )
 
 
+_ROOTS: weakref.WeakKeyDictionary[h5py.File, RootInfo] = weakref.WeakKeyDictionary()
+
+
+def _root_info(f: h5py.File, path: str) -> RootInfo:
+    name = read_str_attr(f.attrs, "__workspace_name__", "")
+    return RootInfo(
+        workspace_id=read_str_attr(f.attrs, "__workspace_id__"),
+        name=name or None,
+        created_at=float(get_attr(f.attrs, "__created_at__", 0.0)),
+        format_version=_format_version(f, path),
+    )
+
+
 def open_workspace(path: str) -> h5py.File:
     """Open the workspace file ``path`` (``.h5``) read-only, with one clear error per failure.
+
+    The root attributes are checked (their seal, when the file has one) before the file
+    is handed out.
 
     Raises
     ------
@@ -76,12 +105,16 @@ def open_workspace(path: str) -> h5py.File:
         raise NotAWorkspaceError(f"{path} is not an HDF5 file (no HDF5 signature)")
     try:
         f = h5py.File(path, "r")
-    except OSError as exc:
+    except RAW_ERRORS as exc:
         raise CorruptWorkspaceError(
             f"{path} has an HDF5 signature but cannot be opened (truncated or damaged): {exc}"
         ) from exc
     try:
-        _check_is_workspace(f, path)
+        with reading_file(path, "its root attributes"), attribute_memo():
+            all_attrs(f.attrs)  # a handful, all needed: read them once
+            _check_is_workspace(f, path)
+            check_root_seal(f)
+            _ROOTS[f] = _root_info(f, path)
     except BaseException:
         f.close()
         raise
@@ -89,14 +122,13 @@ def open_workspace(path: str) -> h5py.File:
 
 
 def read_root(f: h5py.File) -> RootInfo:
-    """The workspace identity stored in the root attributes."""
-    name = read_str_attr(f.attrs, "__workspace_name__", "")
-    return RootInfo(
-        workspace_id=read_str_attr(f.attrs, "__workspace_id__"),
-        name=name or None,
-        created_at=float(f.attrs.get("__created_at__", 0.0)),
-        format_version=int(f.attrs.get("__format_version__", 0)),
-    )
+    """The workspace identity stored in the root attributes (read and checked once, by
+    :func:`open_workspace`)."""
+    info = _ROOTS.get(f)
+    if info is None:
+        with reading_file(f.filename, "its root attributes"):
+            info = _ROOTS[f] = _root_info(f, f.filename)
+    return info
 
 
 # --------------------------------------------------------------------- writing
@@ -119,11 +151,13 @@ def write_root(f: h5py.File, workspace_id: str, name: str | None, created_at: fl
 
 
 def stamp(f: h5py.File) -> str:
-    """Mark ``f`` as written now by this package; returns the new save id (also in sidecar)."""
+    """Mark ``f`` as written now by this package, and seal its root attributes; returns the
+    new save id (also in the sidecar)."""
     save_id = uuid.uuid4().hex
     f.attrs["__format_version__"] = FORMAT_VERSION
     f.attrs["__spikelab_version__"] = __version__
     f.attrs["__save_id__"] = save_id
+    seal_root(f)
     return save_id
 
 

@@ -9,7 +9,7 @@
 - :func:`group_content_hash`: sha256 (hex) of an item's stored data: every dataset (path,
   dtype, shape, values) and attribute (name, value), groups and names in sorted order,
   excluding the header attributes (created_at, note, provenance, fingerprint, content
-  hash). It depends on values, not on HDF5 storage details, so a copied or re-saved item
+  hash) and the checksums of :mod:`.checksums` and :mod:`.seals`. It depends on values, not on HDF5 storage details, so a copied or re-saved item
   keeps its hash. It costs one read of the item, so it is computed only for items stored
   with provenance (at ``store`` and again at ``save`` for in-memory items, which may have
   been modified in place); :func:`content_hash` gives it for any object.
@@ -28,16 +28,18 @@ import numpy as np
 
 from .._version import __version__
 from ..errors import ProvenanceError
+from .checksums import CHECKSUM_ATTR, hash_tree
 from .codecs import encode_item
 from .h5file import scratch_file
+from .seals import SEAL_ATTR
 
 __all__ = ["canonical_json", "fingerprint", "check_provenance", "content_hash",
            "group_content_hash", "PROVENANCE_FIELDS"]
 
 PROVENANCE_FIELDS = ("step", "params", "inputs", "version")
+# header and integrity attributes: a note, a re-save or a checksum does not change the data
 _EXCLUDED = frozenset({"__created_at__", "__note__", "__provenance__", "__fingerprint__",
-                       "__content_hash__"})
-_BLOCK_BYTES = 64 * 2**20  # hash large datasets in slabs of about this size
+                       "__content_hash__", CHECKSUM_ATTR, SEAL_ATTR})
 
 
 def _normalise(value: Any, where: str) -> Any:
@@ -119,56 +121,10 @@ def check_provenance(provenance: Mapping[str, Any]) -> dict:
 
 
 # --------------------------------------------------------------------- content hash
-def _value_bytes(value: Any) -> bytes:
-    """Type-tagged bytes of an attribute value."""
-    if isinstance(value, bytes):
-        return b"b:" + value
-    if isinstance(value, str):
-        return b"s:" + value.encode("utf-8")
-    arr = np.asarray(value)
-    if arr.dtype.kind == "O":  # variable-length strings
-        return b"O:" + b"\x00".join(
-            (v if isinstance(v, bytes) else str(v).encode("utf-8")) for v in arr.ravel())
-    return f"{arr.dtype.str}{arr.shape}:".encode() + np.ascontiguousarray(arr).tobytes()
-
-
-def _hash_attrs(h: Any, obj: h5py.HLObject, path: str) -> None:
-    for name in sorted(obj.attrs):
-        if name not in _EXCLUDED:
-            h.update(f"A {path}@{name}\n".encode("utf-8"))
-            h.update(_value_bytes(obj.attrs[name]))
-
-
-def _hash_dataset(h: Any, ds: h5py.Dataset, path: str) -> None:
-    text = h5py.check_string_dtype(ds.dtype)
-    dtype = "vlen-str" if text is not None and text.length is None else str(ds.dtype.descr)
-    h.update(f"D {path} {dtype} {ds.shape}\n".encode("utf-8"))
-    if ds.ndim == 0 or ds.size == 0:
-        h.update(_value_bytes(ds[()]))
-        return
-    row_bytes = max(1, ds.size // ds.shape[0] * ds.dtype.itemsize)
-    step = max(1, _BLOCK_BYTES // row_bytes)
-    for start in range(0, ds.shape[0], step):
-        h.update(_value_bytes(ds[start:start + step]))
-
-
-def _hash_group(h: Any, group: h5py.Group, path: str) -> None:
-    _hash_attrs(h, group, path)
-    for name in sorted(group):
-        child = group[name]
-        child_path = f"{path}/{name}"
-        if isinstance(child, h5py.Group):
-            h.update(f"G {child_path}\n".encode("utf-8"))
-            _hash_group(h, child, child_path)
-        else:
-            _hash_dataset(h, child, child_path)
-            _hash_attrs(h, child, child_path)
-
-
 def group_content_hash(group: h5py.Group) -> str:
     """sha256 hex of the data of the item stored in ``group`` (header attributes excluded)."""
     h = hashlib.sha256(b"spikelab-content-1\n")
-    _hash_group(h, group, "")
+    hash_tree(h, group, _EXCLUDED, values=True)
     return h.hexdigest()
 
 

@@ -1,40 +1,57 @@
-"""Reading items out of an open workspace file, with errors that name the file and item."""
+"""Reading items out of an open workspace file: names in order, groups, checked objects.
+
+Errors name the file and the item (see :mod:`.damage`).
+"""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import h5py
 
-from ..errors import CorruptWorkspaceError, SpikelabError, UnknownItemTypeError
+from ..errors import CorruptWorkspaceError, ItemNotFoundError
+from .attrmemo import attribute_memo
+from .checksums import DataDamage, verify_dataset
+from .codecs import decode_item
+from .damage import decoding, reading_file
+from .entries import read_entry
 from .h5file import read_root
+from .seals import check_item_seal
 from .sidecar import order_hint, sidecar_path
 
-__all__ = ["decoding", "item_names", "ordered_names", "ordered_items"]
+__all__ = ["read_item", "read_item_entry", "check_intact", "open_item", "find_item", "listing_hint", "item_names", "ordered_names", "ordered_items"]
+
+def read_item(group: h5py.Group) -> Any:
+    """The object stored in ``group``, once its seal is checked (use within ``decoding``;
+    the datasets' checksums are checked as they are read)."""
+    with attribute_memo():
+        check_item_seal(group)
+        return decode_item(group)
 
 
-@contextlib.contextmanager
-def decoding(path: str, namespace: str, key: str) -> Iterator[None]:
-    """Turn failures while reading item ``(namespace, key)`` of ``path`` into clear errors.
+def check_intact(group: h5py.Group, data: bool) -> bool:
+    """Raise unless the item in ``group`` can be copied on as it is; True if it is sealed.
 
-    An unknown ``__type__`` stays :class:`UnknownItemTypeError`; anything else that breaks
-    decoding (missing dataset or attribute, damaged data) becomes
-    :class:`CorruptWorkspaceError`. Both name the file and the item.
+    A sealed item must match its seal and, with ``data``, every dataset its checksum (all data
+    is read). An item without checksums (spikelab 0.1.2) is decoded instead, so that
+    nothing unreadable gets sealed as if it were sound.
     """
-    where = f"{path}: item ({namespace!r}, {key!r})"
-    try:
-        yield
-    except UnknownItemTypeError as exc:
-        raise UnknownItemTypeError(f"{where}: {exc}") from exc
-    except SpikelabError:
-        raise
-    except (KeyError, ValueError, TypeError, IndexError, AttributeError, OSError,
-            RuntimeError) as exc:
-        raise CorruptWorkspaceError(
-            f"{where} cannot be read ({type(exc).__name__}: {exc}); the file is damaged or "
-            "was written by an incompatible tool"
-        ) from exc
+    with attribute_memo():
+        if not check_item_seal(group):
+            decode_item(group)
+            return False
+    if data:
+        group.visititems(lambda name, obj: verify_dataset(obj)
+                         if isinstance(obj, h5py.Dataset) else None)
+    return True
+
+
+def read_item_entry(group: h5py.Group, summary: dict | None = None) -> dict:
+    """The index entry of the item in ``group``, once its seal is checked."""
+    with attribute_memo():
+        check_item_seal(group)
+        return read_entry(group, summary)
 
 
 def item_names(f: h5py.File, path: str | None = None) -> list[tuple[str, str]]:
@@ -44,7 +61,7 @@ def item_names(f: h5py.File, path: str | None = None) -> list[tuple[str, str]]:
     """
     path = path or f.filename
     names = []
-    try:
+    with reading_file(path, "the list of items"):
         for ns in f:
             if ns.startswith("__"):
                 continue
@@ -52,8 +69,6 @@ def item_names(f: h5py.File, path: str | None = None) -> list[tuple[str, str]]:
             if not isinstance(group, h5py.Group):
                 raise CorruptWorkspaceError(f"{path}: namespace {ns!r} is a dataset, not a group")
             names.extend((ns, key) for key in group)
-    except (KeyError, OSError, RuntimeError) as exc:
-        raise CorruptWorkspaceError(f"{path}: the item index cannot be read ({exc})") from exc
     return names
 
 
@@ -73,10 +88,59 @@ def ordered_names(f: h5py.File, path: str) -> list[tuple[str, str]]:
             for key in keys]
 
 
+def open_item(f: h5py.File, namespace: str, key: str) -> h5py.Group:
+    """The group of an item listed by :func:`item_names` (use within ``decoding``)."""
+    group = f[namespace][key]
+    if not isinstance(group, h5py.Group):
+        raise DataDamage("it is a dataset, not a group")
+    return group
+
+
 def ordered_items(f: h5py.File, path: str) -> Iterator[tuple[str, str, h5py.Group]]:
-    """``(namespace, key, group)`` in insertion order."""
+    """``(namespace, key, group)`` in insertion order; an item that cannot be opened is
+    :class:`CorruptWorkspaceError` naming it."""
     for ns, key in ordered_names(f, path):
-        group = f[ns][key]
-        if not isinstance(group, h5py.Group):
-            raise CorruptWorkspaceError(f"{path}: item ({ns!r}, {key!r}) is not a group")
+        with decoding(path, ns, key):
+            group = open_item(f, ns, key)
         yield ns, key, group
+
+
+_MAX_LISTED = 20  # names listed in a "not found" message
+
+
+def listing_hint(names: list[str]) -> str:
+    """``names`` for an error message, cut after :data:`_MAX_LISTED`."""
+    if not names:
+        return "none"
+    shown = ", ".join(repr(n) for n in names[:_MAX_LISTED])
+    more = len(names) - _MAX_LISTED
+    return shown + (f", ... ({more} more)" if more > 0 else "")
+
+
+def _plain(name: object) -> bool:
+    """Can ``name`` be one path component (not a path into other groups)?"""
+    return isinstance(name, str) and bool(name) and "/" not in name and name not in (".", "..")
+
+
+def find_item(f: h5py.File, path: str, namespace: str, key: str) -> h5py.Group:
+    """The group of item ``(namespace, key)``, opening nothing else.
+
+    Raises
+    ------
+    ItemNotFoundError
+        No such namespace (the message lists the namespaces) or key (it lists the keys).
+    CorruptWorkspaceError
+        The item or the file is damaged.
+    """
+    with decoding(path, namespace, key):
+        reserved = isinstance(namespace, str) and namespace.startswith("__")  # __index__
+        ns_group = f.get(namespace) if _plain(namespace) and not reserved else None
+        if not isinstance(ns_group, h5py.Group):
+            present = list(dict.fromkeys(ns for ns, _ in item_names(f, path)))
+            raise ItemNotFoundError(f"{path}: namespace {namespace!r} not found; namespaces: "
+                                    f"{listing_hint(present)}")
+        group = ns_group.get(key) if _plain(key) else None
+        if not isinstance(group, h5py.Group):
+            raise ItemNotFoundError(f"{path}: item ({namespace!r}, {key!r}) not found; keys "
+                                    f"in {namespace!r}: {listing_hint(list(ns_group))}")
+        return group

@@ -14,11 +14,13 @@ from typing import Any
 
 import h5py
 
-from .codecs import decode_item, encode_item
+from .codecs import encode_item
 from .codecs.common import child_group, compressed
 from . import backing
 from .h5file import new_file
 from .provenance import content_hash, group_content_hash
+from .reading import check_intact, read_item
+from .seals import SEAL_ATTR
 
 __all__ = ["ObjectSlot", "GroupSlot", "DamagedSlot", "BackingFile", "copy_group"]
 
@@ -44,6 +46,9 @@ class ObjectSlot:
     def load(self) -> Any:
         return self.obj
 
+    def check(self) -> None:
+        """Nothing to check: the object is in memory (``save`` checks its invariants)."""
+
     def write(self, parent: h5py.Group, name: str) -> h5py.Group:
         group = child_group(parent, name)
         encode_item(group, self.obj)
@@ -54,17 +59,23 @@ class ObjectSlot:
 
 
 class GroupSlot:
-    """An item stored in a group of an open HDF5 file (opened only when used)."""
+    """An item stored in a group of an open HDF5 file (opened only when used).
+
+    ``own``: the group is in the lazy workspace's private file, written by this process
+    (checked when it was stored, unsealed until saved); otherwise it is in a file that
+    was loaded, and is checked before it is copied on.
+    """
 
     in_memory = False
 
-    def __init__(self, file: h5py.File, path: str) -> None:
+    def __init__(self, file: h5py.File, path: str, own: bool = False) -> None:
         self.file = file
         self.path = path
+        self.own = own
 
     @classmethod
-    def of(cls, group: h5py.Group) -> GroupSlot:
-        return cls(group.file, group.name)
+    def of(cls, group: h5py.Group, own: bool = False) -> GroupSlot:
+        return cls(group.file, group.name, own)
 
     @property
     def where(self) -> str:
@@ -75,7 +86,13 @@ class GroupSlot:
         return self.file[self.path]
 
     def load(self) -> Any:
-        return decode_item(self.group)
+        return read_item(self.group)
+
+    def check(self) -> None:
+        """Raise unless the stored item may be copied on (and sealed): see
+        :func:`~spikelab.workspace.reading.check_intact` (its data is left to its checksums)."""
+        if not self.own:
+            check_intact(self.group, data=False)
 
     def write(self, parent: h5py.Group, name: str) -> h5py.Group:
         return copy_group(self.group, parent, name)
@@ -99,6 +116,9 @@ class DamagedSlot:
         return self.error_type(self.message + hint)
 
     def load(self) -> Any:
+        raise self._error()
+
+    def check(self) -> None:
         raise self._error()
 
     @property
@@ -161,13 +181,20 @@ class BackingFile:
         except BaseException:
             self._discard_name(name)
             raise
-        return GroupSlot.of(group)
+        return GroupSlot.of(group, own=True)
 
     def put_copy(self, slot: GroupSlot) -> GroupSlot:
-        """HDF5-level copy of another file's item into a new group (nothing left on failure)."""
+        """HDF5-level copy of another file's item into a new group (nothing left on failure).
+
+        Check the item first (:meth:`GroupSlot.check`). Its seal, made for its place in the
+        other file, is dropped here and made anew when it is saved.
+        """
         name = self._new_name()
         try:
-            return GroupSlot.of(copy_group(slot.group, self.file, name))
+            group = copy_group(slot.group, self.file, name)
+            if SEAL_ATTR in group.attrs:
+                del group.attrs[SEAL_ATTR]
+            return GroupSlot.of(group, own=True)
         except BaseException:
             self._discard_name(name)
             raise

@@ -1,5 +1,11 @@
-"""``verify``: does every item of a workspace file decode, and match its recorded hashes
-and the file's index?"""
+"""``verify``: is every item of a workspace file intact and readable?
+
+For each item: its seal (attributes and structure as written), every dataset read in full
+against its checksum (:mod:`.checksums`), then decoding, its recorded content hash and
+fingerprint (items stored with provenance), and agreement with the file's index. Files
+written by spikelab 0.1.2 carry no checksums: their items are decoded only, and the report
+counts them.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,21 @@ import json
 import os
 from dataclasses import dataclass, field
 
+import h5py
+
 from ..errors import SpikelabError
 from ..progress import Progress
+from .attrmemo import attribute_memo
+from .checksums import verify_dataset
 from .codecs import decode_item
 from .codecs.common import read_str_attr
+from .damage import decoding
 from .entries import read_entry
-from .fileindex import trusted_index
+from .fileindex import index_problem, trusted_index
 from .h5file import h5_path, open_workspace
 from .provenance import fingerprint, group_content_hash
-from .reading import decoding, ordered_items
+from .reading import open_item, ordered_names
+from .seals import check_item_seal
 
 __all__ = ["ItemProblem", "VerifyReport", "verify"]
 
@@ -34,19 +46,37 @@ class ItemProblem:
 
 @dataclass
 class VerifyReport:
-    """Outcome of :func:`verify`: items checked, hashes compared, problems found."""
+    """Outcome of :func:`verify`.
+
+    Attributes
+    ----------
+    path : str
+    checked : int
+        Items examined.
+    sealed : int
+        Items that carry checksums (all items written by this version); the others
+        (written by spikelab 0.1.2) could only be decoded.
+    hashed : int
+        Items stored with provenance, whose content hash was recomputed.
+    problems : list of ItemProblem
+        One per problem of an item.
+    file_problems : list of str
+        Problems of the file outside any item (its index).
+    """
 
     path: str
     checked: int = 0
+    sealed: int = 0
     hashed: int = 0
     problems: list[ItemProblem] = field(default_factory=list)
+    file_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.file_problems
 
 
-def _hash_problems(group, ns: str, key: str) -> list[str]:
+def _hash_problems(group: h5py.Group) -> list[str]:
     """Mismatches between an item's stored fingerprint / content hash and its data."""
     problems = []
     attrs = group.attrs
@@ -73,34 +103,64 @@ def _index_problems(indexed: dict | None, actual: dict) -> list[str]:
     return [f"the file index disagrees with the item on {', '.join(fields)} (edited in place?)"]
 
 
-def verify(path: str | os.PathLike) -> VerifyReport:
-    """Decode every item of the workspace ``path`` and recompute its recorded hashes.
+def _datasets(group: h5py.Group) -> list[h5py.Dataset]:
+    found: list[h5py.Dataset] = []
+    group.visititems(lambda name, obj: found.append(obj)
+                     if isinstance(obj, h5py.Dataset) else None)
+    return found
 
-    File-level problems (missing, not HDF5, not a workspace, truncated, newer format) raise
-    their usual errors; item-level problems are collected, one :class:`ItemProblem` per
-    bad item, so one damaged item does not hide the others.
+
+def _check_item(group: h5py.Group, indexed: dict | None) -> tuple[bool, list[str]]:
+    """(sealed, problems) of one item; raises on damage that stops the checks."""
+    with attribute_memo():
+        sealed = check_item_seal(group)
+        for ds in _datasets(group):  # sizes and checksums first: nothing below reads
+            verify_dataset(ds)       # unchecked data
+        decode_item(group)
+        return sealed, _hash_problems(group) + _index_problems(indexed, read_entry(group))
+
+
+def _without_place(message: str, path: str, ns: str, key: str) -> str:
+    """``message`` without the leading "<file>: item (ns, key)" (the report has both)."""
+    place = f"{path}: item ({ns!r}, {key!r})"
+    if not message.startswith(place):
+        return message
+    rest = message[len(place):].lstrip(": ")
+    return rest[3:] if rest.startswith("is ") else rest
+
+
+def verify(path: str | os.PathLike) -> VerifyReport:
+    """Check every item of the workspace ``path``: checksums, decoding, recorded hashes.
+
+    File-level problems that stop everything (missing, not HDF5, not a workspace, damaged
+    structure, newer format) raise their usual errors; item-level problems are collected,
+    one :class:`ItemProblem` per problem, so one damaged item does not hide the others.
 
     Returns
     -------
     VerifyReport
-        ``ok`` is True when every item decodes and every stored hash matches.
+        ``ok`` is True when every item is intact: its checksums match (when it has them),
+        it decodes, and its recorded hashes match.
     """
     target = h5_path(path)
     report = VerifyReport(target)
     with open_workspace(target) as f, Progress(desc=f"verifying {target}") as bar:
+        problem = index_problem(f)
+        if problem is not None:
+            report.file_problems.append(problem)
         index = trusted_index(f) or {}
-        bar.total = sum(len(entries) for entries in index.values()) if index else None
-        for ns, key, group in ordered_items(f, target):
+        names = ordered_names(f, target)
+        bar.total = len(names)
+        for ns, key in names:
             bar.update()
             report.checked += 1
             try:
                 with decoding(target, ns, key):
-                    decode_item(group)
-                    problems = _hash_problems(group, ns, key)
-                    problems += _index_problems(index.get((ns, key)), read_entry(group))
-            except (SpikelabError, ValueError, TypeError, KeyError) as exc:
-                problems = [str(exc)]
-            if "__content_hash__" in group.attrs:
-                report.hashed += 1
+                    group = open_item(f, ns, key)
+                    sealed, problems = _check_item(group, index.get((ns, key)))
+                    report.sealed += sealed
+                    report.hashed += "__content_hash__" in group.attrs
+            except SpikelabError as exc:
+                problems = [_without_place(str(exc), target, ns, key)]
             report.problems.extend(ItemProblem(ns, key, p) for p in problems)
     return report

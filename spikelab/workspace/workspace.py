@@ -12,13 +12,17 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+import h5py
+
 from ..errors import CorruptWorkspaceError, DamagedItemWarning, WorkspaceFileError
 from .base import WorkspaceBase, _Item
-from .codecs import decode_item, summarize
+from .attrmemo import attribute_memo
+from .codecs import summarize
+from .damage import decoding
 from .entries import damaged_entry, read_entry
 from .fileindex import trusted_index
 from .h5file import h5_path, open_workspace, read_root
-from .reading import decoding, ordered_items
+from .reading import open_item, ordered_names, read_item, read_item_entry
 from .slots import BackingFile, DamagedSlot, GroupSlot, ObjectSlot
 
 __all__ = ["AnalysisWorkspace", "LazyAnalysisWorkspace"]
@@ -52,8 +56,11 @@ class AnalysisWorkspace(WorkspaceBase):
     def _put(self, obj: Any) -> ObjectSlot:
         return ObjectSlot(obj)
 
-    def _adopt(self, slot: Any) -> ObjectSlot:
-        return slot if slot.in_memory else ObjectSlot(slot.load())
+    def _adopt(self, slot: Any, namespace: str, key: str) -> ObjectSlot:
+        if slot.in_memory:
+            return slot
+        with decoding(slot.where, namespace, key):
+            return ObjectSlot(slot.load())
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> AnalysisWorkspace:
@@ -73,12 +80,9 @@ class AnalysisWorkspace(WorkspaceBase):
         target = h5_path(path)
         with open_workspace(target) as f:
             ws = cls._from_root(read_root(f))
-            for ns, key, group in ordered_items(f, target):
-                def read(group: Any = group) -> tuple[dict, ObjectSlot]:
-                    obj = decode_item(group)
-                    return read_entry(group, summarize(obj)), ObjectSlot(obj)
-                ws._items.setdefault(ns, {})[key] = _item_or_damaged(target, ns, key, group,
-                                                                     read)
+            for ns, key in ordered_names(f, target):
+                ws._items.setdefault(ns, {})[key] = _item_or_damaged(f, target, ns, key,
+                                                                     _decoded)
         _warn_damaged(ws, target)
         return ws
 
@@ -90,14 +94,29 @@ class AnalysisWorkspace(WorkspaceBase):
         return ws
 
 
-def _item_or_damaged(target: str, ns: str, key: str, group: Any,
-                     read: Callable[[], tuple[dict, Any]]) -> _Item:
-    """The item ``read()`` makes of ``group``, or a damaged item if it cannot be read."""
+def _decoded(group: h5py.Group) -> tuple[dict, ObjectSlot]:
+    with attribute_memo():
+        obj = read_item(group)
+        return read_entry(group, summarize(obj)), ObjectSlot(obj)
+
+
+def _indexed(group: h5py.Group) -> tuple[dict, GroupSlot]:
+    return read_item_entry(group), GroupSlot.of(group)
+
+
+def _item_or_damaged(f: h5py.File, target: str, ns: str, key: str,
+                     read: Callable[[h5py.Group], tuple[dict, Any]]) -> _Item:
+    """The item ``read(group)`` makes of item ``(ns, key)``, or a damaged item if it
+    cannot be read."""
+    group = None
     try:
         with decoding(target, ns, key):
-            entry, slot = read()
+            group = open_item(f, ns, key)
+            entry, slot = read(group)
     except CorruptWorkspaceError as exc:
-        return _Item(damaged_entry(group, str(exc)), DamagedSlot(exc, target))
+        entry = damaged_entry(group, str(exc)) if group is not None else {
+            "type": "unknown", "created_at": 0.0, "damaged": str(exc)}
+        return _Item(entry, DamagedSlot(exc, target))
     return _Item(entry, slot)
 
 
@@ -159,9 +178,11 @@ class LazyAnalysisWorkspace(WorkspaceBase):
     def _put(self, obj: Any) -> GroupSlot:
         return self._backing.put(obj)
 
-    def _adopt(self, slot: Any) -> GroupSlot:
+    def _adopt(self, slot: Any, namespace: str, key: str) -> GroupSlot:
         if slot.in_memory:
             return self._backing.put(slot.load())
+        with decoding(slot.where, namespace, key):
+            slot.check()
         return self._backing.put_copy(slot)
 
     def _release(self, slot: Any) -> None:
@@ -189,11 +210,9 @@ class LazyAnalysisWorkspace(WorkspaceBase):
                     ws._items.setdefault(ns, {})[key] = _Item(entry,
                                                               GroupSlot(f, f"/{ns}/{key}"))
             else:  # read each item's entry from its group; a damaged one is kept as such
-                for ns, key, group in ordered_items(f, target):
-                    def read(group: Any = group) -> tuple[dict, GroupSlot]:
-                        return read_entry(group), GroupSlot.of(group)
-                    ws._items.setdefault(ns, {})[key] = _item_or_damaged(target, ns, key,
-                                                                         group, read)
+                for ns, key in ordered_names(f, target):
+                    ws._items.setdefault(ns, {})[key] = _item_or_damaged(f, target, ns, key,
+                                                                         _indexed)
         except BaseException:
             f.close()
             raise

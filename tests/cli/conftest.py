@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))  # importlib mode: make cli_helpers importable
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "workspace"))  # ws_files
 
 from cli_helpers import build_workspace  # noqa: E402
 

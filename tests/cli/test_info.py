@@ -8,6 +8,7 @@ import h5py
 import numpy as np
 import pytest
 from cli_helpers import all_types, as_json_value, dataset_sizes
+from ws_files import rewritten
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.cli.text import human_size
@@ -80,7 +81,7 @@ def test_compression_and_chunks_shown(tmp_path, cli, cli_json):
     ws = AnalysisWorkspace()
     ws.store("n", "k", np.arange(1000.0))
     ws.save(tmp_path / "w")
-    with h5py.File(tmp_path / "w.h5", "r+") as f:
+    with rewritten(tmp_path / "w.h5") as f:
         group = f["n/k"]
         values = group["data"][()]
         del group["data"]

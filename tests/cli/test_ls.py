@@ -135,7 +135,8 @@ def test_reads_a_0_1_2_layout_file_in_insertion_order(tmp_path, cli_json):
     ws.store("a", "y", np.ones(3))
     ws.save(tmp_path / "old")
     with h5py.File(tmp_path / "old.h5", "r+") as f:
-        for attr in ("__format_version__", "__spikelab_version__", "__save_id__"):
+        for attr in ("__format_version__", "__spikelab_version__", "__save_id__",
+                     "__checksum__"):
             del f.attrs[attr]
     doc = cli_json("ls", tmp_path / "old")
     assert doc["format_version"] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -72,60 +73,114 @@ def _truncate(path: str) -> None:
         fh.truncate(3000)
 
 
-# (argv template, damage to the workspace, text the message must contain); {ws} is the
-# workspace file, {tmp} the test directory.
+def _bad_format_version(path: str) -> None:
+    with h5py.File(path, "r+") as f:
+        f.attrs["__format_version__"] = "one"
+
+
+def _flip_in_item(path: str) -> None:
+    """One flipped byte in the data of rec1/array (caught by its checksum)."""
+    with h5py.File(path, "r") as f:
+        offset = f["rec1/array/data"].id.get_offset()
+    with open(path, "r+b") as fh:
+        fh.seek(offset + 3)
+        byte = fh.read(1)[0]
+        fh.seek(offset + 3)
+        fh.write(bytes([byte ^ 0x10]))
+
+
+def _edit_note(path: str) -> None:
+    """The note of rec1/array, edited behind its checksum (as a flip in it would)."""
+    with h5py.File(path, "r+") as f:
+        f["rec1/array"].attrs["__note__"] = "note of arraY"
+
+
+def _flip_in_name(path: str) -> None:
+    """The workspace name, edited behind the file's checksum (as a flip would change it)."""
+    with h5py.File(path, "r+") as f:
+        f.attrs["__workspace_name__"] = "cli tesT"
+
+
+# (argv template, damage to the workspace, text the message must contain, exit status);
+# {ws} is the workspace file, {tmp} the test directory. Damage found exits 1, errors 2.
 ERRORS = {
-    "missing file": (["ls", "{tmp}/absent"], None, "workspace file not found: {tmp}/absent.h5"),
-    "not hdf5": (["ls", "{tmp}/text.h5"], None, "{tmp}/text.h5 is not an HDF5 file"),
+    "missing file": (["ls", "{tmp}/absent"], None, "workspace file not found: {tmp}/absent.h5",
+                     2),
+    "not hdf5": (["ls", "{tmp}/text.h5"], None, "{tmp}/text.h5 is not an HDF5 file", 2),
     "plain hdf5": (["info", "{tmp}/plain.h5", "a", "b"], None,
-                   "{tmp}/plain.h5 is an HDF5 file but not a spikelab workspace"),
+                   "{tmp}/plain.h5 is an HDF5 file but not a spikelab workspace", 2),
     "unknown namespace (ls)": (["ls", "{ws}", "rec9"], None,
-                               "{ws}: namespace 'rec9' not found; namespaces: 'rec1', 'rec2'"),
+                               "{ws}: namespace 'rec9' not found; namespaces: 'rec1', 'rec2'", 2),
     "unknown namespace (info)": (["info", "{ws}", "rec9", "x"], None,
-                                 "{ws}: namespace 'rec9' not found"),
+                                 "{ws}: namespace 'rec9' not found", 2),
     "unknown key": (["info", "{ws}", "rec2", "nope"], None,
-                    "{ws}: item ('rec2', 'nope') not found; keys in 'rec2': 'plain'"),
+                    "{ws}: item ('rec2', 'nope') not found; keys in 'rec2': 'plain'", 2),
     "reserved namespace": (["info", "{ws}", "__meta__", "x"], None,
-                           "namespace '__meta__' not found"),
+                           "namespace '__meta__' not found", 2),
+    "the index as namespace": (["info", "{ws}", "__index__", "x"], None,
+                               "namespace '__index__' not found; namespaces: 'rec1', 'rec2'", 2),
     "path-like key": (["info", "{ws}", "rec1", "spikes/spike_times"], None,
-                      "item ('rec1', 'spikes/spike_times') not found"),
-    "truncated (ls)": (["ls", "{ws}"], _truncate, "{ws} has an HDF5 signature but cannot be"),
+                      "item ('rec1', 'spikes/spike_times') not found", 2),
+    "truncated (ls)": (["ls", "{ws}"], _truncate, "{ws} has an HDF5 signature but cannot be", 1),
     "newer format (verify)": (["verify", "{ws}"], _newer_format,
-                              "{ws} uses workspace format version 99"),
+                              "{ws} uses workspace format version 99", 2),
+    "format version not a number": (["ls", "{ws}"], _bad_format_version,
+                                    "{ws}: the root attribute __format_version__ is 'one', not "
+                                    "an integer", 1),
+    "damaged name": (["ls", "{ws}"], _flip_in_name, "{ws} is damaged: the workspace's root "
+                                                    "attributes", 1),
+    "damaged item (info)": (["info", "{ws}", "rec1", "array"], _edit_note,
+                            "{ws}: item ('rec1', 'array') is damaged", 1),
     "merge: missing source": (["merge", "{tmp}/out", "{ws}", "{tmp}/absent.h5"], None,
-                              "workspace file not found: {tmp}/absent.h5"),
+                              "workspace file not found: {tmp}/absent.h5", 2),
     "merge: target is a source": (["merge", "{ws}", "{ws}"], None,
-                                  "{ws} is both the merge target and a source"),
+                                  "{ws} is both the merge target and a source", 2),
     "merge: target not a workspace": (["merge", "{tmp}/plain", "{ws}"], None,
-                                      "{tmp}/plain.h5 is an HDF5 file but not a spikelab"),
+                                      "{tmp}/plain.h5 is an HDF5 file but not a spikelab", 2),
+    "merge: damaged source": (["merge", "{tmp}/out", "{ws}"], _flip_in_item,
+                              "error: {ws}: item ('rec1', 'array') is damaged", 1),
 }
 
 
 @pytest.mark.parametrize("case", list(ERRORS))
-def test_errors_give_one_line_naming_the_file_and_exit_2(workspace_file, tmp_path, cli, case):
+def test_errors_give_one_line_naming_the_file(workspace_file, tmp_path, cli, case):
     path, _ = workspace_file
     (tmp_path / "text.h5").write_text("not hdf5")
     h5py.File(tmp_path / "plain.h5", "w").close()
-    argv, damage, expected = ERRORS[case]
+    argv, damage, expected, status = ERRORS[case]
     if damage is not None:
         damage(path)
     fill = {"ws": path, "tmp": str(tmp_path)}
     code, out, err = cli(*[a.format(**fill) for a in argv])
-    assert code == 2 and out == ""
+    assert code == status and out == ""
     assert err.startswith(f"spikelab {argv[0]}: error: ") and err.count("\n") == 1
     assert expected.format(**fill) in err
+    assert not os.path.exists(tmp_path / "out.h5")
 
 
 def test_an_error_without_a_file_name_gets_one(workspace_file, cli, monkeypatch):
     path, _ = workspace_file
 
     def locked(*args, **kwargs):
-        raise PermissionError("permission denied")
+        raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr("spikelab.cli.merge.merge_files", locked)
     code, _, err = cli("merge", path[:-3] + "_out", path)
     assert code == 2
-    assert err == f"spikelab merge: error: {path[:-3]}_out.h5: permission denied\n"
+    assert err == f"spikelab merge: error: {path[:-3]}_out.h5: [Errno 13] Permission denied\n"
+
+
+@pytest.mark.parametrize("raised", [OSError("Unable to synchronously open object"),
+                                    KeyError("Unable to open object"), RuntimeError("boom")])
+def test_a_raw_library_error_is_a_bug_not_a_message(workspace_file, monkeypatch, raised):
+    """Damaged input raises spikelab's own errors: an h5py exception reaching the command
+    (an OSError without errno, a KeyError...) is a bug and keeps its traceback."""
+    def leak(path):
+        raise raised
+
+    monkeypatch.setattr("spikelab.cli.verify.verify", leak)
+    with pytest.raises(type(raised)):
+        main(["verify", workspace_file[0]])
 
 
 def test_interrupt_exits_130(workspace_file, cli, monkeypatch):

@@ -7,8 +7,10 @@ import json
 import h5py
 import numpy as np
 import pytest
+from ws_files import rewritten
 
 from spikelab import AnalysisWorkspace
+from spikelab.errors import CorruptWorkspaceError
 
 
 def test_clean_file_verifies(workspace_file, cli, cli_json):
@@ -17,10 +19,26 @@ def test_clean_file_verifies(workspace_file, cli, cli_json):
     assert (code, err) == (0, "")
     hashed = sum("content_hash" in ws.get_info(ns, key) for ns, key in ws)
     assert hashed == len(ws) - 2  # rec1/summary and rec2/plain were stored without provenance
-    assert out == (f"ok: {path}: {len(ws)} items decoded, {hashed} with a matching content "
-                   "hash (2 stored without provenance: only decoding checked)\n")
+    assert out == (f"ok: {path}: {len(ws)} items decoded and matching their checksums; "
+                   f"{hashed} with a matching content hash\n")
     assert cli_json("verify", path) == {"path": path, "ok": True, "checked": len(ws),
-                                        "hashed": hashed, "problems": []}
+                                        "sealed": len(ws), "hashed": hashed, "problems": []}
+
+
+def test_a_file_without_checksums_says_what_was_checked(tmp_path, cli):
+    """Files written by spikelab 0.1.2 have no checksums: only decoding can be checked."""
+    ws = AnalysisWorkspace()
+    ws.store("n", "a", np.arange(3))
+    ws.store("n", "b", np.arange(2))
+    ws.save(tmp_path / "old")
+    with h5py.File(tmp_path / "old.h5", "r+") as f:
+        for group in (f, f["n/a"], f["n/b"]):
+            del group.attrs["__checksum__"]
+    code, out, _ = cli("verify", tmp_path / "old")
+    assert code == 0
+    assert out == (f"ok: {tmp_path / 'old.h5'}: 2 items decoded, 0 matching their checksums "
+                   "(2 without checksums, written by spikelab 0.1.2 or another tool: only "
+                   "decoding checked)\n")
 
 
 def _flip_raw_byte(path: str, dataset: str, at: int = 0) -> None:
@@ -45,7 +63,8 @@ def test_flipped_byte_in_raw_file_names_the_item(workspace_file, cli, key, datas
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == f"FAILED: {path}: 1 of 11 items damaged"
-    assert lines[1].startswith(f"  rec1/{key}: content hash mismatch")
+    assert lines[1] == (f"  rec1/{key}: damaged: dataset /rec1/{key}/{dataset} does not "
+                        "match its checksum: its data changed since it was written")
     code, out, _ = cli("verify", path, "--json")
     doc = json.loads(out)
     assert code == 1 and doc["ok"] is False
@@ -63,12 +82,12 @@ def test_in_place_element_change_names_the_items(workspace_file, cli):
     assert doc["ok"] is False and doc["checked"] == 11
     assert [(p["namespace"], p["key"]) for p in doc["problems"]] == [("rec1", "rates"),
                                                                      ("rec1", "sttc")]
-    assert all("content hash mismatch" in p["problem"] for p in doc["problems"])
+    assert all("does not match its checksum" in p["problem"] for p in doc["problems"])
 
 
 def test_undecodable_item_is_named(workspace_file, cli):
     path, _ = workspace_file
-    with h5py.File(path, "r+") as f:
+    with rewritten(path) as f:  # as another tool could write them
         del f["rec2/plain/data"]
         f["rec1/summary"].attrs["__type__"] = "NoSuchType"
     code, out, _ = cli("verify", path)
@@ -81,7 +100,7 @@ def test_undecodable_item_is_named(workspace_file, cli):
 
 def test_tampered_provenance_breaks_the_fingerprint(workspace_file, cli):
     path, _ = workspace_file
-    with h5py.File(path, "r+") as f:
+    with rewritten(path) as f:  # checksummed again: only the fingerprint can tell
         attrs = f["rec1/array"].attrs
         attrs["__provenance__"] = attrs["__provenance__"].replace('"bin_ms":8', '"bin_ms":9')
     code, out, _ = cli("verify", path)
@@ -100,13 +119,14 @@ def test_truncated_file_fails_with_exit_1(workspace_file, cli):
     assert "truncated" in out
 
 
-def test_item_without_hash_is_only_decoded(tmp_path, cli):
-    """Documented limit: data of an item stored without provenance has no hash to check."""
+def test_an_item_stored_without_provenance_is_checked_too(tmp_path, cli):
+    """No content hash, but its checksums: a flipped byte is found by verify, and load
+    refuses the wrong values."""
     ws = AnalysisWorkspace()
     ws.store("n", "k", np.arange(100.0))
     ws.save(tmp_path / "w")
     _flip_raw_byte(str(tmp_path / "w.h5"), "n/k/data", at=9)
     code, out, _ = cli("verify", tmp_path / "w")
-    assert code == 0 and "1 item decoded, 0 with a matching content hash" in out
-    assert not np.array_equal(AnalysisWorkspace.load(tmp_path / "w").get("n", "k"),
-                              np.arange(100.0))
+    assert code == 1 and "n/k: " in out and "does not match its checksum" in out
+    with pytest.raises(CorruptWorkspaceError, match=r"w\.h5: item \('n', 'k'\) is damaged"):
+        AnalysisWorkspace.load_item(tmp_path / "w", "n", "k")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 
 import h5py
 import numpy as np
 import pytest
+from ws_files import rewritten
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace, SpikeData
 from spikelab.atomicfile import locked
@@ -71,7 +73,7 @@ def test_truncated_workspace(saved, how, fraction):
 def test_unknown_item_type(saved, how):
     """An in-place edit behind the file's index: the lazy load trusts the index, so the
     error comes with the first read of the item."""
-    with h5py.File(saved, "r+") as f:
+    with rewritten(saved) as f:  # e.g. a type added by a newer version
         f["D0/a"].attrs["__type__"] = "Banana"
     check = pytest.raises(UnknownItemTypeError,
                           match=r"ws\.h5: item \('D0', 'a'\).*'Banana'.*known types: ndarray")
@@ -101,7 +103,7 @@ def test_newer_format_version(saved, how):
 
 @pytest.mark.parametrize("how", ["load", "load_item"])
 def test_item_missing_its_data(saved, how):
-    with h5py.File(saved, "r+") as f:
+    with rewritten(saved) as f:
         del f["D0/a/data"]
     with pytest.raises(CorruptWorkspaceError, match=r"ws\.h5: item \('D0', 'a'\) cannot be read"):
         if how == "load":
@@ -245,3 +247,55 @@ def test_failed_save_leaves_previous_files_and_no_temp(tmp_path, monkeypatch):
 def test_invalid_workspace_name(kind, name, error):
     with pytest.raises(error, match="workspace name"):
         kind(name=name)
+
+
+@pytest.mark.parametrize("how", list(LOADERS))
+@pytest.mark.parametrize("value", ["1", 1.5, np.array([1, 2])])
+def test_a_format_version_that_is_not_an_integer(saved, how, value):
+    with h5py.File(saved, "r+") as f:
+        f.attrs["__format_version__"] = value
+    with pytest.raises(CorruptWorkspaceError, match=r"ws\.h5: the root attribute "
+                                                    r"__format_version__ is .*not an integer"):
+        LOADERS[how](saved)
+
+
+@pytest.mark.parametrize("shape, words", [
+    ((10**13,), r"declares shape \(10000000000000,\) \(72\.8 TiB\), more than this "
+                r"machine's memory"),
+    ((2**27,), r"declares 1\.0 GiB but only 0 B are stored"),
+])
+@pytest.mark.parametrize("how", ["load", "load_item", "verify", "merge_source", "lazy_get"])
+def test_a_dataset_declaring_more_than_is_there_is_refused_before_reading(saved, how, shape,
+                                                                          words):
+    """A hostile (or damaged) file declares 80 TB, or 1 GB of which nothing is stored:
+    refused with the item named, before anything that size is allocated."""
+    with h5py.File(saved, "r+") as f:
+        item = f["D0/a"]
+        del item["data"], item.attrs["__checksum__"]  # as a file without checksums
+        item.create_dataset("data", shape=shape, dtype=np.float64, chunks=(1024,))
+    check = pytest.raises(CorruptWorkspaceError, match=rf"ws\.h5: item \('D0', 'a'\).*{words}")
+    if how == "load":
+        with pytest.warns(DamagedItemWarning):
+            ws = AnalysisWorkspace.load(saved)
+        assert ws.get("D0", "sd").N == 1  # the other item is there
+        with check:
+            ws.get("D0", "a")
+    elif how == "lazy_get":
+        with check:
+            LazyAnalysisWorkspace.load(saved).get("D0", "a")
+    elif how == "verify":
+        (problem,) = verify(saved).problems
+        assert problem.key == "a" and re.search(words, problem.problem)
+    else:
+        with check:
+            LOADERS[how](saved)
+
+
+def test_an_undecodable_workspace_name_names_the_file(saved):
+    """Written by another tool (no checksums): the name is not UTF-8."""
+    with h5py.File(saved, "r+") as f:
+        del f.attrs["__checksum__"]
+        f.attrs["__workspace_name__"] = np.bytes_(b"caf\xe9")
+    with pytest.raises(CorruptWorkspaceError, match=r"ws\.h5: its root attributes cannot be "
+                                                    r"read \(UnicodeDecodeError"):
+        AnalysisWorkspace.load(saved)

@@ -3,6 +3,9 @@ give back does not stop ``load`` from giving back the others."""
 
 from __future__ import annotations
 
+import os
+import re
+
 import h5py
 import numpy as np
 import pytest
@@ -12,7 +15,8 @@ from spikelab import (AnalysisWorkspace, LazyAnalysisWorkspace, PairwiseCompMatr
                       PairwiseCompMatrixStack, RateData, RateSliceStack, SpikeData,
                       SpikeSliceStack)
 from spikelab.errors import CorruptWorkspaceError, DamagedItemWarning, InvalidItemError
-from spikelab.workspace import verify
+from spikelab.workspace import merge_files, verify
+from spikelab.workspace.seals import SEAL_ATTR
 
 
 def _sd() -> SpikeData:
@@ -133,10 +137,11 @@ def test_save_describes_an_object_as_it_is_when_saved(tmp_path):
 
 
 # --------------------------------------------------------------------- unreadable items
-@pytest.fixture
-def one_bad_item(tmp_path):
-    """Three items; the middle one is what an older writer could leave: spikes beyond the
-    recording's length (its constructor refuses it)."""
+@pytest.fixture(params=["older writer", "damage"])
+def one_bad_item(tmp_path, request):
+    """Three items; the middle one has spikes beyond the recording's length, as written by
+    an older version without checksums (its constructor refuses it), or as damage turned
+    it (its checksum refuses it)."""
     ws = AnalysisWorkspace(name="three")
     ws.store("D0", "before", np.arange(3.0), note="first")
     ws.store("D0", "spikes", _sd(), note="bad one")
@@ -144,6 +149,8 @@ def one_bad_item(tmp_path):
     ws.save(tmp_path / "w")
     with h5py.File(tmp_path / "w.h5", "r+") as f:
         f["D0/spikes"].attrs["length_ms"] = 0.001
+        if request.param == "older writer":
+            f["D0/spikes"].attrs.__delitem__(SEAL_ATTR)
     return tmp_path / "w.h5"
 
 
@@ -155,9 +162,9 @@ def test_load_gives_back_the_readable_items_and_names_the_bad_one(one_bad_item, 
     assert_same(ws.get("D0", "before"), np.arange(3.0))
     assert ws.get("D1", "after") == {"k": 1}
     assert list(ws.damaged) == [("D0", "spikes")]
-    assert "outside the recording window" in ws.damaged["D0", "spikes"]
+    assert re.search("outside the recording window|checksum", ws.damaged["D0", "spikes"])
     info = ws.get_info("D0", "spikes")
-    assert info["type"] == "SpikeData" and "outside" in info["damaged"]
+    assert info["type"] == "SpikeData" and info["damaged"] == ws.damaged["D0", "spikes"]
     for attempt in (lambda: ws.get("D0", "spikes"), lambda: ws["D0", "spikes"]):
         with pytest.raises(CorruptWorkspaceError, match=r"w\.h5: item \('D0', 'spikes'\)"):
             attempt()
@@ -180,7 +187,7 @@ def test_lazy_load_without_an_index_keeps_the_others_too(one_bad_item):
         ws = LazyAnalysisWorkspace.load(one_bad_item)
     assert ws.get_info("D0", "before")["note"] == "first"
     assert_same(ws.get("D0", "before"), np.arange(3.0))
-    with pytest.raises(CorruptWorkspaceError, match=r"\('D0', 'spikes'\).*Unknown"):
+    with pytest.raises(CorruptWorkspaceError, match=r"\('D0', 'spikes'\).*(Unknown|checksum)"):
         ws.get("D0", "spikes")
     ws.close()
 
@@ -192,3 +199,20 @@ def test_verify_reports_the_bad_item_and_load_item_names_it(one_bad_item):
     with pytest.raises(CorruptWorkspaceError, match=r"w\.h5: item \('D0', 'spikes'\)"):
         AnalysisWorkspace.load_item(one_bad_item, "D0", "spikes")
     assert AnalysisWorkspace.load_item(one_bad_item, "D1", "after") == {"k": 1}
+
+
+def test_merge_files_does_not_carry_a_bad_item_on(one_bad_item, tmp_path):
+    target = tmp_path / "merged"
+    with pytest.raises(CorruptWorkspaceError, match=r"w\.h5: item \('D0', 'spikes'\)"):
+        merge_files(target, [one_bad_item])
+    assert not os.path.exists(str(target) + ".h5")
+
+
+def test_a_lazy_save_does_not_carry_a_bad_item_on(one_bad_item, tmp_path):
+    ws = LazyAnalysisWorkspace.load(one_bad_item)  # trusts the index: nothing read yet
+    with pytest.raises(CorruptWorkspaceError, match=r"w\.h5: item \('D0', 'spikes'\)"):
+        ws.save(tmp_path / "copy")
+    with pytest.raises(CorruptWorkspaceError, match=r"w\.h5: item \('D0', 'spikes'\)"):
+        LazyAnalysisWorkspace().merge_from(ws)
+    assert not (tmp_path / "copy.h5").exists()
+    ws.close()

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace, SpikeData
-from spikelab.workspace import slots
+from spikelab.workspace import reading, slots
 
 
 def _backing_files(directory) -> list[str]:
@@ -174,7 +174,7 @@ def test_merge_from_file_backed_source_copies_without_decoding(tmp_path, monkeyp
         pass
     target = LazyAnalysisWorkspace(dir=tmp_path)
     target.store("D0", "skip_me", np.zeros(1))
-    monkeypatch.setattr(slots, "decode_item", lambda g: pytest.fail("decoded"))
+    monkeypatch.setattr(reading, "decode_item", lambda g: pytest.fail("decoded"))
     monkeypatch.setattr(slots, "encode_item", lambda g, o: pytest.fail("encoded"))
     real_copy = slots.copy_group
     copied = []

@@ -180,8 +180,15 @@ def test_load_item(filled, tmp_path):
     filled.save(tmp_path / "w")
     assert AnalysisWorkspace.load_item(tmp_path / "w", "D0", "b") == {"x": 1}
     assert LazyAnalysisWorkspace.load_item(str(tmp_path / "w.h5"), "D0", "b") == {"x": 1}
-    with pytest.raises(KeyError, match=r"\('D0', 'zz'\) not found in .*w\.h5"):
+    with pytest.raises(KeyError, match=r"w\.h5: item \('D0', 'zz'\) not found; keys in 'D0': "
+                                        r"'a', 'b'"):
         AnalysisWorkspace.load_item(tmp_path / "w", "D0", "zz")
+    for namespace in ("nope", "__index__", "D0/a", ""):  # never a path into other groups
+        with pytest.raises(KeyError, match=rf"namespace {namespace!r} not found; namespaces: "
+                                           r"'D0', 'all'"):
+            AnalysisWorkspace.load_item(tmp_path / "w", namespace, "x")
+    with pytest.raises(KeyError, match=r"item \('D0', 'a/data'\) not found"):
+        AnalysisWorkspace.load_item(tmp_path / "w", "D0", "a/data")
 
 
 def test_save_twice_replaces_whole(filled, tmp_path, loader):

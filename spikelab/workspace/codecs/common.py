@@ -19,9 +19,11 @@ import h5py
 import numpy as np
 
 from ...errors import InvalidItemError
+from ..attrmemo import get_attr
+from ..checksums import read_verified, set_checksum
 
-__all__ = ["EXTRAS", "COMPRESSIONS", "read_str_attr", "write_array", "write_strings",
-           "read_strings", "write_times", "read_times", "strict_equal", "extras_group",
+__all__ = ["EXTRAS", "COMPRESSIONS", "read_str_attr", "write_array", "read_array",
+           "write_strings", "read_strings", "write_times", "read_times", "strict_equal", "extras_group",
            "get_extras", "child_group", "compressed", "inconsistent", "rebuilding",
            "require_array"]
 
@@ -55,7 +57,8 @@ def compressed(name: str | None, min_bytes: int = 2**20) -> Iterator[None]:
 
 
 def write_array(group: h5py.Group, name: str, data: Any) -> h5py.Dataset:
-    """Create dataset ``name`` from a numeric array, compressed if :func:`compressed` asks.
+    """Create dataset ``name`` from a (non-text) array, with its checksum; numeric arrays are
+    compressed if :func:`compressed` asks.
 
     Chunked storage is what makes compression (and cheap partial reads) possible; small
     arrays stay contiguous, where chunk indexing would cost more than it saves.
@@ -64,15 +67,23 @@ def write_array(group: h5py.Group, name: str, data: Any) -> h5py.Dataset:
     options = _COMPRESSION.get()
     if options is not None and arr.ndim and arr.nbytes >= options.min_bytes \
             and arr.dtype.kind in "biufc":
-        return group.create_dataset(name, data=arr, chunks=True, compression=options.name,
-                                    shuffle=True)
-    return group.create_dataset(name, data=arr)
+        ds = group.create_dataset(name, data=arr, chunks=True, compression=options.name,
+                                  shuffle=True)
+    else:
+        ds = group.create_dataset(name, data=arr)
+    set_checksum(ds, arr)
+    return ds
+
+
+def read_array(ds: h5py.Dataset) -> np.ndarray:
+    """All values of ``ds`` (a 0-d dataset as a 0-d array), checked against its checksum."""
+    return read_verified(ds)
 
 
 def read_str_attr(attrs: h5py.AttributeManager, name: str, default: str | None = None
                   ) -> str | None:
     """A text attribute as ``str`` (h5py may hand back bytes for fixed-length strings)."""
-    value = attrs.get(name, None)
+    value = get_attr(attrs, name, None)
     if value is None:
         return default
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
@@ -86,29 +97,34 @@ def child_group(parent: h5py.Group, name: str) -> h5py.Group:
 def write_strings(group: h5py.Group, name: str, values: Any) -> h5py.Dataset:
     """Write text as a variable-length UTF-8 dataset (h5py cannot store numpy ``U``)."""
     data = np.asarray(values, dtype=object)
-    return group.create_dataset(name, data=data, dtype=_STR)
+    ds = group.create_dataset(name, data=data, dtype=_STR)
+    set_checksum(ds, data)
+    return ds
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def read_strings(ds: h5py.Dataset) -> np.ndarray:
-    """A string dataset as an object array of ``str`` (whatever the stored encoding)."""
-    if ds.dtype.kind == "S":  # fixed-length bytes written by another tool
-        return np.vectorize(lambda b: b.decode("utf-8"), otypes=[object])(ds[()])
-    data = ds.asstr()[...]
-    return np.asarray(data, dtype=object)
+    """A string dataset as an object array of ``str`` (variable-length, or fixed-length
+    bytes written by another tool), checked against its checksum."""
+    raw = read_verified(ds)
+    return np.vectorize(_text, otypes=[object])(raw) if raw.size else raw.astype(object)
 
 
 def write_times(group: h5py.Group, times: Sequence[tuple[float, float]] | None,
                 name: str = "times") -> None:
     """Store (start, end) windows in ms as an ``(S, 2)`` float64 dataset (None: nothing)."""
     if times is not None:
-        group.create_dataset(name, data=np.array(times, dtype=np.float64).reshape(-1, 2))
+        write_array(group, name, np.array(times, dtype=np.float64).reshape(-1, 2))
 
 
 def read_times(group: h5py.Group, name: str = "times") -> list[tuple[float, float]] | None:
     """The windows written by :func:`write_times`, or None when absent."""
     if name not in group:
         return None
-    arr = np.asarray(group[name][()], dtype=np.float64).reshape(-1, 2)
+    arr = np.asarray(read_array(group[name]), dtype=np.float64).reshape(-1, 2)
     return [(float(a), float(b)) for a, b in arr]
 
 

@@ -14,7 +14,8 @@ import h5py
 import numpy as np
 
 from . import values
-from .common import extras_group, get_extras, read_strings, strict_equal, write_strings
+from .common import (extras_group, get_extras, read_array, read_strings, strict_equal,
+                     write_array, write_strings)
 
 __all__ = ["encode_labels", "decode_labels", "check_labels"]
 
@@ -53,7 +54,7 @@ def encode_labels(group: h5py.Group, labels: list | None) -> None:
     if arr is not None and arr.dtype.kind == "O":
         write_strings(group, "labels", arr)
     elif arr is not None:
-        group.create_dataset("labels", data=arr)
+        write_array(group, "labels", arr)
     if not strict_equal(_reference_read(arr), list(labels)):
         values.encode_value(extras_group(group), "labels", list(labels))
 
@@ -65,4 +66,4 @@ def decode_labels(group: h5py.Group) -> list[Any] | None:
     if "labels" not in group:
         return None
     ds = group["labels"]
-    return _reference_read(read_strings(ds) if ds.dtype.kind in "SO" else ds[()])
+    return _reference_read(read_strings(ds) if ds.dtype.kind in "SO" else read_array(ds))

@@ -14,7 +14,8 @@ import numpy as np
 from h5py import h5t
 
 from ...errors import UnsupportedTypeError
-from .common import read_str_attr, read_strings, write_array, write_strings
+from ..attrmemo import get_attr, has_attr
+from .common import read_array, read_str_attr, read_strings, write_array, write_strings
 from .registry import Codec, register
 
 __all__ = ["encode", "decode", "check_dtype", "CODEC"]
@@ -62,14 +63,14 @@ def decode(group: h5py.Group) -> np.ndarray:
     """Read ``group["data"]`` back with its dtype and shape."""
     ds = group["data"]
     stored = ds.dtype  # h5py rebuilds it on every access
-    if stored.kind == "O" and ds.attrs.get(_STRING_FLAG, False):
+    if stored.kind == "O" and get_attr(ds.attrs, _STRING_FLAG, False):
         text = read_strings(ds)
         dtype = read_str_attr(ds.attrs, _DTYPE)
         if dtype is None:  # 0.1.2 file: as 0.1.2 reads it, narrowest width
             return np.array(text.tolist(), dtype=str).reshape(text.shape)
         return text.astype(dtype)
-    data = ds[...]  # [()] would turn a 0-d dataset into a native-order scalar
-    if stored == np.int64 and _DTYPE in ds.attrs:  # datetimes are stored as int64 counts
+    data = read_array(ds)  # a 0-d dataset stays a 0-d array
+    if stored == np.int64 and has_attr(ds.attrs, _DTYPE):  # datetimes are stored as int64 counts
         dtype = np.dtype(read_str_attr(ds.attrs, _DTYPE))
         return data.view(dtype.newbyteorder("=")).astype(dtype)
     return data
@@ -82,7 +83,7 @@ def summary(arr: np.ndarray) -> dict:
 def peek(group: h5py.Group) -> dict:
     ds = group["data"]
     dtype = read_str_attr(ds.attrs, _DTYPE)
-    if dtype is None and ds.attrs.get(_STRING_FLAG, False):
+    if dtype is None and get_attr(ds.attrs, _STRING_FLAG, False):
         dtype = str(decode(group).dtype)  # 0.1.2 string array: width known only from data
     return {"type": "ndarray", "shape": tuple(ds.shape), "dtype": str(np.dtype(dtype or ds.dtype))}
 

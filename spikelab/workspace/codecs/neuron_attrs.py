@@ -22,10 +22,11 @@ from typing import Any
 import h5py
 import numpy as np
 
+from ..attrmemo import get_attr, has_attr
 from ..names import check_name
 from . import values
-from .common import child_group, extras_group, get_extras, read_str_attr, read_strings
-from .common import write_strings
+from .common import (child_group, extras_group, get_extras, read_array, read_str_attr,
+                     read_strings, write_array, write_strings)
 
 __all__ = ["encode_neuron_attributes", "decode_neuron_attributes", "check_neuron_attributes"]
 
@@ -98,7 +99,7 @@ def _write_arrays(na: h5py.Group, name: str, column: list) -> None:
             missing.append(unit)
         else:
             stacked[unit] = np.asarray(v, dtype=sample.dtype)
-    ds = na.create_dataset(name, data=stacked)
+    ds = write_array(na, name, stacked)
     if missing:
         ds.attrs[_MISSING] = np.asarray(missing, dtype=np.int64)
 
@@ -112,7 +113,7 @@ def _write_scalars(na: h5py.Group, name: str, column: list) -> None:
     kind = "bool" if isinstance(first, (bool, np.bool_)) else (
         "int" if isinstance(first, (int, np.integer)) else "float")
     numbers = [np.nan if v is _ABSENT or v is None else float(v) for v in column]
-    ds = na.create_dataset(name, data=np.array(numbers, dtype=np.float64))
+    ds = write_array(na, name, np.array(numbers, dtype=np.float64))
     if kind != "float":
         ds.attrs["__scalar_kind__"] = kind
 
@@ -121,12 +122,12 @@ def _write_reference_column(na: h5py.Group, name: str, column: list) -> None:
     """Write what 0.1.2 would write for this attribute, when it can write it at all."""
     present = [v for v in column if v is not _ABSENT and v is not None]
     if not present:
-        na.create_dataset(name, data=np.full(len(column), np.nan))
+        write_array(na, name, np.full(len(column), np.nan))
     elif all(isinstance(v, _ARRAY) for v in present):
         try:
             _write_arrays(na, name, column)
-        except ValueError:  # ragged lists: only the exact copy has them
-            pass
+        except (ValueError, OverflowError):  # ragged, or values the first unit's dtype
+            pass                               # cannot hold: only the exact copy has them
     elif all(isinstance(v, (*_NUMBER, str)) for v in present):
         _write_scalars(na, name, column)
 
@@ -162,9 +163,9 @@ def _read_column(ds: h5py.Dataset, out: list[dict], name: str) -> None:
             if text:
                 out[unit][name] = text
         return
-    raw = ds[()]
+    raw = read_array(ds)
     if raw.ndim > 1:
-        missing = ds.attrs.get(_MISSING)
+        missing = get_attr(ds.attrs, _MISSING, None)
         skip = set(np.asarray(missing).ravel().tolist()) if missing is not None else None
         for unit, row in enumerate(raw):
             legacy_missing = skip is None and row.dtype.kind == "f" and np.all(np.isnan(row))
@@ -188,7 +189,7 @@ def _reference_read(group: h5py.Group, n_units: int) -> list[dict]:
 
 def decode_neuron_attributes(group: h5py.Group) -> list[dict] | None:
     """The per-unit dicts written by :func:`encode_neuron_attributes` or by 0.1.2."""
-    stored_len = group.attrs.get(_LEN)
+    stored_len = get_attr(group.attrs, _LEN, None)
     na = group.get(GROUP)
     if stored_len is None:  # 0.1.2 file: read it as 0.1.2 does
         if na is None or len(na) == 0:
@@ -203,7 +204,7 @@ def decode_neuron_attributes(group: h5py.Group) -> list[dict] | None:
                 unit_attrs.pop(name, None)
             for unit, value in per_unit.items():
                 out[int(unit)][name] = value
-    if na is not None and _ORDER in na.attrs:
+    if na is not None and has_attr(na.attrs, _ORDER):
         order = json.loads(read_str_attr(na.attrs, _ORDER))
         odd = json.loads(read_str_attr(na.attrs, _UNIT_ORDER, "{}"))
         out = [{k: d[k] for k in odd.get(str(u), order) if k in d} for u, d in enumerate(out)]

@@ -6,7 +6,7 @@ import h5py
 import numpy as np
 
 from ...spikedata import PairwiseCompMatrix
-from .common import inconsistent, rebuilding, require_array, write_array
+from .common import inconsistent, read_array, rebuilding, require_array, write_array
 from .jsonmeta import check_metadata, decode_metadata, encode_metadata
 from .labels import check_labels, decode_labels, encode_labels
 from .registry import Codec, register
@@ -32,7 +32,7 @@ def encode(group: h5py.Group, pcm: PairwiseCompMatrix) -> None:
 
 
 def decode(group: h5py.Group) -> PairwiseCompMatrix:
-    return PairwiseCompMatrix(group["matrix"][()], decode_labels(group), decode_metadata(group))
+    return PairwiseCompMatrix(read_array(group["matrix"]), decode_labels(group), decode_metadata(group))
 
 
 def summary(pcm: PairwiseCompMatrix) -> dict:

@@ -7,7 +7,7 @@ import h5py
 import numpy as np
 
 from ...spikedata import PairwiseCompMatrixStack
-from .common import (inconsistent, read_times, rebuilding, require_array, write_array,
+from .common import (inconsistent, read_array, read_times, rebuilding, require_array, write_array,
                      write_times)
 from .jsonmeta import check_metadata, decode_metadata, encode_metadata
 from .labels import check_labels, decode_labels, encode_labels
@@ -35,7 +35,7 @@ def encode(group: h5py.Group, stack: PairwiseCompMatrixStack) -> None:
 
 
 def decode(group: h5py.Group) -> PairwiseCompMatrixStack:
-    return PairwiseCompMatrixStack(group["stack"][()], decode_labels(group), read_times(group),
+    return PairwiseCompMatrixStack(read_array(group["stack"]), decode_labels(group), read_times(group),
                                    decode_metadata(group))
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from ...errors import UnsupportedTypeError
 from ...spikedata import RateData
 from ..names import check_text
-from .common import inconsistent, read_str_attr, require_array, write_array
+from .common import inconsistent, read_array, read_str_attr, require_array, write_array
 from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
                            encode_neuron_attributes)
 from .registry import Codec, register
@@ -50,8 +50,8 @@ def encode(group: h5py.Group, rd: RateData) -> None:
 
 def decode(group: h5py.Group) -> RateData:
     return RateData(
-        group["inst_Frate_data"][()],
-        group["times"][()],
+        read_array(group["inst_Frate_data"]),
+        read_array(group["times"]),
         neuron_attributes=decode_neuron_attributes(group),
         rate_unit=read_str_attr(group.attrs, "rate_unit"),
     )

@@ -10,14 +10,14 @@ such item would make 0.1.2 refuse the whole workspace. Such a stack is written a
 
 from __future__ import annotations
 
-import math
-
 import h5py
 import numpy as np
 
 from ...spikedata import RateSliceStack
+from ..attrmemo import get_attr
 from . import ndarray
-from .common import inconsistent, read_times, require_array, write_array, write_times
+from .common import (inconsistent, read_array, read_times, rebuilding, require_array,
+                     write_array, write_times)
 from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
                            encode_neuron_attributes)
 from .registry import Codec, register
@@ -42,22 +42,15 @@ def _stack(group: h5py.Group) -> h5py.Dataset:
 
 
 def check(rss: RateSliceStack, where: str) -> None:
-    """(U, T, S) rates, S windows, a positive step and U neuron attribute dicts, as the
-    constructor makes it (not rebuilt here: the constructor copies the stack)."""
-    stack = require_array(rss.event_stack, where, "RateSliceStack", "event_stack", 3)
-    if rss.times is None or len(rss.times) != stack.shape[2]:
-        raise inconsistent(where, "RateSliceStack", f"{stack.shape[2]} slices but times is "
-                                                    f"{rss.times!r}")
-    step = rss.step_size
-    if isinstance(step, bool) or not isinstance(step, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(step) or step <= 0:
-        raise inconsistent(where, "RateSliceStack", f"step_size is {step!r}, not a positive "
-                                                    "number of ms")
-    attrs = rss.neuron_attributes
-    if attrs is not None and len(attrs) != stack.shape[0]:
-        raise inconsistent(where, "RateSliceStack", f"neuron_attributes has {len(attrs)} "
-                                                    f"entries for {stack.shape[0]} units")
-    check_neuron_attributes(attrs, where)
+    """(U, T, S) rates, S windows, a positive step and U neuron attribute dicts: the stack
+    takes its parts back as :func:`decode` gives them (no copy of a float64 stack)."""
+    require_array(rss.event_stack, where, "RateSliceStack", "event_stack", 3)
+    if rss.times is None:
+        raise inconsistent(where, "RateSliceStack", "times is None")
+    with rebuilding("RateSliceStack", where):
+        RateSliceStack._assemble(rss.event_stack, rss.times, rss.step_size,
+                                 rss.neuron_attributes)
+    check_neuron_attributes(rss.neuron_attributes, where)
 
 
 def encode(group: h5py.Group, rss: RateSliceStack) -> None:
@@ -70,8 +63,9 @@ def encode(group: h5py.Group, rss: RateSliceStack) -> None:
 
 def decode(group: h5py.Group) -> RateSliceStack:
     # As written (a stack without slices included): the stack's checks ran when it was built.
-    return RateSliceStack._assemble(_stack(group)[()], read_times(group),
-                                    float(group.attrs["step_size"]), decode_neuron_attributes(group))
+    return RateSliceStack._assemble(read_array(_stack(group)), read_times(group),
+                                    float(get_attr(group.attrs, "step_size")),
+                                    decode_neuron_attributes(group))
 
 
 def summary(rss: RateSliceStack) -> dict:

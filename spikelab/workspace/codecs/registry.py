@@ -14,6 +14,7 @@ from typing import Any
 import h5py
 
 from ...errors import UnknownItemTypeError, UnsupportedTypeError
+from ..attrmemo import get_attr
 
 __all__ = ["Codec", "register", "codec_for", "codec_for_tag", "known_tags", "read_tag",
            "TYPE_ATTR", "OWN_TYPE_ATTR"]
@@ -110,9 +111,9 @@ def codec_for(obj: Any, where: str = "") -> Codec:
 def read_tag(group: h5py.Group) -> str:
     """The tag this package reads ``group`` by, as str: its :data:`OWN_TYPE_ATTR` if set,
     else its ``__type__`` ('' when absent)."""
-    tag = group.attrs.get(OWN_TYPE_ATTR, None)
+    tag = get_attr(group.attrs, OWN_TYPE_ATTR, None)
     if tag is None:
-        tag = group.attrs.get(TYPE_ATTR, "")
+        tag = get_attr(group.attrs, TYPE_ATTR, "")
     return tag.decode("utf-8") if isinstance(tag, bytes) else str(tag)
 
 

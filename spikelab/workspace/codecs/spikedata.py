@@ -13,8 +13,9 @@ import h5py
 import numpy as np
 
 from ...spikedata import SpikeData
-from .common import (EXTRAS, extras_group, get_extras, inconsistent, rebuilding, require_array,
-                     strict_equal, write_array)
+from ..attrmemo import get_attr
+from .common import (EXTRAS, extras_group, get_extras, inconsistent, read_array, rebuilding,
+                     require_array, strict_equal, write_array)
 from .jsonmeta import check_metadata, decode_metadata, encode_metadata
 from .ndarray import check_dtype
 from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
@@ -82,8 +83,8 @@ def _encode_raw(group: h5py.Group, raw_data: np.ndarray, raw_time: np.ndarray) -
     back_data, back_time = _raw_as_reference_reads(raw_data, raw_time)
     if not (strict_equal(back_data, raw_data) and strict_equal(back_time, raw_time)):
         extras = extras_group(group)
-        extras.create_dataset("raw_data", data=raw_data)
-        extras.create_dataset("raw_time", data=raw_time)
+        write_array(extras, "raw_data", raw_data)
+        write_array(extras, "raw_time", raw_time)
 
 
 def encode_body(group: h5py.Group, sd: SpikeData) -> None:
@@ -102,8 +103,8 @@ def encode_body(group: h5py.Group, sd: SpikeData) -> None:
 
 def _decode_raw(group: h5py.Group) -> tuple[np.ndarray | None, np.ndarray | None]:
     source = group[EXTRAS] if get_extras(group, "raw_data") is not None else group
-    raw_data = source["raw_data"][()] if "raw_data" in source else None
-    raw_time = source["raw_time"][()] if "raw_time" in source else None
+    raw_data = read_array(source["raw_data"]) if "raw_data" in source else None
+    raw_time = read_array(source["raw_time"]) if "raw_time" in source else None
     if raw_data is None and raw_time is not None:  # 0.1.2 drops an empty raw_data
         raw_data = np.zeros((0, np.atleast_1d(raw_time).shape[0]))
     if raw_time is None and raw_data is not None:
@@ -113,15 +114,15 @@ def _decode_raw(group: h5py.Group) -> tuple[np.ndarray | None, np.ndarray | None
 
 def decode_body(group: h5py.Group) -> SpikeData:
     """Rebuild a SpikeData from a group written by :func:`encode_body` or by 0.1.2."""
-    flat = np.asarray(group["spike_times"][()], dtype=np.float64)
-    ends = np.asarray(group["spike_times_index"][()], dtype=np.int64)
+    flat = np.asarray(read_array(group["spike_times"]), dtype=np.float64)
+    ends = np.asarray(read_array(group["spike_times_index"]), dtype=np.int64)
     trains = np.split(flat, ends[:-1]) if ends.size else []
     raw_data, raw_time = _decode_raw(group)
     return SpikeData(
         trains,
-        N=int(group.attrs["N"]),
-        length=float(group.attrs["length_ms"]),
-        start_time=float(group.attrs.get("start_time", 0.0)),
+        N=int(get_attr(group.attrs, "N")),
+        length=float(get_attr(group.attrs, "length_ms")),
+        start_time=float(get_attr(group.attrs, "start_time", 0.0)),
         neuron_attributes=decode_neuron_attributes(group),
         metadata=decode_metadata(group),
         raw_data=raw_data,
@@ -135,9 +136,9 @@ def summary(sd: SpikeData) -> dict:
 
 
 def peek(group: h5py.Group) -> dict:
-    return {"type": "SpikeData", "N": int(group.attrs["N"]),
-            "length_ms": float(group.attrs["length_ms"]),
-            "start_time": float(group.attrs.get("start_time", 0.0))}
+    return {"type": "SpikeData", "N": int(get_attr(group.attrs, "N")),
+            "length_ms": float(get_attr(group.attrs, "length_ms")),
+            "start_time": float(get_attr(group.attrs, "start_time", 0.0))}
 
 
 CODEC = register(Codec("SpikeData", SpikeData, encode_body, decode_body, summary, peek, check))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import h5py
 
 from ...spikedata import SpikeData, SpikeSliceStack
+from ..attrmemo import get_attr
 from .common import child_group, inconsistent, read_times, rebuilding, write_times
 from .neuron_attrs import (check_neuron_attributes, decode_neuron_attributes,
                            encode_neuron_attributes)
@@ -20,7 +21,9 @@ __all__ = ["CODEC"]
 
 
 def check(sss: SpikeSliceStack, where: str) -> None:
-    """Every slice is a sound SpikeData and the stack's constructor accepts its fields."""
+    """Every slice is a sound SpikeData, all with the stack's ``N``, and the stack takes
+    its parts back as :func:`decode` gives them (stacks are stored as built: the rules a
+    stack is built by, e.g. one start time for all slices, are not asked again)."""
     slices = sss.spike_stack
     if not isinstance(slices, (list, tuple)) or not all(isinstance(sd, SpikeData)
                                                        for sd in slices):
@@ -31,8 +34,7 @@ def check(sss: SpikeSliceStack, where: str) -> None:
         raise inconsistent(where, "SpikeSliceStack", f"{len(slices)} slices but times is "
                                                      f"{sss.times!r}")
     with rebuilding("SpikeSliceStack", where):
-        SpikeSliceStack(spike_stack=slices, times_start_to_end=sss.times,
-                        neuron_attributes=sss.neuron_attributes)
+        SpikeSliceStack._assemble(list(slices), sss.times, sss.neuron_attributes, sss.N)
     units = {sd.N for sd in slices} or {sss.N}
     attrs = sss.neuron_attributes
     if units != {sss.N} or (attrs is not None and len(attrs) != sss.N):
@@ -57,7 +59,7 @@ def decode(group: h5py.Group) -> SpikeSliceStack:
     attrs = decode_neuron_attributes(group)
     # Stored as written: the stack's own checks ran when it was built (files from other
     # writers may hold stacks those checks would now refuse, e.g. mixed start times).
-    n_units = slices[0].N if slices else int(group.attrs.get("N", 0))
+    n_units = slices[0].N if slices else int(get_attr(group.attrs, "N", 0))
     return SpikeSliceStack._assemble(slices, read_times(group) or [], attrs, n_units)
 
 
@@ -78,7 +80,7 @@ def summary(sss: SpikeSliceStack) -> dict:
 def peek(group: h5py.Group) -> dict:
     times = read_times(group) or []
     return {"type": "SpikeSliceStack", "N_slices": len(group["spike_stack"]),
-            "N_units": int(group.attrs.get("N", 0)), "length_ms": _length_summary(times)}
+            "N_units": int(get_attr(group.attrs, "N", 0)), "length_ms": _length_summary(times)}
 
 
 CODEC = register(Codec("SpikeSliceStack", SpikeSliceStack, encode, decode, summary, peek, check))

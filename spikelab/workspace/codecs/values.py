@@ -28,6 +28,7 @@ import h5py
 import numpy as np
 
 from ...errors import InvalidNameError, UnknownItemTypeError, UnsupportedTypeError
+from ..attrmemo import get_attr
 from ..names import check_name, check_text
 from . import ndarray
 from .common import child_group, read_str_attr
@@ -263,7 +264,7 @@ def check_value(value: Any, where: str) -> None:
 
 # --------------------------------------------------------------------- decoders
 def _decode_scalar(group: h5py.Group) -> Any:
-    value = group.attrs[_VALUE]
+    value = get_attr(group.attrs, _VALUE)
     numpy_dtype = read_str_attr(group.attrs, _NUMPY)
     if numpy_dtype is not None:
         return np.dtype(numpy_dtype).type(value)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from ws_equality import assert_same
 from ws_strategies import STORABLE
 
+from spikelab import RateData
 from spikelab.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.workspace.codecs import (check_item, decode_item, encode_item, peek_item, read_tag,
                                        summarize)
@@ -64,3 +66,14 @@ def test_workspace_save_load_round_trip(tmp_path, workspace, type_name):
         ws.close()
 
     round_trip()
+
+
+def test_a_neuron_attribute_column_the_first_units_dtype_cannot_hold(tmp_path):
+    """Found by Hypothesis: 0.1.2's column takes the first unit's dtype (int8 here), which
+    cannot hold 128; the exact copy alone then keeps the column."""
+    attrs = [{}, {"a": np.array([0, 0], dtype=np.int8)}, {"a": [0, 128]}]
+    rd = RateData(np.zeros((3, 0)), np.zeros(0), neuron_attributes=attrs)
+    ws = AnalysisWorkspace()
+    ws.store("ns", "rd", rd)
+    ws.save(tmp_path / "w")
+    assert_same(AnalysisWorkspace.load_item(tmp_path / "w", "ns", "rd"), rd)
