@@ -28,6 +28,21 @@ RAW_ERRORS = (LookupError, ValueError, TypeError, AttributeError, OSError, Runti
 
 
 @contextlib.contextmanager
+def _clear_errors(place: str, part: str) -> Iterator[None]:
+    """Failures while reading ``part`` (of ``place``) as :class:`CorruptWorkspaceError`."""
+    try:
+        yield
+    except SpikelabError:
+        raise
+    except DataDamage as exc:
+        raise CorruptWorkspaceError(f"{place} is damaged: {exc}") from exc
+    except RAW_ERRORS as exc:
+        raise CorruptWorkspaceError(
+            f"{part} cannot be read ({type(exc).__name__}: {exc}); the file is damaged or "
+            "was written by an incompatible tool") from exc
+
+
+@contextlib.contextmanager
 def decoding(path: str, namespace: str, key: str) -> Iterator[None]:
     """Turn failures while reading item ``(namespace, key)`` of ``path`` into clear errors.
 
@@ -37,35 +52,19 @@ def decoding(path: str, namespace: str, key: str) -> Iterator[None]:
     """
     where = f"{path}: item ({namespace!r}, {key!r})"
     try:
-        yield
+        with _clear_errors(where, where):
+            yield
     except UnknownItemTypeError as exc:
         if str(exc).startswith(where):  # raised again for an item known to be damaged
             raise
         raise UnknownItemTypeError(f"{where}: {exc}") from exc
-    except SpikelabError:
-        raise
-    except DataDamage as exc:
-        raise CorruptWorkspaceError(f"{where} is damaged: {exc}") from exc
-    except RAW_ERRORS as exc:
-        raise CorruptWorkspaceError(
-            f"{where} cannot be read ({type(exc).__name__}: {exc}); the file is damaged or "
-            "was written by an incompatible tool"
-        ) from exc
 
 
 @contextlib.contextmanager
 def reading_file(path: str, what: str = "its structure") -> Iterator[None]:
     """As :func:`decoding`, for reads that belong to no single item (``what`` is read)."""
-    try:
+    with _clear_errors(path, f"{path}: {what}"):
         yield
-    except SpikelabError:
-        raise
-    except DataDamage as exc:
-        raise CorruptWorkspaceError(f"{path} is damaged: {exc}") from exc
-    except RAW_ERRORS as exc:
-        raise CorruptWorkspaceError(
-            f"{path}: {what} cannot be read ({type(exc).__name__}: {exc}); the file is "
-            "damaged or was written by an incompatible tool") from exc
 
 
 @contextlib.contextmanager

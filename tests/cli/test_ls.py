@@ -6,6 +6,7 @@ import h5py
 import numpy as np
 import pytest
 from cli_helpers import all_types, as_json_value, dataset_sizes
+from ws_files import saved_like_0_1_2
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.cli.text import human_size
@@ -130,14 +131,7 @@ def test_note_with_newline_stays_on_one_line(tmp_path, cli):
 
 def test_reads_a_0_1_2_layout_file_in_insertion_order(tmp_path, cli_json):
     """A file without format version (as 0.1.2 writes): item order from the sidecar."""
-    ws = AnalysisWorkspace()
-    ws.store("b", "z", np.zeros(2))
-    ws.store("a", "y", np.ones(3))
-    ws.save(tmp_path / "old")
-    with h5py.File(tmp_path / "old.h5", "r+") as f:
-        for attr in ("__format_version__", "__spikelab_version__", "__save_id__",
-                     "__checksum__"):
-            del f.attrs[attr]
-    doc = cli_json("ls", tmp_path / "old")
+    path = saved_like_0_1_2(tmp_path / "old", {("b", "z"): np.zeros(2), ("a", "y"): np.ones(3)})
+    doc = cli_json("ls", path)
     assert doc["format_version"] == 0
     assert [(i["namespace"], i["key"]) for i in doc["items"]] == [("b", "z"), ("a", "y")]

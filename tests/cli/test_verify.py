@@ -7,7 +7,7 @@ import json
 import h5py
 import numpy as np
 import pytest
-from ws_files import rewritten
+from ws_files import rewritten, saved_like_0_1_2
 
 from spikelab import AnalysisWorkspace
 from spikelab.errors import CorruptWorkspaceError
@@ -27,16 +27,11 @@ def test_clean_file_verifies(workspace_file, cli, cli_json):
 
 def test_a_file_without_checksums_says_what_was_checked(tmp_path, cli):
     """Files written by spikelab 0.1.2 have no checksums: only decoding can be checked."""
-    ws = AnalysisWorkspace()
-    ws.store("n", "a", np.arange(3))
-    ws.store("n", "b", np.arange(2))
-    ws.save(tmp_path / "old")
-    with h5py.File(tmp_path / "old.h5", "r+") as f:
-        for group in (f, f["n/a"], f["n/b"]):
-            del group.attrs["__checksum__"]
-    code, out, _ = cli("verify", tmp_path / "old")
+    path = saved_like_0_1_2(tmp_path / "old", {("n", "a"): np.arange(3),
+                                                ("n", "b"): np.arange(2)})
+    code, out, _ = cli("verify", path)
     assert code == 0
-    assert out == (f"ok: {tmp_path / 'old.h5'}: 2 items decoded, 0 matching their checksums "
+    assert out == (f"ok: {path}: 2 items decoded, 0 matching their checksums "
                    "(2 without checksums, written by spikelab 0.1.2 or another tool: only "
                    "decoding checked)\n")
 

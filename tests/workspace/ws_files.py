@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 import h5py
 
-from spikelab.workspace.checksums import set_checksum
+from spikelab import AnalysisWorkspace
+from spikelab.workspace.checksums import CHECKSUM_ATTR, set_checksum
+from spikelab.workspace.h5file import h5_path
 from spikelab.workspace.seals import SEAL_ATTR, seal_item, seal_root
 
 
@@ -28,3 +30,25 @@ def rewritten(path) -> Iterator[h5py.File]:
                 seal_item(group)
         if SEAL_ATTR in f.attrs:
             seal_root(f)
+
+
+def saved_like_0_1_2(path, items: dict) -> str:
+    """Save ``{(namespace, key): object}`` to ``path`` (returned as its ``.h5``), then strip
+    what only this version writes at the root and the checksums: the file looks as spikelab
+    0.1.2 writes it (no format version, no checksums)."""
+    ws = AnalysisWorkspace()
+    for (ns, key), obj in items.items():
+        ws.store(ns, key, obj)
+    ws.save(path)
+    target = h5_path(path)
+
+    def strip(name: str, obj: h5py.HLObject) -> None:
+        for attr in (SEAL_ATTR, CHECKSUM_ATTR):
+            if attr in obj.attrs:
+                del obj.attrs[attr]
+
+    with h5py.File(target, "r+") as f:
+        for attr in ("__format_version__", "__spikelab_version__", "__save_id__", SEAL_ATTR):
+            del f.attrs[attr]
+        f.visititems(strip)
+    return target
