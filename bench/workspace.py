@@ -1,4 +1,4 @@
-"""Benchmark workspace save / load / load_item against raw h5py on the same data, same run.
+"""Benchmark workspace save / load / load_item / verify against raw h5py on the same data.
 
 Usage::
 
@@ -24,6 +24,7 @@ import numpy as np
 
 from _timing import interleaved  # bench/ is the script's directory, so on sys.path
 from spikelab import AnalysisWorkspace, SpikeData
+from spikelab.workspace import verify
 from spikelab.atomicfile import fsync_path
 
 
@@ -91,6 +92,7 @@ def main() -> None:
         t.update(interleaved({
             "load (ours, everything)": lambda: AnalysisWorkspace.load(ours_path),
             "raw h5py read": lambda: raw_read(raw_path),
+            "verify (ours, every checksum)": lambda: verify(ours_path),
         }, args.repeat))
         t.update(interleaved({
             "load_item (ours, one small item)":
@@ -109,6 +111,9 @@ def main() -> None:
     print(f"  save / raw write+fsync = {save_ratio:.2f}x (goal <= 1.3x); vs raw without fsync "
           f"{t['save (ours, atomic + fsync)'] / t['raw h5py write (no fsync)']:.2f}x")
     print(f"  load / raw read        = {load_ratio:.2f}x (goal <= 1.3x)")
+    print(f"  verify / raw read      = "
+          f"{t['verify (ours, every checksum)'] / t['raw h5py read']:.2f}x (reads the data "
+          "twice: against the checksums, then decoding)")
     print(f"  load_item              = {item_ms:.1f} ms (goal <= 20 ms)")
 
 
