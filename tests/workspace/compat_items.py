@@ -96,6 +96,14 @@ def _spikedata() -> list[Case]:
              SpikeData([[1.0], [2.0]], length=3.0,
                        neuron_attributes=[{"q": 2.0}, {"q": float("nan")}]),
              SpikeData([[1.0], [2.0]], length=3.0, neuron_attributes=[{"q": 2.0}, {}])),
+        # an int and a float in one attribute: a float column (an "int" column would make
+        # 0.1.2 fail on int(inf)); this package gives back the int from its exact copy
+        Case(ns, "mixed_number_attribute",
+             SpikeData([[1.0], [2.0]], length=3.0,
+                       neuron_attributes=[{"q": 0}, {"q": float("inf")}]),
+             SpikeData([[1.0], [2.0]], length=3.0,
+                       neuron_attributes=[{"q": 0.0}, {"q": float("inf")}]),
+             directions=(WRITTEN_HERE,)),
     ]
 
 

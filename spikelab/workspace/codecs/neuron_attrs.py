@@ -109,9 +109,14 @@ def _write_scalars(na: h5py.Group, name: str, column: list) -> None:
     if any(isinstance(v, str) for v in present):
         write_strings(na, name, ["" if v is _ABSENT or v is None else str(v) for v in column])
         return
-    first = present[0]
-    kind = "bool" if isinstance(first, (bool, np.bool_)) else (
-        "int" if isinstance(first, (int, np.integer)) else "float")
+    # a kind only when every value has it: 0.1.2 casts every number of the column to it
+    if all(isinstance(v, (bool, np.bool_)) for v in present):
+        kind = "bool"
+    elif all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+             for v in present):
+        kind = "int"
+    else:
+        kind = "float"
     numbers = [np.nan if v is _ABSENT or v is None else float(v) for v in column]
     ds = write_array(na, name, np.array(numbers, dtype=np.float64))
     if kind != "float":
@@ -175,8 +180,11 @@ def _read_column(ds: h5py.Dataset, out: list[dict], name: str) -> None:
     kind = read_str_attr(ds.attrs, "__scalar_kind__")
     cast = {"int": int, "bool": bool}.get(kind, lambda v: v)
     for unit, v in enumerate(raw.tolist()):
-        if not (isinstance(v, float) and math.isnan(v)):
-            out[unit][name] = cast(v)
+        if isinstance(v, float) and math.isnan(v):
+            continue
+        # a value the kind cannot hold (inf in an "int" column, written by an older
+        # spikelab for a mixed column) stays a number instead of failing the whole item
+        out[unit][name] = cast(v) if not isinstance(v, float) or math.isfinite(v) else v
 
 
 def _reference_read(group: h5py.Group, n_units: int) -> list[dict]:
