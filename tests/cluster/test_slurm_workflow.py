@@ -17,13 +17,15 @@ import numpy as np
 import pytest
 
 from spikelab import AnalysisWorkspace
+from spikelab.workspace.seals import SEAL_ATTR
 from tests.cluster import slurm
 from tests.cluster.runner import SnakemakeRun, run_snakemake, slurm_args
 from tests.workflow.harness import make_project, small_config
 
 MERGED = Path("results") / "workspace.h5"
-# HDF5 attributes that legitimately differ between two runs: when an item was made.
-RUN_SPECIFIC_ATTRS = {"__created_at__"}
+# HDF5 attributes that legitimately differ between two runs: when an item was made, and
+# the item's seal (a checksum over its attributes, that time included).
+RUN_SPECIFIC_ATTRS = {"__created_at__", SEAL_ATTR}
 SUBMITTED = re.compile(r"submitted with SLURM jobid (\d+) \(log: (\S+)\)")
 
 
