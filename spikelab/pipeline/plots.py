@@ -1,8 +1,8 @@
-"""The plot rules' job: read results from part workspaces, draw one figure, save it as PNG.
+"""The plot rules' jobs: read results from part workspaces, draw figures, save them as PNG.
 
 Figure builders take paths of part workspaces (``results/parts/{recording}/{step}.h5``),
 so they run without Snakemake; :func:`run_plots` adapts the ``snakemake`` object of
-``workflow/scripts/run_plots.py`` to them, choosing the figure by ``params.kind``.
+``workflow/scripts/run_plots.py`` to them, drawing each figure of ``params.kinds``.
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 120) -> None:
     fig.savefig(path, dpi=dpi, format="png")
 
 
-def _per_recording(snakemake: Any) -> Mapping[str, str]:
-    return dict(zip(snakemake.params.recordings, map(str, snakemake.input), strict=True))
+def _per_recording(snakemake: Any, step: str) -> Mapping[str, str]:
+    """Recording -> its part of ``step`` (the job's input list of that name)."""
+    return dict(zip(snakemake.params.recordings, map(str, snakemake.input[step]), strict=True))
 
 
 _ADAPTERS: dict[str, Callable[[Any], Figure]] = {
@@ -89,19 +90,26 @@ _ADAPTERS: dict[str, Callable[[Any], Figure]] = {
     "aligned_rate": lambda smk: aligned_rate_figure(
         smk.input.burst_alignment, smk.wildcards.recording, smk.params.pre_ms),
     "sttc": lambda smk: sttc_figure(smk.input.sttc, smk.wildcards.recording, smk.params.key),
-    "sttc_distribution": lambda smk: sttc_distribution_figure(_per_recording(smk),
+    "sttc_distribution": lambda smk: sttc_distribution_figure(_per_recording(smk, "sttc"),
                                                               smk.params.key),
-    "burst_corr_distribution": lambda smk: burst_corr_distribution_figure(_per_recording(smk)),
-    "summary": lambda smk: summary_figure(smk.input[0], smk.params.namespace),
+    "burst_corr_distribution": lambda smk: burst_corr_distribution_figure(
+        _per_recording(smk, "burst_corr")),
+    "summary": lambda smk: summary_figure(smk.input.summary, smk.params.namespace),
 }
 
 
 def run_plots(snakemake: Any) -> None:
-    """One plot job: draw the figure ``params.kind`` and write it to ``output[0]``."""
+    """One plot job: draw each figure of ``params.kinds`` into the output of that name.
+
+    A job draws every figure of one recording, or every figure across recordings.
+    """
     with job_logging(snakemake):
-        kind = snakemake.params.kind
-        if kind not in _ADAPTERS:
-            raise ConfigError(f"unknown figure kind {kind!r}; valid: {sorted(_ADAPTERS)}")
-        started = time.perf_counter()
-        save_figure(_ADAPTERS[kind](snakemake), snakemake.output[0])
-        log.info("%s: drew %s in %.2f s", kind, snakemake.output[0], time.perf_counter() - started)
+        kinds = list(snakemake.params.kinds)
+        unknown = [kind for kind in kinds if kind not in _ADAPTERS]
+        if unknown:
+            raise ConfigError(f"unknown figure kind {unknown[0]!r}; valid: {sorted(_ADAPTERS)}")
+        for kind in kinds:
+            started = time.perf_counter()
+            path = str(snakemake.output[kind])
+            save_figure(_ADAPTERS[kind](snakemake), path)
+            log.info("%s: drew %s in %.2f s", kind, path, time.perf_counter() - started)

@@ -20,6 +20,9 @@ from spikelab.pipeline.graph import StepGraph
 from spikelab.pipeline.plot_targets import (
     CONDITION_FIGURES,
     RECORDING_FIGURES,
+    condition_plot_inputs,
+    figure_inputs,
+    figure_report,
     plot_targets,
     sttc_plot_key,
 )
@@ -73,6 +76,38 @@ def test_sttc_plot_key_is_the_first_key_the_sttc_step_writes(demo_config, delt, 
     assert sttc_plot_key(StepGraph(with_changes(demo_config, analyses__sttc__delt=delt))) == key
 
 
+@pytest.mark.parametrize("change, kinds, steps", [
+    ({}, list(RECORDING_FIGURES), ["recording", "bursts", "burst_alignment", "sttc"]),
+    ({"analyses__bursts__enabled": False, "analyses__burst_alignment__enabled": False,
+      "analyses__burst_corr__enabled": False}, ["raster", "sttc"], ["recording", "sttc"]),
+    ({}, list(CONDITION_FIGURES), ["burst_corr", "sttc", "summary"]),
+])
+def test_a_plot_job_reads_the_parts_its_figures_need(demo_config, change, kinds, steps):
+    graph = StepGraph(with_changes(demo_config, **change))
+    figures = RECORDING_FIGURES if set(kinds) <= set(RECORDING_FIGURES) else CONDITION_FIGURES
+    assert sorted(figure_inputs(graph, kinds, figures)) == sorted(steps)
+
+
+def test_the_job_across_recordings_reads_each_recording_s_part_and_the_summary(demo_config):
+    graph = StepGraph(demo_config)
+    inputs = condition_plot_inputs(graph, list(CONDITION_FIGURES), "all")
+    for step in ("sttc", "burst_corr"):
+        assert inputs[step] == [f"results/parts/{rec}/{step}.h5" for rec in demo_config[
+            "recordings"]]
+    assert inputs["summary"] == "results/parts/all/summary.h5"
+
+
+@pytest.mark.parametrize("target, category, labels", [
+    ("D0", "Per condition", {"condition": "D0", "figure": "sttc"}),
+    ("all", "Across conditions", {"figure": "sttc"}),
+])
+def test_each_figure_has_its_caption_and_place_in_the_report(target, category, labels):
+    described = figure_report(target, "sttc", "all")
+    assert described["caption"] == "../report/sttc.rst"
+    assert (described["category"], described["labels"]) == (category, labels)
+    assert described.get("subcategory") == (target if target != "all" else None)
+
+
 def test_every_figure_kind_has_a_job_adapter():
     assert set(plots._ADAPTERS) == set(RECORDING_FIGURES) | set(CONDITION_FIGURES)
 
@@ -117,41 +152,51 @@ def parts(tmp_path_factory) -> dict:
     return out
 
 
-def fake_snakemake(tmp_path: Path, kind: str, inputs, *, recording: str | None = None,
-                   **params) -> SimpleNamespace:
-    named = (Namedlist(fromdict=inputs) if isinstance(inputs, dict)
-             else Namedlist(toclone=list(inputs)))
+def fake_snakemake(tmp_path: Path, kinds: list[str], inputs: dict, *,
+                   recording: str | None = None, **params) -> SimpleNamespace:
+    """What Snakemake hands a plot job: named inputs, one named output per figure kind."""
+    outputs = {kind: str(tmp_path / "out" / f"{kind}.png") for kind in kinds}
     return SimpleNamespace(
-        input=named, output=Namedlist(toclone=[str(tmp_path / "out" / f"{kind}.png")]),
-        log=Namedlist(toclone=[str(tmp_path / f"{kind}.log")]),
-        params=SimpleNamespace(kind=kind, **params),
-        wildcards=SimpleNamespace(recording=recording), rule=f"plot_{kind}", config={},
+        input=Namedlist(fromdict=inputs), output=Namedlist(fromdict=outputs),
+        log=Namedlist(toclone=[str(tmp_path / "figures.log")]),
+        params=SimpleNamespace(kinds=kinds, **params),
+        wildcards=SimpleNamespace(recording=recording), rule="plot_recording", config={},
     )
 
 
 def job_cases(parts) -> dict:
+    """The two plot jobs: every figure of recording A, and every figure across A and B."""
     both = ["A", "B"]
     return {
-        "raster": ({"recording": parts["A"]["recording"], "bursts": parts["A"]["bursts"]},
-                   {"recording": "A"}),
-        "aligned_rate": ({"burst_alignment": parts["A"]["burst_alignment"]},
-                         {"recording": "A", "pre_ms": 250}),
-        "sttc": ({"sttc": parts["B"]["sttc"]}, {"recording": "B", "key": "sttc_matrix"}),
-        "sttc_distribution": ([parts[r]["sttc"] for r in both],
-                              {"recordings": both, "key": "sttc_matrix"}),
-        "burst_corr_distribution": ([parts[r]["burst_corr"] for r in both],
-                                    {"recordings": both}),
-        "summary": ([parts["summary"]], {"namespace": "all"}),
+        "recording": ({"recording": parts["A"]["recording"], "bursts": parts["A"]["bursts"],
+                       "burst_alignment": parts["A"]["burst_alignment"],
+                       "sttc": parts["A"]["sttc"]},
+                      {"recording": "A", "pre_ms": 250, "key": "sttc_matrix"},
+                      list(RECORDING_FIGURES)),
+        "conditions": ({"sttc": [parts[r]["sttc"] for r in both],
+                        "burst_corr": [parts[r]["burst_corr"] for r in both],
+                        "summary": parts["summary"]},
+                       {"recordings": both, "key": "sttc_matrix", "namespace": "all"},
+                       list(CONDITION_FIGURES)),
     }
 
 
-@pytest.mark.parametrize("kind", [*RECORDING_FIGURES, *CONDITION_FIGURES])
-def test_run_plots_writes_each_figure_as_png(parts, tmp_path, kind):
-    inputs, params = job_cases(parts)[kind]
-    smk = fake_snakemake(tmp_path, kind, inputs, **params)
+@pytest.mark.parametrize("job", ["recording", "conditions"])
+def test_one_plot_job_writes_each_of_its_figures_as_png(parts, tmp_path, job):
+    inputs, params, kinds = job_cases(parts)[job]
+    smk = fake_snakemake(tmp_path, kinds, inputs, **params)
     plots.run_plots(smk)
-    assert Path(smk.output[0]).read_bytes()[:8] == PNG
-    assert f"{kind}: drew {smk.output[0]}" in Path(smk.log[0]).read_text()
+    logged = Path(smk.log[0]).read_text()
+    for kind in kinds:
+        assert Path(smk.output[kind]).read_bytes()[:8] == PNG
+        assert f"{kind}: drew {smk.output[kind]}" in logged
+
+
+def test_a_job_draws_only_the_kinds_it_is_given(parts, tmp_path):
+    inputs, params, _ = job_cases(parts)["recording"]
+    smk = fake_snakemake(tmp_path, ["raster"], inputs, **params)
+    plots.run_plots(smk)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["raster.png"]
 
 
 def test_raster_without_bursts_step_draws_no_bursts(parts):
@@ -172,10 +217,10 @@ def test_distribution_figure_reads_each_recording_from_its_own_part(parts):
 
 
 def test_unknown_kind_is_a_config_error_listing_the_kinds(tmp_path):
-    smk = fake_snakemake(tmp_path, "histogram", [])
+    smk = fake_snakemake(tmp_path, ["histogram"], {})
     with pytest.raises(SystemExit) as exit_:  # the job ends with the message, no traceback
         plots.run_plots(smk)
     assert exit_.value.code == 1
-    logged = (tmp_path / "histogram.log").read_text()
+    logged = (tmp_path / "figures.log").read_text()
     assert re.search(rf"{ConfigError.__name__}: unknown figure kind 'histogram'.*'aligned_rate'",
                      logged)

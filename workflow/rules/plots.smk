@@ -1,155 +1,86 @@
 # Figures: per condition (raster, burst-aligned rate, STTC heatmap) and across conditions
 # (STTC and burst-correlation distributions, summary), read from the part workspaces and
 # included in `snakemake --report report.html`.
+#
+# One job per recording draws all of its figures, and one job draws the figures across
+# conditions: a figure takes a fraction of a second, while every job costs Snakemake
+# bookkeeping (with 1,000 recordings, two jobs per recording more meant 2,000 more jobs to
+# plan on every run). Changing one analysis redraws its recording's figures together.
+# Drawing is quick: the plot rules are localrules (not worth a cluster submission each).
 from functools import partial
 
-from spikelab.pipeline.plot_targets import plot_path, plot_targets, sttc_plot_key
+from spikelab.pipeline.plot_targets import (
+    condition_plot_inputs,
+    enabled_figures,
+    figure_report,
+    plot_path,
+    plot_targets,
+    recording_plot_inputs,
+    sttc_plot_key,
+)
 
 
 report: "../report/workflow.rst"
-
-
-# Drawing a figure takes a second: every plot rule is a localrule (not worth a cluster
-# submission each).
 
 
 # plot_files(): every figure the config asks for (none when plots.enabled is false), for
 # the Snakefile's `rule all`.
 plot_files = partial(plot_targets, GRAPH, SHARED_NAMESPACE)
 
+RECORDING_KINDS, CONDITION_KINDS = enabled_figures(GRAPH)
+
 
 # The raster shades the bursts when the bursts step runs.
-rule plot_raster:
+rule plot_recording:
     input:
-        **({"bursts": part("{recording}", "bursts")} if "bursts" in GRAPH.names else {}),
-        recording=part("{recording}", "recording"),
+        **recording_plot_inputs(GRAPH, RECORDING_KINDS),
     output:
-        report(
-            plot_path("{recording}", "raster"),
-            caption="../report/raster.rst",
-            category="Per condition",
-            subcategory="{recording}",
-            labels={"condition": "{recording}", "figure": "raster"},
-        ),
+        **{
+            kind: report(
+                plot_path("{recording}", kind),
+                **figure_report("{recording}", kind, SHARED_NAMESPACE),
+            )
+            for kind in RECORDING_KINDS
+        },
     log:
-        "logs/plots/{recording}/raster.log",
+        "logs/plots/{recording}/figures.log",
     localrule: True
     conda:
         "../envs/spikelab.yaml"
     params:
-        kind="raster",
-    script:
-        "../scripts/run_plots.py"
-
-
-rule plot_aligned_rate:
-    input:
-        burst_alignment=part("{recording}", "burst_alignment"),
-    output:
-        report(
-            plot_path("{recording}", "aligned_rate"),
-            caption="../report/aligned_rate.rst",
-            category="Per condition",
-            subcategory="{recording}",
-            labels={"condition": "{recording}", "figure": "aligned_rate"},
+        kinds=RECORDING_KINDS,
+        pre_ms=(
+            GRAPH.params("burst_alignment")["pre_ms"]
+            if "aligned_rate" in RECORDING_KINDS
+            else None
         ),
-    log:
-        "logs/plots/{recording}/aligned_rate.log",
-    localrule: True
-    conda:
-        "../envs/spikelab.yaml"
-    params:
-        kind="aligned_rate",
-        pre_ms=lambda wildcards: GRAPH.params("burst_alignment")["pre_ms"],
+        key=sttc_plot_key(GRAPH) if "sttc" in RECORDING_KINDS else None,
     script:
         "../scripts/run_plots.py"
 
 
-rule plot_sttc:
-    input:
-        sttc=part("{recording}", "sttc"),
-    output:
-        report(
-            plot_path("{recording}", "sttc"),
-            caption="../report/sttc.rst",
-            category="Per condition",
-            subcategory="{recording}",
-            labels={"condition": "{recording}", "figure": "sttc"},
-        ),
-    log:
-        "logs/plots/{recording}/sttc.log",
-    localrule: True
-    conda:
-        "../envs/spikelab.yaml"
-    params:
-        kind="sttc",
-        key=lambda wildcards: sttc_plot_key(GRAPH),
-    script:
-        "../scripts/run_plots.py"
+if CONDITION_KINDS:
 
-
-rule plot_sttc_distribution:
-    input:
-        expand(part("{recording}", "sttc"), recording=RECORDINGS),
-    output:
-        report(
-            plot_path(SHARED_NAMESPACE, "sttc_distribution"),
-            caption="../report/sttc_distribution.rst",
-            category="Across conditions",
-            labels={"figure": "sttc_distribution"},
-        ),
-    log:
-        "logs/plots/all/sttc_distribution.log",
-    localrule: True
-    conda:
-        "../envs/spikelab.yaml"
-    params:
-        kind="sttc_distribution",
-        recordings=RECORDINGS,
-        key=lambda wildcards: sttc_plot_key(GRAPH),
-    script:
-        "../scripts/run_plots.py"
-
-
-rule plot_burst_corr_distribution:
-    input:
-        expand(part("{recording}", "burst_corr"), recording=RECORDINGS),
-    output:
-        report(
-            plot_path(SHARED_NAMESPACE, "burst_corr_distribution"),
-            caption="../report/burst_corr_distribution.rst",
-            category="Across conditions",
-            labels={"figure": "burst_corr_distribution"},
-        ),
-    log:
-        "logs/plots/all/burst_corr_distribution.log",
-    localrule: True
-    conda:
-        "../envs/spikelab.yaml"
-    params:
-        kind="burst_corr_distribution",
-        recordings=RECORDINGS,
-    script:
-        "../scripts/run_plots.py"
-
-
-rule plot_summary:
-    input:
-        part(SHARED_NAMESPACE, "summary"),
-    output:
-        report(
-            plot_path(SHARED_NAMESPACE, "summary"),
-            caption="../report/summary.rst",
-            category="Across conditions",
-            labels={"figure": "summary"},
-        ),
-    log:
-        "logs/plots/all/summary.log",
-    localrule: True
-    conda:
-        "../envs/spikelab.yaml"
-    params:
-        kind="summary",
-        namespace=SHARED_NAMESPACE,
-    script:
-        "../scripts/run_plots.py"
+    rule plot_conditions:
+        input:
+            **condition_plot_inputs(GRAPH, CONDITION_KINDS, SHARED_NAMESPACE),
+        output:
+            **{
+                kind: report(
+                    plot_path(SHARED_NAMESPACE, kind),
+                    **figure_report(SHARED_NAMESPACE, kind, SHARED_NAMESPACE),
+                )
+                for kind in CONDITION_KINDS
+            },
+        log:
+            f"logs/plots/{SHARED_NAMESPACE}/figures.log",
+        localrule: True
+        conda:
+            "../envs/spikelab.yaml"
+        params:
+            kinds=CONDITION_KINDS,
+            recordings=RECORDINGS,
+            namespace=SHARED_NAMESPACE,
+            key=sttc_plot_key(GRAPH) if "sttc_distribution" in CONDITION_KINDS else None,
+        script:
+            "../scripts/run_plots.py"
