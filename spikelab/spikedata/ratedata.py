@@ -89,10 +89,18 @@ class RateData:
         return self.inst_Frate_data.shape[0]
 
     def _with(self, data: np.ndarray, times: np.ndarray, units: Sequence[int] | None = None) -> RateData:
+        """A RateData of parts taken from this one (already checked): arrays are copied only
+        while they still share memory with this one (a selection of units is a copy already,
+        and copying 100s of MB twice made ``subset`` slower than 0.1.2's)."""
         attrs = self.neuron_attributes
         if attrs is not None and units is not None:
             attrs = [attrs[i] for i in units]
-        return RateData(data, times, copy.deepcopy(attrs), self.rate_unit)
+        out = type(self).__new__(type(self))
+        out.inst_Frate_data = data.copy() if np.may_share_memory(data, self.inst_Frate_data) else data
+        out.times = times.copy() if np.may_share_memory(times, self.times) else times
+        out.neuron_attributes = copy.deepcopy(attrs)
+        out.rate_unit = self.rate_unit
+        return out
 
     def subset(self, units: Any, by: str | None = None, preserve_order: bool = False) -> RateData:
         """Keep some units: sorted, de-duplicated indices (given order with ``preserve_order``),

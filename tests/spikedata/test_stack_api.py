@@ -230,3 +230,23 @@ def test_plot_unit_across_slices(sss):
     assert sss.plot_aligned_slice_single_unit(1, ax=other, style="eventplot") is None
     with pytest.raises(ValueError):
         sss.plot_aligned_slice_single_unit(5)
+
+
+@pytest.mark.parametrize("select", [
+    lambda rd: rd.subset([2, 0]),
+    lambda rd: rd.subtime(1.0, 3.0),
+    lambda rd: rd.subtime(None, None),
+    lambda rd: rd.subtime_by_index(0, 4),
+])
+def test_ratedata_selections_are_independent_copies(select):
+    rates = np.arange(12.0).reshape(3, 4)
+    rd = RateData(rates.copy(), np.arange(4.0), [{"id": i} for i in range(3)])
+    part = select(rd)
+    expected = part.inst_Frate_data.copy(), part.times.copy(), [dict(a) for a in part.neuron_attributes]
+    rd.inst_Frate_data[:] = -1.0
+    rd.times[:] = 99.0
+    rd.neuron_attributes[0]["id"] = "changed"
+    assert np.array_equal(part.inst_Frate_data, expected[0]) and np.array_equal(part.times, expected[1])
+    assert part.neuron_attributes == expected[2]
+    part.inst_Frate_data[:] = 7.0  # and the other way round
+    assert not np.any(rd.inst_Frate_data == 7.0)
