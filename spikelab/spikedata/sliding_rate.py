@@ -29,13 +29,28 @@ def _step(step_size: float | None, sampling_rate: float | None) -> float:
     return step
 
 
-def _box_sums(counts: np.ndarray, width: int) -> np.ndarray:
-    """``np.convolve(counts, ones(width), 'same')`` from integer prefix sums: exact, O(n)."""
-    n = counts.size
-    prefix = np.concatenate([[0], np.cumsum(counts)])
+def _window_bounds(n: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Prefix-sum indices giving ``np.convolve(counts, ones(width), 'same')`` exactly:
+    sample ``i`` sums ``counts[lower[i]:upper[i]]``."""
     centre = (width - 1) // 2  # where np.convolve's 'same' output starts in the full one
     i = np.arange(n)
-    return prefix[np.clip(i + centre + 1, 0, n)] - prefix[np.clip(i + centre - width + 1, 0, n)]
+    return np.clip(i + centre - width + 1, 0, n), np.clip(i + centre + 1, 0, n)
+
+
+def _bin_counts(trains: list[np.ndarray], edges: np.ndarray) -> np.ndarray:
+    """(units, bins) spike counts in ``[edges[k], edges[k+1])``; a spike on the last edge
+    counts in the last bin, spikes outside are ignored."""
+    n = edges.size - 1
+    flat = np.concatenate(trains) if trains else np.zeros(0)
+    idx = np.searchsorted(edges, flat, side="right") - 1
+    idx[flat == edges[-1]] = n - 1
+    unit = np.repeat(np.arange(len(trains)), [t.size for t in trains])
+    keep = (idx >= 0) & (idx < n)
+    counts = np.bincount(unit[keep] * n + idx[keep], minlength=len(trains) * n)
+    return counts.reshape(len(trains), n)
+
+
+_UNITS_PER_PASS = 32  # bounds the integer work arrays to a few times the rows they fill
 
 
 def sliding_rate(
@@ -100,12 +115,17 @@ def sliding_rate(
     n = int(guarded_floor((hi - lo) / step)) + 1
     edges = lo + np.arange(n + 1) * step
     width = max(1, round(width_ms / step))
+    lower, upper = _window_bounds(n, width)
     rates = np.empty((sd.N, n), dtype=np.float64)
-    for unit, train in enumerate(sd.train):
-        idx = np.searchsorted(edges, train, side="right") - 1
-        idx[train == edges[-1]] = n - 1
-        counts = np.bincount(idx[(idx >= 0) & (idx < n)], minlength=n)
-        rates[unit] = _box_sums(counts, width) / (width * step) if apply_square else counts / step
+    for first in range(0, sd.N, _UNITS_PER_PASS):  # whole-array passes over a few units
+        counts = _bin_counts(list(sd.train[first:first + _UNITS_PER_PASS]), edges)
+        rows = slice(first, first + counts.shape[0])
+        if apply_square:  # window sums from integer prefix sums: exact, O(bins)
+            prefix = np.zeros((counts.shape[0], n + 1), dtype=np.int64)
+            np.cumsum(counts, axis=1, out=prefix[:, 1:])
+            rates[rows] = (prefix[:, upper] - prefix[:, lower]) / (width * step)
+        else:
+            rates[rows] = counts / step
     if sigma > 0 and sd.N:
         rates = gaussian_filter1d(rates, sigma / step, axis=1)
     return RateData(rates, edges[:-1] + step / 2, sd.neuron_attributes, rate_unit="kHz")
