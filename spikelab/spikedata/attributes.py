@@ -135,8 +135,12 @@ def neuron_to_channel_map(sd: SpikeData, channel_attr: str | None = None) -> dic
     key = _channel_key(sd, channel_attr)
     if key is None:
         return {}
-    return {u: _as_channel(a[key], u, key) for u, a in enumerate(sd.neuron_attributes or [])
-            if a.get(key) is not None}
+    channels = {}
+    for unit, attrs in enumerate(sd.neuron_attributes or []):
+        value = attrs.get(key)
+        if value is not None:
+            channels[unit] = value if type(value) is int else _as_channel(value, unit, key)
+    return channels
 
 
 def _first_present(attrs: dict, keys: tuple[str, ...]) -> Any:
@@ -151,12 +155,21 @@ def electrodes(sd: SpikeData) -> np.ndarray | None:
     unit has none of them (or there are no ``neuron_attributes``)."""
     if sd.neuron_attributes is None:
         return None
-    values = []
-    for attrs in sd.neuron_attributes:
-        value = _first_present(attrs, ELECTRODE_KEYS)
+    first, second, third = ELECTRODE_KEYS
+    values: list[Any] = []
+    append = values.append
+    for attrs in sd.neuron_attributes:  # unrolled lookup: this runs once per unit
+        if first in attrs:
+            value = attrs[first]
+        elif second in attrs:
+            value = attrs[second]
+        elif third in attrs:
+            value = attrs[third]
+        else:
+            return None
         if value is None:
             return None
-        values.append(value)
+        append(value)
     return np.array(values)
 
 
