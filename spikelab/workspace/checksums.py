@@ -32,10 +32,13 @@ import h5py
 import numpy as np
 import xxhash
 
+from h5py import h5d
+
 from .attrmemo import all_attrs, get_attr
 
 __all__ = ["CHECKSUM_ATTR", "DataDamage", "array_checksum", "set_checksum", "read_verified",
-           "verify_dataset", "check_size", "hash_tree", "hash_attrs", "value_bytes"]
+           "verify_dataset", "check_size", "check_dataset_storage", "hash_tree", "hash_attrs",
+           "value_bytes"]
 
 CHECKSUM_ATTR = "__xxh3__"
 _SLAB_BYTES = 64 * 2**20  # whole-dataset checks read big datasets in slabs of this size
@@ -101,9 +104,27 @@ def _human(n: int) -> str:
     return f"{n} B"
 
 
+def check_dataset_storage(ds: h5py.Dataset) -> None:
+    """Raise :class:`DataDamage` unless the values of ``ds`` are stored in its own file
+    (not a virtual dataset, no external raw storage)."""
+    dcpl = ds.id.get_create_plist()
+    if dcpl.get_layout() == h5d.VIRTUAL:
+        sources = {dcpl.get_virtual_filename(i) for i in range(dcpl.get_virtual_count())}
+        raise DataDamage(f"dataset {ds.name} is a virtual dataset mapping data from "
+                         f"{sorted(sources)}; workspace data is stored in the workspace "
+                         "itself: refused, not read")
+    if dcpl.get_external_count():
+        name = dcpl.get_external(0)[0].decode("utf-8", "replace")
+        raise DataDamage(f"dataset {ds.name} keeps its bytes in the outside file {name!r} "
+                         "(external storage); workspace data is stored in the workspace "
+                         "itself: refused, not read")
+
+
 def check_size(ds: h5py.Dataset) -> None:
-    """Refuse, before allocating anything, a dataset whose declared size cannot be real:
-    more than this machine's memory, or more than its stored bytes can hold."""
+    """Refuse, before allocating anything, a dataset whose values are kept outside its file
+    (:func:`check_dataset_storage`) or whose declared size cannot be real: more than this
+    machine's memory, or more than its stored bytes can hold."""
+    check_dataset_storage(ds)
     nbytes = math.prod(ds.shape) * ds.dtype.itemsize
     if nbytes > _memory_bytes():
         raise DataDamage(f"dataset {ds.name} declares shape {ds.shape} ({_human(nbytes)}), "
@@ -195,6 +216,7 @@ def _hash_dataset(h: Any, ds: h5py.Dataset, path: str, values: bool) -> None:
     text = h5py.check_string_dtype(ds.dtype)
     dtype = "vlen-str" if text is not None and text.length is None else str(ds.dtype.descr)
     h.update(f"D {path} {dtype} {ds.shape}\n".encode("utf-8"))
+    check_dataset_storage(ds)  # the seal walk opens every dataset: refuse outside storage
     if not values:
         return
     check_size(ds)

@@ -7,6 +7,7 @@ lock; this module creates and opens the HDF5 files themselves.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import uuid
@@ -19,11 +20,15 @@ import numpy as np
 from .._version import __version__
 from ..errors import CorruptWorkspaceError, FormatVersionError, NotAWorkspaceError
 from .attrmemo import all_attrs, attribute_memo, get_attr, has_attr
+from .checksums import DataDamage
 from .codecs.common import read_str_attr
 from .damage import RAW_ERRORS, reading_file
+from .links import describe_link, link_kind, open_child
 from .seals import check_root_seal, seal_root
+from .shards import check_shard_identity, shard_path
 
-__all__ = ["FORMAT_VERSION", "RootInfo", "h5_path", "base_path", "open_workspace",
+__all__ = ["FORMAT_VERSION", "RootInfo", "WorkspaceFile", "h5_path", "base_path",
+           "open_workspace",
            "open_for_update", "read_root", "write_root", "stamp", "new_file",
            "scratch_file"]
 
@@ -89,11 +94,114 @@ def _root_info(f: h5py.File, path: str) -> RootInfo:
     )
 
 
-def open_workspace(path: str) -> h5py.File:
+class WorkspaceFile(h5py.File):
+    """A workspace file open for reading, whose names are checked before they are followed.
+
+    Behaves as the ``h5py.File`` it is, except that opening a path (``f[...]``, ``get``,
+    ``in``) follows hard links only (:mod:`.links`), and that a namespace of a sharded root
+    (:mod:`.shards`) is read from its shard file, which this object opens itself (checked
+    link, checked workspace id) and keeps open until it is closed: a reader keeps reading
+    the shards it has opened even after a writer replaced the root and deleted them.
+    """
+
+    _path: str
+    _shard_links: dict[str, str]
+    _shards: dict[str, h5py.File]
+
+    def _scan(self, path: str) -> None:
+        """Check every root name without following it; note the sharded namespaces."""
+        self._path, self._shard_links, self._shards = path, {}, {}
+        for name in self:
+            kind = link_kind(self, name)
+            if kind == "hard":
+                continue
+            if kind == "external" and not name.startswith("__"):
+                filename, target = self.id.links.get_val(name.encode("utf-8"))
+                link = h5py.ExternalLink(filename.decode("utf-8", "replace"),
+                                         target.decode("utf-8", "replace"))
+                self._shard_links[name] = shard_path(path, name, link)
+                continue
+            raise DataDamage(f"namespace {name!r} is {describe_link(self, name)}; a workspace's "
+                             "root names only its own groups and shards: refused, not followed")
+
+    @property
+    def is_sharded(self) -> bool:
+        """Does any namespace live in a shard file?"""
+        return bool(self._shard_links)
+
+    @property
+    def shard_files(self) -> dict[str, str]:
+        """``{namespace: shard path}`` of a sharded root (empty for a single file)."""
+        return dict(self._shard_links)
+
+    def _namespace(self, name: str, lapl: object = None) -> h5py.HLObject:
+        shard_file = self._shard_links.get(name)
+        if shard_file is None:
+            if link_kind(self, name) != "hard":
+                open_child(self, name)  # raises, naming the link
+            return super()._get(name, lapl)
+        shard = self._shards.get(name)
+        if shard is None:
+            shard = self._open_shard(name, shard_file)
+        return open_child(shard, name)
+
+    def _open_shard(self, name: str, path: str) -> h5py.File:
+        if not os.path.exists(path):
+            raise DataDamage(f"namespace {name!r} lives in the shard {path}, which is missing "
+                             "(copy or move the results folder as a whole, or share one "
+                             "file made by `spikelab pack`)")
+        try:
+            shard = h5py.File(path, "r")
+        except RAW_ERRORS as exc:
+            raise DataDamage(f"the shard {path} of namespace {name!r} cannot be opened "
+                             f"({exc})") from exc
+        try:
+            with attribute_memo():
+                all_attrs(shard.attrs)
+                _check_is_workspace(shard, path)
+                check_root_seal(shard)
+                check_shard_identity(shard, read_root(self).workspace_id, name, path)
+        except BaseException:
+            shard.close()
+            raise
+        self._shards[name] = shard
+        return shard
+
+    def _get(self, name: object, lapl: object = None) -> h5py.HLObject:
+        if isinstance(name, bytes):
+            name = name.decode("utf-8")
+        if not isinstance(name, str):
+            return super()._get(name, lapl)
+        parts = [part for part in name.split("/") if part]
+        if not parts:
+            return super()._get("/", lapl)
+        obj = self._namespace(parts[0], lapl)
+        for part in parts[1:]:
+            obj = open_child(obj, part)
+        return obj
+
+    def __contains__(self, name: object) -> bool:
+        try:
+            self._get(name)
+        except KeyError:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Close the shards this root opened, then the root."""
+        for shard in getattr(self, "_shards", {}).values():
+            with contextlib.suppress(Exception):
+                shard.close()
+        self._shards = {}
+        super().close()
+
+
+def open_workspace(path: str) -> WorkspaceFile:
     """Open the workspace file ``path`` (``.h5``) read-only, with one clear error per failure.
 
-    The root attributes are checked (their seal, when the file has one) before the file
-    is handed out.
+    The root attributes are checked (their seal, when the file has one), and its names
+    (:class:`WorkspaceFile`), before the file is handed out. A sharded root opens its
+    shards as they are used.
 
     Raises
     ------
@@ -104,7 +212,7 @@ def open_workspace(path: str) -> h5py.File:
     if not h5py.is_hdf5(path):
         raise NotAWorkspaceError(f"{path} is not an HDF5 file (no HDF5 signature)")
     try:
-        f = h5py.File(path, "r")
+        f = WorkspaceFile(path, "r")
     except RAW_ERRORS as exc:
         raise CorruptWorkspaceError(
             f"{path} has an HDF5 signature but cannot be opened (truncated or damaged): {exc}"
@@ -115,6 +223,8 @@ def open_workspace(path: str) -> h5py.File:
             _check_is_workspace(f, path)
             check_root_seal(f)
             _ROOTS[f] = _root_info(f, path)
+        with reading_file(path, "its namespaces"):
+            f._scan(path)
     except BaseException:
         f.close()
         raise

@@ -17,6 +17,7 @@ from .codecs import decode_item
 from .damage import decoding, reading_file
 from .entries import read_entry
 from .h5file import read_root
+from .links import has_link, open_child
 from .seals import check_item_seal
 from .sidecar import order_hint, sidecar_path
 
@@ -90,7 +91,7 @@ def ordered_names(f: h5py.File, path: str) -> list[tuple[str, str]]:
 
 def open_item(f: h5py.File, namespace: str, key: str) -> h5py.Group:
     """The group of an item listed by :func:`item_names` (use within ``decoding``)."""
-    group = f[namespace][key]
+    group = open_child(f[namespace], key)
     if not isinstance(group, h5py.Group):
         raise DataDamage("it is a dataset, not a group")
     return group
@@ -139,7 +140,7 @@ def find_item(f: h5py.File, path: str, namespace: str, key: str) -> h5py.Group:
             present = list(dict.fromkeys(ns for ns, _ in item_names(f, path)))
             raise ItemNotFoundError(f"{path}: namespace {namespace!r} not found; namespaces: "
                                     f"{listing_hint(present)}")
-        group = ns_group.get(key) if _plain(key) else None
+        group = open_child(ns_group, key) if _plain(key) and has_link(ns_group, key) else None
         if not isinstance(group, h5py.Group):
             raise ItemNotFoundError(f"{path}: item ({namespace!r}, {key!r}) not found; keys "
                                     f"in {namespace!r}: {listing_hint(list(ns_group))}")

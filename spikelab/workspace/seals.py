@@ -19,6 +19,7 @@ import h5py
 
 from .checksums import CHECKSUM_ATTR, DataDamage, hash_attrs, hash_tree, set_checksum, verify_dataset
 from .codecs.common import read_str_attr
+from .links import check_item_links
 
 __all__ = ["SEAL_ATTR", "seal_item", "check_item_seal", "seal_root", "check_root_seal",
            "is_sealed"]
@@ -70,11 +71,16 @@ def _check(group: h5py.Group, tree: bool, what: str) -> bool:
 def check_item_seal(group: h5py.Group) -> bool:
     """True if the item is sealed and matches its seal, False if it has no seal.
 
+    Every reader checks an item with this before using it, so it first refuses, sealed or
+    not, an item with a link out of itself (:func:`.links.check_item_links`).
+
     Raises
     ------
     DataDamage
-        The item's attributes or structure changed since it was sealed.
+        The item links outside itself, or its attributes or structure changed since it was
+        sealed.
     """
+    check_item_links(group)
     return _check(group, True, "its attributes and structure")
 
 
