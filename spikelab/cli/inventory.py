@@ -18,7 +18,7 @@ import h5py
 from ..errors import CorruptWorkspaceError, ItemNotFoundError
 from ..workspace.damage import decoding
 from ..workspace.entries import damaged_entry
-from ..workspace.h5file import h5_path, open_workspace, read_root
+from ..workspace.h5file import disk_bytes, h5_path, open_workspace, read_root
 from ..workspace.reading import (find_item, listing_hint, open_item, ordered_names,
                                  read_item_entry)
 
@@ -154,8 +154,9 @@ def read_inventory(path: str | os.PathLike, namespace: str | None = None) -> Inv
         present = list(dict.fromkeys(ns for ns, _ in found))
         raise ItemNotFoundError(f"{target}: namespace {namespace!r} not found; namespaces: "
                                 f"{listing_hint(present)}")
+        file_bytes = disk_bytes(f)
     return Inventory(target, root.workspace_id, root.name, root.created_at,
-                     root.format_version, os.path.getsize(target), items)
+                     root.format_version, file_bytes, items)
 
 
 def read_item(path: str | os.PathLike, namespace: str, key: str) -> tuple[Inventory, ItemRecord]:
@@ -170,8 +171,9 @@ def read_item(path: str | os.PathLike, namespace: str, key: str) -> tuple[Invent
     with open_workspace(target) as f:
         root = read_root(f)
         record = _record(target, namespace, key, find_item(f, target, namespace, key))
+        file_bytes = disk_bytes(f)
     inventory = Inventory(target, root.workspace_id, root.name, root.created_at,
-                          root.format_version, os.path.getsize(target), [record])
+                          root.format_version, file_bytes, [record])
     return inventory, record
 
 

@@ -19,12 +19,12 @@ from collections.abc import Sequence
 from .._version import __version__
 from ..errors import CorruptWorkspaceError, SpikelabError
 from ..workspace.h5file import h5_path
-from . import info, kernels, ls, merge, verify
+from . import info, kernels, ls, merge, pack, verify
 from .status import DAMAGED, ERROR, INTERRUPTED, OK, SIGPIPE
 
 __all__ = ["main", "build_parser"]
 
-_COMMANDS = (ls, info, merge, verify, kernels)  # each module adds its subparser with run=...
+_COMMANDS = (ls, info, merge, pack, verify, kernels)  # each module adds its subparser with run=...
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _paths(args: argparse.Namespace) -> list[str]:
     """The workspace files a command was given, as it reports them (``.h5``, absolute)."""
-    given = [getattr(args, "path", None) or getattr(args, "target", None)]
+    given = [getattr(args, "path", None) or getattr(args, "target", None)
+             or getattr(args, "source", None)]
     given += getattr(args, "sources", None) or []
     return [h5_path(p) for p in given if p]
 

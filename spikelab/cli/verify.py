@@ -35,7 +35,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def check(path: str | os.PathLike) -> dict:
-    """The ``--json`` document: ``ok``, ``checked``, ``sealed``, ``hashed`` and ``problems``.
+    """The ``--json`` document: ``ok``, ``checked``, ``sealed``, ``hashed``, ``shards``
+    (shard files of a sharded workspace, else 0) and ``problems``.
 
     A problem of the file rather than of an item (it cannot be opened, its structure or its
     index is damaged) has ``namespace`` and ``key`` None.
@@ -46,12 +47,13 @@ def check(path: str | os.PathLike) -> dict:
             report = verify(target)
         except CorruptWorkspaceError as exc:
             return {"path": target, "ok": False, "checked": 0, "sealed": 0, "hashed": 0,
-                    "problems": [{"namespace": None, "key": None, "problem": str(exc)}]}
+                    "shards": 0, "problems": [{"namespace": None, "key": None, "problem": str(exc)}]}
     problems = [{"namespace": None, "key": None, "problem": p} for p in report.file_problems]
     problems += [{"namespace": p.namespace, "key": p.key, "problem": p.problem}
                  for p in report.problems]
     return {"path": report.path, "ok": report.ok, "checked": report.checked,
-            "sealed": report.sealed, "hashed": report.hashed, "problems": problems}
+            "sealed": report.sealed, "hashed": report.hashed, "shards": report.shards,
+            "problems": problems}
 
 
 def _problem_line(problem: dict) -> str:
@@ -73,6 +75,8 @@ def as_text(result: dict) -> list[str]:
                      "checked)")
         if hashed:
             line += f"; {hashed} with a matching content hash"
+        if result["shards"]:
+            line += f" (sharded: {plural(result['shards'], 'shard file')})"
         return [line]
     bad = len({(p["namespace"], p["key"]) for p in result["problems"] if p["key"] is not None})
     scope = f"{bad} of {plural(checked, 'item')} damaged" if bad else "the file is damaged"

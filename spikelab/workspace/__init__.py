@@ -6,6 +6,8 @@ AnalysisWorkspace, LazyAnalysisWorkspace
     The in-memory and the on-disk workspace (same methods).
 merge_files(target, sources, ...)
     Merge workspace files into a target file at the HDF5 level (the pipeline's merge).
+pack(source, dest)
+    Write a sharded workspace (or any) as one self-contained file.
 verify(path)
     Check that every item of a file decodes and matches its stored content hash.
 canonical_json, fingerprint, content_hash
@@ -13,9 +15,10 @@ canonical_json, fingerprint, content_hash
 """
 
 from .filemerge import merge_files
+from .pack import pack
 from .provenance import canonical_json, content_hash, fingerprint
 from .verify import ItemProblem, VerifyReport, verify
 from .workspace import AnalysisWorkspace, LazyAnalysisWorkspace
 
-__all__ = ["AnalysisWorkspace", "LazyAnalysisWorkspace", "merge_files", "verify",
+__all__ = ["AnalysisWorkspace", "LazyAnalysisWorkspace", "merge_files", "pack", "verify",
            "VerifyReport", "ItemProblem", "canonical_json", "fingerprint", "content_hash"]

@@ -71,7 +71,19 @@ def _read(f: h5py.File) -> tuple[Entries | None, str | None]:
         return None, f"the file's index is damaged: {exc}"
     except RAW_ERRORS as exc:
         return None, f"the file's index cannot be read ({type(exc).__name__}: {exc})"
-    return (entries if list(entries) == item_names(f) else None), None
+    return (entries if _describes(f, entries) else None), None
+
+
+def _describes(f: h5py.File, entries: Entries) -> bool:
+    """Do ``entries`` list exactly the items of ``f``, in order?
+
+    A sharded root (:mod:`.shards`) is compared by namespaces only, without opening its
+    shards: they are never changed once written, and a root links them by unique names.
+    """
+    if getattr(f, "is_sharded", False):
+        listed = list(dict.fromkeys(ns for ns, _ in entries))
+        return listed == [name for name in f if not name.startswith("__")]
+    return list(entries) == item_names(f)
 
 
 def trusted_index(f: h5py.File) -> Entries | None:

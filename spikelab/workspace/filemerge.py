@@ -1,23 +1,25 @@
-"""``merge_files``: fold workspace files into a target file, at the HDF5 level.
+"""``merge_files``: fold workspace files into a target workspace, at the HDF5 level.
 
 The pipeline's merge step. Items are never decoded: new and replacing items are copied
 group by group (``H5Ocopy``), and an item that is skipped costs at most reading its
-fingerprint attribute. The target is rewritten atomically (temp file beside it, fsync,
-``os.replace``) under the target's lock, and not at all when nothing changes, so a no-op
-rerun leaves it byte-identical and readers holding it open are never disturbed.
+fingerprint attribute. The plan reads names and fingerprints from the files' ``__index__``
+when it can be trusted (see :mod:`.fileindex`), so deciding costs no per-item HDF5 access.
 
-When items are only added, the temp file starts as a plain copy of the target and the new
-items are appended. When an item of the target is replaced or pruned, the temp file is
-rebuilt from the live items instead, so dead space never accumulates in the target. The
-plan reads names and fingerprints from the files' ``__index__`` when it can be trusted
-(see :mod:`.fileindex`), so deciding costs no per-item HDF5 access.
+The target is written in the sharded layout (:mod:`.shards`): one shard file per
+namespace, and a small root linking them. Only namespaces that change are written, each
+as a new shard file (a namespace that gains, loses or replaces an item is written whole,
+from its old shard and the sources; a new namespace costs its own bytes), then the root is
+replaced atomically (temp file beside it, fsync, ``os.replace``), then shards no root
+needs are deleted. All of it under the target's lock; nothing is written when nothing
+changes, so a no-op rerun leaves the target byte-identical. A single-file target (saved by
+``AnalysisWorkspace.save`` or 0.1.2) becomes sharded at its first change.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-import shutil
 import time
 import uuid
 from collections.abc import Iterable
@@ -25,16 +27,17 @@ from dataclasses import dataclass, field
 
 import h5py
 
-from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, locked
+from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, fsync_path, locked
 from ..errors import InvalidArgumentError
 from ..progress import Progress
 from .damage import decoding, reading_file, writing_file
 from .fileindex import Entries, trusted_index, write_index
-from .h5file import (RootInfo, h5_path, new_file, open_for_update, open_workspace, read_root,
-                     stamp, write_root)
+from .h5file import RootInfo, h5_path, new_file, open_workspace, read_root, write_root
 from .merging import MergeReport, decide
 from .reading import check_intact, open_item, ordered_names, read_item_entry
 from .seals import seal_item
+from .shards import (RETIRED_ATTR, link_target, new_shard_name, remove_unused, retire,
+                     retired_shards, shard_dir)
 from .sidecar import sidecar_path, write_sidecar
 from .slots import copy_group
 
@@ -58,6 +61,18 @@ class _File:
         f = stack.enter_context(open_workspace(path))
         index = trusted_index(f)
         return cls(path, f, index, list(index) if index is not None else ordered_names(f, path))
+
+    @property
+    def shards(self) -> dict[str, str]:
+        """``{namespace: shard path}`` when the file is a sharded root, else empty."""
+        return self.file.shard_files
+
+    @property
+    def retired(self) -> dict[str, float]:
+        return retired_shards(self.file)
+
+    def keys(self, ns: str) -> list[str]:
+        return [key for n, key in self.names if n == ns]
 
     def fingerprint(self, ns: str, key: str) -> str | None:
         return self.entry(ns, key).get("fingerprint")
@@ -89,12 +104,6 @@ class _Plan:
     report: MergeReport = field(default_factory=MergeReport)
     per_source: list[dict] = field(default_factory=list)
     pruned_keys: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def drops_target_items(self) -> bool:
-        """Is any item of the target replaced or pruned (leaving dead space if appended)?"""
-        return bool(self.pruned_keys) or any(
-            self.final[key] != _TARGET for key in self.target_keys if key in self.final)
 
 
 def _plan(files: dict[int, _File], overwrite: bool, replace_stale: bool,
@@ -128,54 +137,90 @@ def _plan(files: dict[int, _File], overwrite: bool, replace_stale: bool,
     return plan
 
 
-def _copy_items(dest: h5py.File, plan: _Plan, files: dict[int, _File], append: bool) -> None:
-    """HDF5-copy the items ``dest`` lacks: a whole namespace group in one copy when it comes
-    unchanged from one file (about twice as fast as item by item), else item by item.
+def _copy_namespace(dest: h5py.File, ns: str, members: list[tuple[str, int]],
+                    files: dict[int, _File], bar: Progress) -> None:
+    """HDF5-copy the items ``members`` ((key, origin) in order) of namespace ``ns`` into
+    ``dest``: the whole namespace group in one copy when it comes unchanged from one file
+    (about twice as fast as item by item), else item by item.
 
     Every item is checked before it is copied (:meth:`_File.check`), so a damaged item is
     never carried on; one without checksums is sealed in ``dest``.
     """
+    unsealed = [key for key, o in members if not files[o].check(ns, key)]
+    origins = {o for _, o in members}
+    if len(origins) == 1:
+        origin = origins.pop()
+        with reading_file(files[origin].path, f"namespace {ns!r}"):
+            source = files[origin].file[ns]
+            whole = list(source) == [key for key, _ in members]
+        if whole:
+            copy_group(source, dest, ns)
+            bar.update(len(members))
+            for key in unsealed:
+                seal_item(dest[ns][key])
+            return
+    ns_group = dest.create_group(ns, track_order=True)
+    for key, origin in members:
+        copy_group(files[origin].file[ns][key], ns_group, key)
+        if key in unsealed:
+            seal_item(ns_group[key])
+        bar.update()
+
+
+def _write_shard(path: str, root: RootInfo, ns: str, members: list[tuple[str, int]],
+                 files: dict[int, _File], entries: Entries, bar: Progress) -> None:
+    """Write the shard file ``path`` holding namespace ``ns``: a complete workspace file
+    of one namespace, with the identity of the merged workspace (:mod:`.shards`)."""
+    with writing_file(path):
+        with new_file(path) as f:
+            write_root(f, root.workspace_id, root.name, root.created_at)
+            _copy_namespace(f, ns, members, files, bar)
+            write_index(f, {(ns, key): entries[(ns, key)] for key, _ in members})
+        fsync_path(path)
+
+
+def _unchanged_shard(ns: str, members: list[tuple[str, int]], files: dict[int, _File]
+                     ) -> str | None:
+    """The target's shard of ``ns`` when the merge leaves that namespace as it is."""
+    target = files.get(_TARGET)
+    if target is None or ns not in target.shards or any(o != _TARGET for _, o in members):
+        return None
+    kept = [key for key, _ in members]
+    return target.shards[ns] if kept == target.keys(ns) else None
+
+
+def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File]) -> None:
+    """Write the changed namespaces as new shards, then the new root over the old one,
+    then delete the shards no root needs any more (:mod:`.shards`)."""
+    entries = {(ns, key): files[o].entry(ns, key) for (ns, key), o in plan.final.items()}
     by_ns: dict[str, list[tuple[str, int]]] = {}
     for (ns, key), origin in plan.final.items():
         by_ns.setdefault(ns, []).append((key, origin))
-    total = sum(1 for o in plan.final.values() if not (append and o == _TARGET))
-    with Progress(total, desc=f"merging into {os.path.basename(dest.filename)}") as bar:
+    folder = shard_dir(target_path)
+    os.makedirs(folder, exist_ok=True)
+    shard_names: dict[str, str] = {}
+    with Progress(desc=f"merging into {os.path.basename(target_path)}") as bar:
         for ns, members in by_ns.items():
-            todo = [(key, o) for key, o in members if not (append and o == _TARGET)]
-            unsealed = [key for key, o in todo if not files[o].check(ns, key)]
-            origins = {o for _, o in members}
-            if not todo:
+            kept = _unchanged_shard(ns, members, files)
+            if kept is not None:
+                shard_names[ns] = os.path.basename(kept)
                 continue
-            if ns not in dest and len(origins) == 1:
-                origin = origins.pop()
-                with reading_file(files[origin].path, f"namespace {ns!r}"):
-                    source = files[origin].file[ns]
-                    whole = list(source) == [key for key, _ in members]
-                if whole:
-                    copy_group(source, dest, ns)
-                    bar.update(len(todo))
-                    for key in unsealed:
-                        seal_item(dest[ns][key])
-                    continue
-            ns_group = dest[ns] if ns in dest else dest.create_group(ns, track_order=True)
-            for key, origin in todo:
-                copy_group(files[origin].file[ns][key], ns_group, key)
-                if key in unsealed:
-                    seal_item(ns_group[key])
-                bar.update()
-
-
-def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File],
-           append: bool) -> None:
-    entries = {(ns, key): files[o].entry(ns, key) for (ns, key), o in plan.final.items()}
+            shard_names[ns] = new_shard_name(ns)
+            _write_shard(os.path.join(folder, shard_names[ns]), root, ns, members, files,
+                         entries, bar)
+    fsync_path(folder, directory=True)
+    old = files.get(_TARGET)
+    retired = retire(old.retired if old else {},
+                     {os.path.basename(p) for p in old.shards.values()} if old else set(),
+                     set(shard_names.values()), time.time())
     with atomic_target(target_path) as tmp, writing_file(target_path):
-        if append:
-            shutil.copyfile(target_path, tmp)
-        with (open_for_update(tmp) if append else new_file(tmp)) as f:
-            save_id = stamp(f) if append else write_root(f, root.workspace_id, root.name,
-                                                        root.created_at)
-            _copy_items(f, plan, files, append)
+        with new_file(tmp) as f:
+            f.attrs[RETIRED_ATTR] = json.dumps(retired)  # before write_root seals the root
+            save_id = write_root(f, root.workspace_id, root.name, root.created_at)
+            for ns, name in shard_names.items():
+                f[ns] = h5py.ExternalLink(link_target(target_path, name), f"/{ns}")
             write_index(f, entries)
+    remove_unused(target_path, set(shard_names.values()), retired)
     index: dict[str, dict] = {}
     for (ns, key), entry in entries.items():
         index.setdefault(ns, {})[key] = entry
@@ -225,8 +270,7 @@ def merge_files(target: str | os.PathLike, sources: Iterable[str | os.PathLike],
         if changed:
             root = (read_root(files[_TARGET].file) if exists else
                     RootInfo(str(uuid.uuid4()), None, time.time(), 0))
-            append = exists and root.format_version > 0 and not plan.drops_target_items
-            _write(target_path, root, plan, files, append)
+            _write(target_path, root, plan, files)
     result = plan.report.as_dict()
     result.update(pruned=len(plan.pruned_keys), pruned_keys=plan.pruned_keys,
                   sources=plan.per_source, written=changed)

@@ -28,9 +28,8 @@ from .seals import check_root_seal, seal_root
 from .shards import check_shard_identity, shard_path
 
 __all__ = ["FORMAT_VERSION", "RootInfo", "WorkspaceFile", "h5_path", "base_path",
-           "open_workspace",
-           "open_for_update", "read_root", "write_root", "stamp", "new_file",
-           "scratch_file"]
+           "open_workspace", "open_for_update", "read_root", "disk_bytes", "write_root",
+           "stamp", "new_file", "scratch_file"]
 
 FORMAT_VERSION = 1
 _LIBVER = ("v108", "v114")  # 1.8+ object headers: attributes larger than 64 kB allowed
@@ -229,6 +228,12 @@ def open_workspace(path: str) -> WorkspaceFile:
         f.close()
         raise
     return f
+
+
+def disk_bytes(f: WorkspaceFile) -> int:
+    """Bytes on disk of the workspace open as ``f``: its file, plus its shards."""
+    return os.path.getsize(f.filename) + sum(
+        os.path.getsize(p) for p in set(f.shard_files.values()) if os.path.exists(p))
 
 
 def read_root(f: h5py.File) -> RootInfo:

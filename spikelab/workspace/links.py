@@ -46,8 +46,11 @@ _KINDS = {h5l.TYPE_HARD: "hard", h5l.TYPE_SOFT: "soft", h5l.TYPE_EXTERNAL: "exte
 
 def link_kind(parent: h5py.Group, name: str) -> str:
     """``"hard"``, ``"soft"``, ``"external"`` or ``"user-defined"``: the kind of the link
-    ``name`` of ``parent``, read without following it."""
-    info = parent.id.links.get_info(name.encode("utf-8"))
+    ``name`` of ``parent``, read without following it (KeyError if there is none)."""
+    raw = name.encode("utf-8")
+    if not parent.id.links.exists(raw):
+        raise KeyError(f"no link {name!r} in {parent.name}")
+    info = parent.id.links.get_info(raw)
     return _KINDS.get(info.type, "user-defined")
 
 

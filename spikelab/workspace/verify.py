@@ -1,5 +1,8 @@
 """``verify``: is every item of a workspace file intact and readable?
 
+Both forms: a single file, or a sharded root whose shards are each opened and checked
+(link, identity, root seal) as their items are reached.
+
 For each item: its seal (attributes and structure as written), every dataset read in full
 against its checksum (:mod:`.checksums`), then decoding, its recorded content hash and
 fingerprint (items stored with provenance), and agreement with the file's index. Files
@@ -62,6 +65,8 @@ class VerifyReport:
         One per problem of an item.
     file_problems : list of str
         Problems of the file outside any item (its index).
+    shards : int
+        Shard files the items were read from (0 for a single file).
     """
 
     path: str
@@ -70,6 +75,7 @@ class VerifyReport:
     hashed: int = 0
     problems: list[ItemProblem] = field(default_factory=list)
     file_problems: list[str] = field(default_factory=list)
+    shards: int = 0
 
     @property
     def ok(self) -> bool:
@@ -150,6 +156,10 @@ def verify(path: str | os.PathLike) -> VerifyReport:
             report.file_problems.append(problem)
         index = trusted_index(f) or {}
         names = ordered_names(f, target)
+        report.shards = len(f.shard_files)
+        if index and list(index) != names:  # a sharded root's index, trusted by namespace
+            report.file_problems.append("the root's index lists other items than its shards "
+                                        "hold (a shard edited in place?)")
         bar.total = len(names)
         for ns, key in names:
             bar.update()

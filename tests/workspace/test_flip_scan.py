@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -184,7 +185,10 @@ def _flip(path, data: bytes, offset: int) -> None:
     flipped[offset] ^= 0xFF
     path.write_bytes(flipped)
     for leftover in path.parent.glob(path.name + "-*"):  # merge targets of the last run
-        leftover.unlink()
+        if leftover.is_dir():  # the target's shard folder
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
 
 
 @pytest.mark.parametrize("chunk", range(CHUNKS))

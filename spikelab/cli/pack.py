@@ -1,0 +1,41 @@
+"""``spikelab pack SOURCE DEST``: one self-contained file from a sharded workspace.
+
+A thin front end to :func:`spikelab.workspace.pack`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from ..workspace import pack
+from ..workspace.h5file import h5_path
+from .text import plural, human_size, to_json
+from .ticker import elapsed_line
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "pack", parents=[common], help="write a workspace as one self-contained file",
+        description="Write SOURCE (a sharded merged workspace: a root file and its .shards "
+                    "folder, or a single file) as the single file DEST, holding the same "
+                    "items byte for byte, for sharing. DEST is replaced atomically.")
+    parser.add_argument("source", help="workspace to pack (with or without .h5)")
+    parser.add_argument("dest", help="single-file workspace to write (with or without .h5)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    name = os.path.basename(h5_path(args.dest))
+    with elapsed_line(f"packing into {name}"):
+        report = pack(args.source, args.dest)
+    if args.json:
+        print(to_json(report))
+        return 0
+    print(f"packed {plural(report['items'], 'item')} in "
+          f"{plural(report['namespaces'], 'namespace')} into {report['dest']} "
+          f"({human_size(report['bytes'])})")
+    return 0
