@@ -150,11 +150,11 @@ def read_inventory(path: str | os.PathLike, namespace: str | None = None) -> Inv
         found = ordered_names(f, target)
         items = [_record_or_damaged(f, target, ns, key) for ns, key in found
                  if namespace is None or ns == namespace]
+        file_bytes = disk_bytes(f)
     if namespace is not None and not items:
         present = list(dict.fromkeys(ns for ns, _ in found))
         raise ItemNotFoundError(f"{target}: namespace {namespace!r} not found; namespaces: "
                                 f"{listing_hint(present)}")
-        file_bytes = disk_bytes(f)
     return Inventory(target, root.workspace_id, root.name, root.created_at,
                      root.format_version, file_bytes, items)
 

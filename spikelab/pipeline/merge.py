@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import FormatVersionError, WorkspaceLockedError
 from ..workspace import merge_files
-from ..workspace.h5file import base_path, h5_path
+from ..workspace.h5file import base_path, h5_path, open_workspace
+from ..workspace.shards import shard_dir
 from ..workspace.sidecar import sidecar_path
 from ..workspace.workspace import LazyAnalysisWorkspace
 
@@ -58,17 +59,23 @@ def merge_parts(target: str, parts: Sequence[str], *, prune: bool = False,
 
 
 def workspace_damage(h5: str) -> str | None:
-    """Why the workspace file ``h5`` cannot be read (its index), or None when it can or is
-    absent. A file locked by a writer or written by a newer spikelab is not damaged."""
+    """Why the workspace file ``h5`` cannot be read (its index, or a missing shard), or None
+    when it can or is absent. A file locked by a writer or written by a newer spikelab is
+    not damaged."""
     if not os.path.exists(h5):
         return None
     try:
         with LazyAnalysisWorkspace.load(h5):
             pass
+        with open_workspace(h5) as f:  # a sharded root's shards: there (not opened)
+            missing = sorted(p for p in set(f.shard_files.values()) if not os.path.exists(p))
     except (WorkspaceLockedError, FormatVersionError):
         return None
     except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises
         return f"{type(exc).__name__}: {exc}"
+    if missing:
+        return (f"{len(missing)} of its shard files are missing, e.g. {missing[0]} (copied "
+                "without its .shards folder?)")
     return None
 
 
@@ -94,10 +101,12 @@ def rebuild_if_damaged(h5: str) -> str | None:
 
 
 def set_aside_if_damaged(h5: str) -> str | None:
-    """Rename an unreadable workspace ``h5`` (and its sidecar) to ``<name>.damaged-<time>``.
+    """Rename an unreadable workspace ``h5`` (and its sidecar and shard folder) to
+    ``<name>.damaged-<time>``.
 
     Returns the new name of the ``.h5`` file, or None when it was readable or absent.
-    Nothing is deleted: the damaged file stays for inspection or rescue.
+    Nothing is deleted: the damaged file stays for inspection or rescue (each shard of a
+    sharded workspace is a complete workspace of one namespace, readable on its own).
     """
     damage = workspace_damage(h5)
     if damage is None:
@@ -107,6 +116,8 @@ def set_aside_if_damaged(h5: str) -> str | None:
     os.replace(h5, kept_as)
     if os.path.exists(sidecar_path(h5)):
         os.replace(sidecar_path(h5), sidecar_path(kept_as))
+    if os.path.isdir(shard_dir(h5)):  # else the rebuild would delete them as unused
+        os.replace(shard_dir(h5), shard_dir(kept_as))
     log.warning("%s cannot be read (%s); kept as %s", h5, damage, kept_as)
     return kept_as
 

@@ -192,10 +192,11 @@ def _unchanged_shard(ns: str, members: list[tuple[str, int]], files: dict[int, _
 def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File]) -> None:
     """Write the changed namespaces as new shards, then the new root over the old one,
     then delete the shards no root needs any more (:mod:`.shards`)."""
-    entries = {(ns, key): files[o].entry(ns, key) for (ns, key), o in plan.final.items()}
     by_ns: dict[str, list[tuple[str, int]]] = {}
     for (ns, key), origin in plan.final.items():
         by_ns.setdefault(ns, []).append((key, origin))
+    entries = {(ns, key): files[o].entry(ns, key)  # in the order the shards list them
+               for ns, members in by_ns.items() for key, o in members}
     folder = shard_dir(target_path)
     os.makedirs(folder, exist_ok=True)
     shard_names: dict[str, str] = {}

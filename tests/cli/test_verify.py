@@ -22,7 +22,8 @@ def test_clean_file_verifies(workspace_file, cli, cli_json):
     assert out == (f"ok: {path}: {len(ws)} items decoded and matching their checksums; "
                    f"{hashed} with a matching content hash\n")
     assert cli_json("verify", path) == {"path": path, "ok": True, "checked": len(ws),
-                                        "sealed": len(ws), "hashed": hashed, "problems": []}
+                                        "sealed": len(ws), "hashed": hashed, "shards": 0,
+                                        "problems": []}
 
 
 def test_a_file_without_checksums_says_what_was_checked(tmp_path, cli):

@@ -101,3 +101,17 @@ def test_rebuild_if_damaged_puts_only_a_damaged_workspace_behind_its_parts(merge
     message = rebuild_if_damaged(h5)
     assert message.startswith(f"{h5} cannot be read (") and "rebuild" in message
     assert os.path.getmtime(h5) == 0
+
+
+def test_a_merged_workspace_missing_a_shard_is_kept_aside_with_its_shards(merged, tmp_path):
+    folder = tmp_path / "ws.shards"
+    kept_shard, lost_shard = sorted(folder.iterdir())
+    lost_shard.unlink()  # e.g. the root copied without all of its folder
+    assert "shard files are missing" in rebuild_if_damaged(merged + ".h5")
+    report = merge_parts(merged, [str(tmp_path / "a.h5"), str(tmp_path / "b.h5")])
+    assert report["merged"] == 2
+    kept = sorted(tmp_path.glob("ws.damaged-*.h5"))
+    assert len(kept) == 1
+    assert [p.name for p in kept[0].with_suffix(".shards").iterdir()] == [kept_shard.name]
+    ws = AnalysisWorkspace.load(merged)
+    assert ws.get("A", "k").tolist() == [1.0] and ws.get("B", "k").tolist() == [2.0]

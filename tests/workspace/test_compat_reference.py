@@ -25,8 +25,9 @@ from ws_equality import assert_same
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.io import load_recording
-from spikelab.workspace import merge_files, verify
+from spikelab.workspace import merge_files, pack, verify
 from spikelab.workspace.codecs import codec_for, known_tags
+from spikelab.workspace.h5file import open_workspace
 from tests.reference_env import VERSION, run_reference
 
 SIDE = Path(__file__).with_name("reference_side.py")
@@ -159,14 +160,21 @@ def _merged_append(path: Path, tmp: Path) -> None:
     merge_files(path, [second])
 
 
+def _merged_then_packed(path: Path, tmp: Path) -> None:
+    sharded = tmp / "sharded"
+    _merged_new(sharded, tmp)
+    pack(sharded, path)
+
+
 #: Every way this package writes a workspace file; 0.1.2 must read each one.
 WRITERS: dict[str, Callable[[Path, Path], None]] = {
     "save": _filled(),
     "save-gzip": _filled(compression="gzip"),
     "save-lzf": _filled(compression="lzf"),
     "lazy-gzip-save": _lazy,
-    "merge_files-new": _merged_new,
-    "merge_files-append": _merged_append,
+    "merge_files-new": _merged_new,        # a sharded root: 0.1.2 follows its links
+    "merge_files-append": _merged_append,  # a single file made sharded by the merge
+    "pack": _merged_then_packed,           # the sharded workspace packed into one file
 }
 
 
@@ -191,3 +199,11 @@ def test_files_written_here_read_in_reference(read_by_reference, writer):
     assert key_sets(seen["keys"]) == key_sets(store_order(WRITTEN_HERE))
     assert seen["notes"] == {f"{c.namespace}/{c.key}": c.note
                              for c in cases(WRITTEN_HERE) if c.note is not None}
+
+
+@pytest.mark.parametrize("writer, sharded", [("merge_files-new", True),
+                                             ("merge_files-append", True), ("pack", False)])
+def test_the_sharded_and_packed_forms_are_what_0_1_2_read(read_by_reference, writer, sharded):
+    path, _ = read_by_reference[writer]
+    with open_workspace(str(path)) as f:
+        assert bool(f.shard_files) == sharded

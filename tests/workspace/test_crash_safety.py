@@ -17,6 +17,8 @@ import pytest
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.workspace import merge_files, verify
+from spikelab.workspace.h5file import h5_path, open_workspace
+from spikelab.workspace.shards import retired_shards, shard_dir
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -60,19 +62,37 @@ def _fork(loop) -> int:
     return pid
 
 
-def _kill_at_random_points(loop, check, seed: int, directory) -> None:
-    """Kill ``loop`` N_KILLS times; at least some kills must land mid-write (temp file left)."""
+def _temp_files(directory) -> list[str]:
+    """Temp files killed writers left in ``directory``."""
+    return [os.path.join(directory, p) for p in os.listdir(directory) if p.endswith(".tmp")]
+
+
+def unlinked_shards(target) -> list[str]:
+    """Shard files of the sharded workspace ``target`` that its root neither links nor
+    keeps for readers of older roots: what a killed merge leaves."""
+    target = h5_path(str(target))
+    folder = shard_dir(target)
+    with open_workspace(target) as f:
+        keep = {os.path.basename(p) for p in f.shard_files.values()} | set(retired_shards(f))
+    names = os.listdir(folder) if os.path.isdir(folder) else []  # still a single file
+    return [os.path.join(folder, n) for n in names if n not in keep]
+
+
+def _kill_at_random_points(loop, check, seed: int, directory, leftovers=_temp_files,
+                           max_sleep: float = 0.12) -> None:
+    """Kill ``loop`` N_KILLS times; at least some kills must land mid-write (``leftovers``
+    found: by default temp files in ``directory``)."""
     rng = random.Random(seed)
     mid_write = 0
     for _ in range(N_KILLS):
         pid = _fork(loop)
-        time.sleep(rng.uniform(0.0, 0.12))
+        time.sleep(rng.uniform(0.0, max_sleep))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        leftovers = [p for p in os.listdir(directory) if p.endswith(".tmp")]
-        mid_write += bool(leftovers)
-        for name in leftovers:  # so that the next kill is judged on its own
-            os.remove(os.path.join(directory, name))
+        left = leftovers(directory)
+        mid_write += bool(left)
+        for path in left:  # so that the next kill is judged on its own
+            os.remove(path)
         check()
     assert mid_write >= N_KILLS // 4, f"only {mid_write} kills interrupted a write"
 
@@ -151,7 +171,8 @@ def test_sigkill_during_merge_files(tmp_path):
                 assert values in ({ord("A")}, {ord("B")})
         assert verify(tmp_path / "target").ok
 
-    _kill_at_random_points(loop, check, seed=3, directory=tmp_path)
+    _kill_at_random_points(loop, check, seed=3, directory=tmp_path, leftovers=lambda d: (
+        _temp_files(d) + unlinked_shards(tmp_path / "target")))
 
 
 def _wait_all(pids) -> None:

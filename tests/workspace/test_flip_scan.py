@@ -25,6 +25,7 @@ import pytest
 from ws_equality import assert_same
 
 import spikelab.atomicfile
+import spikelab.workspace.filemerge
 import spikelab.cli.info
 import spikelab.cli.ls
 import spikelab.cli.merge
@@ -88,7 +89,8 @@ class _Raw(BaseException):
 def strict_command(monkeypatch):
     """The command's library calls re-raise non-spikelab exceptions as :class:`_Raw`; and
     files are not flushed to disk (thousands of merges: durability is not tested here)."""
-    monkeypatch.setattr(spikelab.atomicfile, "fsync_path", lambda path, directory=False: None)
+    for module in (spikelab.atomicfile, spikelab.workspace.filemerge):
+        monkeypatch.setattr(module, "fsync_path", lambda path, directory=False: None)
     def strict(fn):
         def call(*args, **kwargs):
             try:
