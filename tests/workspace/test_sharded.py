@@ -226,6 +226,17 @@ def _two_states(tmp_path) -> tuple[list[str], str]:
     return sources, target
 
 
+def _merging_forever(target: str, sources: list[str]):
+    """A child's loop: merge B, A, B, ... into ``target``, never stopping."""
+    def loop(ready):
+        ready()
+        i = 1
+        while True:
+            merge_files(target, [sources[i % 2]], overwrite=True)
+            i += 1
+    return loop
+
+
 def _state(ws: AnalysisWorkspace) -> str:
     """'A' or 'B' when every replaced item comes from one merge; fails on a mix."""
     assert ws.list_keys("base") == ["x"]
@@ -241,18 +252,11 @@ def test_sigkill_at_random_moments_of_a_sharded_merge(tmp_path):
     sources, target = _two_states(tmp_path)
     seen = set()
 
-    def loop(ready):
-        ready()
-        i = 1
-        while True:
-            merge_files(target, [sources[i % 2]], overwrite=True)
-            i += 1
-
     def check():
         seen.add(_state(AnalysisWorkspace.load(target)))
         assert verify(target).ok
 
-    _kill_at_random_points(loop, check, seed=12, directory=tmp_path, max_sleep=0.5,
+    _kill_at_random_points(_merging_forever(target, sources), check, seed=12, directory=tmp_path, max_sleep=0.5,
                            leftovers=lambda d: _temp_files(d) + unlinked_shards(target))
     assert seen == {"A", "B"}
     merge_files(target, [sources[0]], overwrite=True)
@@ -262,14 +266,7 @@ def test_sigkill_at_random_moments_of_a_sharded_merge(tmp_path):
 def test_a_reader_loop_during_merges_sees_only_complete_states(tmp_path):
     sources, target = _two_states(tmp_path)
 
-    def loop(ready):
-        ready()
-        i = 1
-        while True:
-            merge_files(target, [sources[i % 2]], overwrite=True)
-            i += 1
-
-    pid = _fork(loop)
+    pid = _fork(_merging_forever(target, sources))
     try:
         seen = []
         deadline = time.monotonic() + 4.0
