@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import h5py
 
 from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, fsync_path, locked
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, WorkspaceFileError
 from ..progress import Progress
 from .damage import decoding, reading_file, writing_file
 from .fileindex import Entries, trusted_index, write_index
@@ -40,6 +40,7 @@ from .shards import (RETIRED_ATTR, link_target, new_shard_name, remove_unused, r
                      retired_shards, shard_dir)
 from .sidecar import sidecar_path, write_sidecar
 from .slots import copy_group
+from .sourcememo import Record, read_memo, state, write_memo
 
 __all__ = ["merge_files"]
 
@@ -48,19 +49,54 @@ _TARGET = -1  # origin of an item already in the target
 
 @dataclass
 class _File:
-    """An open workspace file and its trusted index (None: read entries from items)."""
+    """A workspace file of the merge: its item names in order, their entries (from its
+    trusted index, else read from the items), and the file, opened when first needed.
+
+    A source whose names and fingerprints the target remembers (:mod:`.sourcememo`) is not
+    opened unless one of its items is copied.
+    """
 
     path: str
-    file: h5py.File
+    stack: contextlib.ExitStack
+    names: list[tuple[str, str]]
     index: Entries | None = None
-    names: list[tuple[str, str]] = field(default_factory=list)
+    remembered: dict[tuple[str, str], str | None] | None = None
+    record: Record | None = None  # what to remember about this source after the merge
+    _file: h5py.File | None = None
     _entries: Entries = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: str, stack: contextlib.ExitStack) -> _File:
+        before = state(path)
         f = stack.enter_context(open_workspace(path))
         index = trusted_index(f)
-        return cls(path, f, index, list(index) if index is not None else ordered_names(f, path))
+        names = list(index) if index is not None else ordered_names(f, path)
+        record = None
+        if index is not None and before is not None and state(path) == before:
+            record = (before, [(ns, key, e.get("fingerprint")) for (ns, key), e in index.items()])
+        return cls(path, stack, names, index, record=record, _file=f)
+
+    @classmethod
+    def recalled(cls, path: str, stack: contextlib.ExitStack, memo: dict[str, Record]
+                 ) -> _File:
+        """The source ``path`` from the target's memo when its state is the one recorded,
+        else opened."""
+        record = memo.get(path)
+        if record is None or state(path) != record[0]:
+            return cls.open(path, stack)
+        items = record[1]
+        return cls(path, stack, [(ns, key) for ns, key, _ in items],
+                   remembered={(ns, key): fp for ns, key, fp in items}, record=record)
+
+    @property
+    def file(self) -> h5py.File:
+        if self._file is None:
+            opened = _File.open(self.path, self.stack)
+            if opened.names != self.names:  # changed since its state was read
+                raise WorkspaceFileError(f"{self.path} changed while it was being merged; "
+                                         "merge again")
+            self._file, self.index = opened._file, opened.index
+        return self._file
 
     @property
     def shards(self) -> dict[str, str]:
@@ -75,9 +111,12 @@ class _File:
         return [key for n, key in self.names if n == ns]
 
     def fingerprint(self, ns: str, key: str) -> str | None:
+        if self._file is None and self.remembered is not None:
+            return self.remembered[(ns, key)]
         return self.entry(ns, key).get("fingerprint")
 
     def entry(self, ns: str, key: str) -> dict:
+        self.file  # noqa: B018 - a remembered source is opened for its entries
         if self.index is not None:
             return self.index[(ns, key)]
         if (ns, key) not in self._entries:
@@ -221,6 +260,8 @@ def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File
             for ns, name in shard_names.items():
                 f[ns] = h5py.ExternalLink(link_target(target_path, name), f"/{ns}")
             write_index(f, entries)
+            write_memo(f, {files[i].path: files[i].record for i in files
+                           if i != _TARGET and files[i].record is not None})
     remove_unused(target_path, set(shard_names.values()), retired)
     index: dict[str, dict] = {}
     for (ns, key), entry in entries.items():
@@ -263,9 +304,10 @@ def merge_files(target: str | os.PathLike, sources: Iterable[str | os.PathLike],
     keep = None if prune_to is None else {(ns, key) for ns, key in prune_to}
     with locked(target_path, lock_timeout), contextlib.ExitStack() as stack:
         exists = os.path.exists(target_path)
-        files = {i: _File.open(p, stack) for i, p in enumerate(source_paths)}
-        if exists:
-            files[_TARGET] = _File.open(target_path, stack)
+        files = {_TARGET: _File.open(target_path, stack)} if exists else {}
+        memo = read_memo(files[_TARGET].file) if exists else {}
+        for i, p in enumerate(source_paths):
+            files[i] = _File.recalled(p, stack, memo)
         plan = _plan(files, overwrite, replace_stale, keep)
         changed = not exists or plan.report.merged > 0 or bool(plan.pruned_keys)
         if changed:

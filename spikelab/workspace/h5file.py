@@ -145,6 +145,9 @@ class WorkspaceFile(h5py.File):
         return open_child(shard, name)
 
     def _open_shard(self, name: str, path: str) -> h5py.File:
+        if os.path.islink(path):  # our writer makes files: a link may lead anywhere
+            raise DataDamage(f"namespace {name!r} lives in the shard {path}, which is a "
+                             f"symbolic link (to {os.readlink(path)!r}): refused, not followed")
         if not os.path.exists(path):
             raise DataDamage(f"namespace {name!r} lives in the shard {path}, which is missing "
                              "(copy or move the results folder as a whole, or share one "
