@@ -4,6 +4,7 @@ Usage::
 
     python bench/merge_scale.py                       # 0.5, 1, 2, 4 GiB; 1,000 parts
     python bench/merge_scale.py --sizes 0.1 0.2 --parts 200   # quick check of the script
+    python bench/merge_scale.py --sizes                # only the 1,000-parts rows
 
 Needs about the largest size plus 1 GiB of free disk in ``--dir`` (default: system temp);
 everything is deleted at the end. Rows (best of ``--repeat``, ours and the reference in
@@ -17,7 +18,8 @@ turn, same run):
   replace_stale=True)``, next to writing its recording's namespace alone (goal: <=);
 - 1,000 small parts (100 recordings x 10 steps): merging them into a new workspace (goal
   <= 3 s), next to raw h5py copying their groups into one file; merging them again when
-  all are present (no-op, goal <= 1 s).
+  all are present (no-op, goal <= 1 s: the target remembers its sources, see
+  ``spikelab.workspace.sourcememo``).
 """
 
 from __future__ import annotations
@@ -161,8 +163,8 @@ def many_parts(work: str, n_parts: int, repeat: int, counter) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=float, nargs="+", default=[0.5, 1, 2, 4],
-                        help="merged workspace sizes (GiB), increasing")
+    parser.add_argument("--sizes", type=float, nargs="*", default=[0.5, 1, 2, 4],
+                        help="merged workspace sizes (GiB); none: only the many-parts rows")
     parser.add_argument("--parts", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dir", default=None, help="where to write (default: system temp)")
@@ -184,8 +186,9 @@ def main() -> None:
                      (f"{size:g} GiB: bytes the merge added",
                       f"{t['added bytes'] / MiB:8.1f} MiB for an 8.0 MiB part "
                       f"(workspace {disk_bytes(target) / 2**30:.2f} GiB)")]
-        t = replacing(work, target, args.repeat, counter)
-        rows += [(k, f"{v:8.3f} s") for k, v in t.items()]
+        if args.sizes:
+            t = replacing(work, target, args.repeat, counter)
+            rows += [(k, f"{v:8.3f} s") for k, v in t.items()]
         shutil.rmtree(work)
         os.makedirs(work)
         t = many_parts(work, args.parts, args.repeat, counter)
