@@ -7,8 +7,8 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 
-from ..errors import FormatVersionError, WorkspaceLockedError
-from ..workspace import merge_files
+from ..errors import CorruptWorkspaceError, FormatVersionError, SpikelabError, WorkspaceLockedError
+from ..workspace import merge_files, verify
 from ..workspace.h5file import base_path, h5_path, open_workspace
 from ..workspace.shards import shard_dir
 from ..workspace.sidecar import sidecar_path
@@ -43,8 +43,20 @@ def merge_parts(target: str, parts: Sequence[str], *, prune: bool = False,
     kept_as = set_aside_if_damaged(h5)
     if kept_as is not None:
         log.warning("rebuilding %s from the %d part(s)", h5, len(parts))
-    report = merge_files(target, list(parts), replace_stale=True,
-                         prune_to=list(expected) if prune and expected is not None else None)
+    prune_to = list(expected) if prune and expected is not None else None
+    try:
+        report = merge_files(target, list(parts), replace_stale=True, prune_to=prune_to)
+    except CorruptWorkspaceError:
+        # workspace_damage reads the index only (a full read of a large merged workspace at
+        # every merge costs too much), so a damaged item of the target itself shows up here,
+        # when the merge must copy or rewrite it. Check the target through and through, and
+        # when it is the damaged file, keep it aside and rebuild; a damaged part re-raises.
+        damage = None if kept_as is not None else _item_damage(h5)
+        if damage is None:
+            raise
+        kept_as = set_aside_if_damaged(h5, damage)
+        log.warning("rebuilding %s from the %d part(s)", h5, len(parts))
+        report = merge_files(target, list(parts), replace_stale=True, prune_to=prune_to)
     if os.path.exists(h5):
         os.utime(h5)
     log.info(
@@ -100,15 +112,29 @@ def rebuild_if_damaged(h5: str) -> str | None:
             "it from the parts")
 
 
-def set_aside_if_damaged(h5: str) -> str | None:
+def _item_damage(h5: str) -> str | None:
+    """The first problem :func:`~spikelab.workspace.verify` finds in ``h5``, or None."""
+    if not os.path.exists(h5):
+        return None
+    try:
+        report = verify(h5)
+    except SpikelabError as exc:
+        return str(exc)
+    problems = report.file_problems + [str(p) for p in report.problems]
+    return problems[0] if problems else None
+
+
+def set_aside_if_damaged(h5: str, damage: str | None = None) -> str | None:
     """Rename an unreadable workspace ``h5`` (and its sidecar and shard folder) to
     ``<name>.damaged-<time>``.
 
-    Returns the new name of the ``.h5`` file, or None when it was readable or absent.
+    ``damage`` is the reason when the caller already found it; otherwise the file is
+    checked with :func:`workspace_damage`. Returns the new name of the ``.h5`` file, or
+    None when it was readable or absent.
     Nothing is deleted: the damaged file stays for inspection or rescue (each shard of a
     sharded workspace is a complete workspace of one namespace, readable on its own).
     """
-    damage = workspace_damage(h5)
+    damage = damage or workspace_damage(h5)
     if damage is None:
         return None
     stamp = time.strftime("%Y%m%dT%H%M%S")

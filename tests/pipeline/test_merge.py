@@ -1,12 +1,15 @@
 """The merge job: stale-aware merge of part files, mtime refresh, pruning, failed runs."""
 
+import glob
 import hashlib
 import os
 
+import h5py
 import numpy as np
 import pytest
 
 from spikelab import AnalysisWorkspace
+from spikelab.errors import CorruptWorkspaceError
 from spikelab.pipeline.merge import merge_available, merge_parts, rebuild_if_damaged
 from spikelab.workspace.workspace import LazyAnalysisWorkspace
 
@@ -115,3 +118,35 @@ def test_a_merged_workspace_missing_a_shard_is_kept_aside_with_its_shards(merged
     assert [p.name for p in kept[0].with_suffix(".shards").iterdir()] == [kept_shard.name]
     ws = AnalysisWorkspace.load(merged)
     assert ws.get("A", "k").tolist() == [1.0] and ws.get("B", "k").tolist() == [2.0]
+
+
+def test_a_damaged_item_of_the_merged_workspace_is_kept_aside_and_rebuilt(tmp_path, caplog):
+    """An item whose data changed after it was merged (its index still reads fine): the merge
+    that has to rewrite its namespace keeps the merged workspace aside and rebuilds it,
+    instead of failing at every rerun."""
+    target = str(tmp_path / "ws")
+    parts = [part(tmp_path / "a.h5", "A", "k", 1.0, {"p": 1}),
+             part(tmp_path / "j.h5", "A", "j", 3.0, {"p": 1})]
+    merge_parts(target, parts)
+    (shard,) = glob.glob(str(tmp_path / "ws.shards" / "*"))
+    with h5py.File(shard, "r+") as f:
+        f["A/j/data"][0] = 99.0  # the checksum stays: the value no longer matches it
+    caplog.set_level("INFO", logger="spikelab.pipeline")
+    changed = part(tmp_path / "a2.h5", "A", "k", 5.0, {"p": 2})
+    report = merge_parts(target, [changed, parts[1]])
+    assert report["merged"] == 2
+    ws = AnalysisWorkspace.load(target)
+    assert ws.get("A", "k").tolist() == [5.0] and ws.get("A", "j").tolist() == [3.0]
+    (kept,) = tmp_path.glob("ws.damaged-*.h5")
+    assert "A/j" in caplog.text and f"kept as {kept}" in caplog.text
+    assert "rebuilding" in caplog.text
+
+
+def test_a_damaged_part_is_named_and_the_merged_workspace_kept(merged, tmp_path):
+    bad = part(tmp_path / "c.h5", "C", "k", 4.0, {"p": 1})
+    with h5py.File(bad, "r+") as f:
+        f["C/k/data"][0] = 99.0
+    with pytest.raises(CorruptWorkspaceError, match="c.h5"):
+        merge_parts(merged, [bad])
+    assert not list(tmp_path.glob("ws.damaged-*"))
+    assert AnalysisWorkspace.load(merged).get("A", "k").tolist() == [1.0]
