@@ -10,10 +10,10 @@ Data: 5 Hz Poisson units plus network bursts every ~3 s (the recording of
 ``bench/analyses.py``), written once to an .npz file.  Every case runs in a fresh process
 of this script (``--worker``), once under this package and once under 0.1.2's (the
 environment the test suite builds and caches, or ``$SPIKELAB_REF_PYTHON``: see
-``tests/reference_env.py``), each timing the best of two
-calls (the first call pays numba's cache load; the best is the least disturbed by other
-work on the machine).  Where 0.1.2 would take hours on the full recording, both packages
-run on the same subset (fewer units, or a shorter recording) and the table says so; the
+``tests/reference_env.py``), each timing the best of two calls (the first call pays
+numba's cache load; the best is the least disturbed by other work on the machine), or of
+up to five when the calls are fast (under 3 s in all).  Where 0.1.2 would take hours on
+the full recording, both packages run on the same subset (fewer units, or a shorter recording) and the table says so; the
 0.1.2 time is then also extrapolated to the full size by the case's cost model (pairs x
 length, or spikes), a lower bound for anything worse than linear.  ``--full`` runs those cases
 at the full size too; a 0.1.2 case still running after ``--timeout`` seconds is reported as
@@ -127,11 +127,15 @@ def worker(data_path: str, case_json: str) -> None:
     namespace["sd"] = SpikeData(trains, length=length)
     exec(case["setup"], namespace)  # noqa: S102
     call = compile(case["code"], "<case>", "eval")
-    best = float("inf")
-    for _ in range(2):
+    best, spent, calls = float("inf"), 0.0, 0
+    # Two calls at least (the first pays numba's cache load); fast calls are repeated up to
+    # five times within 3 s, since one disturbance by other work on the machine can double a
+    # sub-second time and the best of two often keeps it.
+    while calls < 2 or (calls < 5 and spent < 3.0):
         start = time.perf_counter()
         eval(call, namespace)  # noqa: S307
-        best = min(best, time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        best, spent, calls = min(best, elapsed), spent + elapsed, calls + 1
         if best > 60:  # a second slow call would only add to the wait (and to the timeout)
             break
     n_spikes = sum(t.size for t in namespace["sd"].train)
@@ -190,7 +194,7 @@ def main() -> None:
         offsets = np.concatenate([[0], np.cumsum([t.size for t in trains])])
         np.savez(data_path, flat=np.concatenate(trains), offsets=offsets, length=length_ms)
         print(f"recording: {n_units} units x {length_ms / 1000:g} s, {full['spikes']} spikes; "
-              f"best of 2 calls per process, machine shared with other work\n")
+              f"best of 2-5 calls per process, machine shared with other work\n")
         print(f"{'method':30s} {'ours (s)':>10s} {'0.1.2 (s)':>10s} {'speed-up':>9s}  size / note")
         for case in cases:
             ours = run(sys.executable, data_path, case, args.timeout, isolated=False)

@@ -152,8 +152,18 @@ def _first_present(attrs: dict, keys: tuple[str, ...]) -> Any:
 
 def electrodes(sd: SpikeData) -> np.ndarray | None:
     """Electrode of each unit (``electrode``, else ``channel``, else ``ch``), or None when a
-    unit has none of them (or there are no ``neuron_attributes``)."""
-    if sd.neuron_attributes is None:
+    unit has none of them, or there are no units or no ``neuron_attributes``.
+
+    A unit whose value is None keeps it (an object array), as in spikelab 0.1.2.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0], [2.0]], length=10,
+    ...                neuron_attributes=[{"electrode": 3}, {"channel": 5}])
+    >>> electrodes(sd)
+    array([3, 5])
+    """
+    if not sd.neuron_attributes:  # None, or no units at all
         return None
     first, second, third = ELECTRODE_KEYS
     values: list[Any] = []
@@ -166,8 +176,6 @@ def electrodes(sd: SpikeData) -> np.ndarray | None:
         elif third in attrs:
             value = attrs[third]
         else:
-            return None
-        if value is None:
             return None
         append(value)
     return np.array(values)

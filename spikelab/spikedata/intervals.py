@@ -24,7 +24,7 @@ def interspike_intervals(sd: SpikeData) -> list[np.ndarray]:
     >>> interspike_intervals(SpikeData([[1.0, 2.0, 2.5, 7.0], [3.0]], length=10))
     [array([1. , 0.5, 4.5]), array([], dtype=float64)]
     """
-    return [np.diff(t) for t in sd.train]
+    return [t[1:] - t[:-1] for t in sd.train]  # np.diff, without its per-call overhead
 
 
 def cv_isi(sd: SpikeData) -> np.ndarray:
@@ -38,12 +38,17 @@ def cv_isi(sd: SpikeData) -> np.ndarray:
     >>> cv_isi(SpikeData([[0.0, 1.0, 4.0], [1.0, 3.0, 5.0, 7.0], [2.0]], length=10))
     array([0.5, 0. , nan])
     """
+    # One unit at a time: its intervals stay in the CPU cache across the few passes below
+    # (pooling all units into one array and reducing by unit is slower: memory-bound).
     out = np.full(sd.N, np.nan)
-    for unit, isi in enumerate(interspike_intervals(sd)):
-        if isi.size >= 2:
-            mean = isi.mean()
+    for unit, train in enumerate(sd.train):
+        n = train.size - 1
+        if n >= 2:
+            deviation = train[1:] - train[:-1]
+            mean = deviation.sum() / n
             if mean > 0:
-                out[unit] = isi.std() / mean
+                deviation -= mean  # population std, two-pass as np.std
+                out[unit] = np.sqrt(np.dot(deviation, deviation) / n) / mean
     return out
 
 
@@ -61,8 +66,13 @@ def cv2_isi(sd: SpikeData) -> np.ndarray:
     array([1., 0.])
     """
     out = np.full(sd.N, np.nan)
-    for unit, isi in enumerate(interspike_intervals(sd)):
-        if isi.size >= 2:
-            with np.errstate(invalid="ignore"):
-                out[unit] = np.mean(2 * np.abs(np.diff(isi)) / (isi[1:] + isi[:-1]))
+    with np.errstate(invalid="ignore"):  # 0/0 for a pair of zero intervals: NaN, kept
+        for unit, train in enumerate(sd.train):
+            n = train.size - 1
+            if n >= 2:
+                isi = train[1:] - train[:-1]
+                later, earlier = isi[1:], isi[:-1]
+                ratio = np.abs(later - earlier)
+                ratio /= later + earlier
+                out[unit] = 2 * ratio.sum() / (n - 1)
     return out

@@ -164,10 +164,15 @@ def test_neuron_to_channel_map_refuses_fractional_channels_and_unknown_names():
     (None, None),
     ([{"electrode": 3, "channel": 5}, {"channel": 1}, {"ch": 2}], [3, 1, 2]),
     ([{"electrode": 3}, {}, {"ch": 2}], None),
+    ([{"electrode": 3}, {"electrode": None}, {"ch": 2}], [3, None, 2]),  # kept, as 0.1.2 does
 ])
 def test_electrodes(attrs, expected):
     result = with_attrs(attrs).electrodes
     assert (result is None and expected is None) or result.tolist() == expected
+
+
+def test_electrodes_of_no_units_is_none():
+    assert SpikeData([], N=0, length=10, neuron_attributes=[]).electrodes is None
 
 
 @pytest.mark.parametrize("attrs, expected", [
