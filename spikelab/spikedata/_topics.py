@@ -1,18 +1,29 @@
-"""Late-bound access from the data classes to the analysis topic modules.
+"""Late-bound access from the data classes to the analysis topic modules, and the import
+rule of :mod:`spikelab.spikedata`.
 
-The data classes (``SpikeData``, ``RateData``, the slice stacks) hold data; their analysis
-methods only forward to functions of the topic modules (``rates``, ``bursts``, ``sttc``,
-``alignment``, ``rate_correlations``, ``spike_comparisons``, ``slice_timing``, ...) or to
-the figures (:mod:`spikelab.plotting`). They reach them through :func:`topic`, which imports
-the module on first use, for two reasons:
+The rule, one mechanism per need:
 
-- ``import spikelab`` stays cheap (no scipy.signal, no numba): the workflow's Snakefile
-  imports spikelab on every run, and jobs that only move data never pay for kernels.
-- A data class's code is its own module only. The workflow hashes each analysis's code by
-  following *import statements* (:mod:`spikelab.pipeline.codehash`); a forward through
-  :func:`topic` is deliberately not one, so a module that merely builds a ``SpikeSliceStack``
-  does not depend on every analysis the stack offers as a method. An analysis reaches the
-  topic functions it runs by importing them directly, which is what puts them in its hash.
+- **Code a module runs is imported with an import statement**, which the workflow's code
+  hash follows (:mod:`spikelab.pipeline.codehash`). At the top of the module, including the
+  data classes a topic module takes or returns (free: ``import spikelab`` loads them anyway,
+  and no data class imports a topic module, so there is no cycle). An import is deferred in
+  one way only: the statement moves into the function that needs it, when the module is
+  heavy (scipy, the numba kernels, matplotlib, an optional extra) or the import would be
+  circular (a data class building another that imports it). ``import spikelab`` and the
+  jobs that only move data then never pay for scipy or numba.
+- **Names needed in annotations alone**, whose import the rule above defers, sit under
+  ``if TYPE_CHECKING:`` (``scipy.sparse``, matplotlib's types, a data class returned by
+  another's method). They are never imported at run time; the code hash follows them like
+  any import.
+- **A data class's analysis method is a forward, not an import.** The data classes
+  (``SpikeData``, ``RateData``, the slice stacks, the pairwise matrices) hold data; their
+  analysis methods only forward to functions of the topic modules (``rates``, ``bursts``,
+  ``sttc``, ``alignment``, ``rate_correlations``, ``slice_timing``, ...) or to the figures
+  (:mod:`spikelab.plotting`), reached through :func:`topic`, which imports the module on
+  first use. The code hash deliberately does not follow a forward: a module that merely
+  builds a ``SpikeSliceStack`` does not depend on every analysis the stack offers as a
+  method. An analysis reaches the topic functions it runs by importing them, which is what
+  puts them, and only them, in its hash.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ numbers are those of spikelab 0.1.2, at a fraction of its time and memory.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,11 +17,9 @@ from ..errors import AnalysisError
 from ._binning import check_bin_size, guarded_ceil
 from ._kernels import window_rates
 from .rates import gaussian_radius, isi_intervals, sparse_raster
-
-if TYPE_CHECKING:
-    from .rateslicestack import RateSliceStack
-    from .spikedata import SpikeData
-    from .spikeslicestack import SpikeSliceStack
+from .rateslicestack import RateSliceStack
+from .spikedata import SpikeData
+from .spikeslicestack import SpikeSliceStack
 
 __all__ = ["align_to_events", "rate_windows", "to_raster_array"]
 
@@ -201,9 +198,6 @@ def align_to_events(
         Unknown ``kind``, NaN/infinite events, negative ``pre_ms``/``post_ms``, a missing
         metadata key, bad ``bin_size_ms``/``sigma_ms``, or no event left inside the recording.
     """
-    from .rateslicestack import RateSliceStack
-    from .spikeslicestack import SpikeSliceStack
-
     if kind not in KINDS:
         raise AnalysisError(f"kind must be one of {list(KINDS)}, got {kind!r}")
     pre, post = _check_bounds(pre_ms, post_ms)

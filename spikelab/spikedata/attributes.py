@@ -12,16 +12,14 @@ Attribute names recognised without being asked for (spikelab 0.1.2's conventions
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
 from ._selection import unit_indices
 from .rates import sparse_raster
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = [
     "CHANNEL_KEYS",

@@ -8,7 +8,6 @@ indices.  The per-burst helpers take such ms edges and turn them back into raste
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,9 +15,7 @@ from ..errors import AnalysisError
 from ._binning import bin_indices, check_bin_size, n_bins
 from ._signal import burst_edges, find_peaks
 from .poprate import binned, smooth_counts
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = ["get_bursts", "burst_sensitivity", "get_frac_active", "get_frac_spikes_in_burst"]
 

@@ -8,19 +8,16 @@ from __future__ import annotations
 import copy
 import math
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = ["append", "concatenate_spike_data", "split_epochs"]
 
 
 def _check_spikedata(other: Any, what: str) -> None:
-    from .spikedata import SpikeData
-
     if not isinstance(other, SpikeData):
         raise TypeError(f"{what} needs a SpikeData, got {type(other).__name__}")
 
@@ -82,8 +79,6 @@ def append(sd: SpikeData, other: SpikeData, offset: float = 0.0,
     attrs = None if drop_neuron_attributes else _salvaged_attributes(
         sd.neuron_attributes, other.neuron_attributes, "append")
     metadata = {**copy.deepcopy(other.metadata), **copy.deepcopy(sd.metadata)}
-    from .spikedata import SpikeData
-
     return SpikeData(trains, length=sd.length + offset + other.length, start_time=sd.start_time,
                      neuron_attributes=attrs, metadata=metadata, **_joined_raw(sd, other, shift))
 

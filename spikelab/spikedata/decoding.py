@@ -10,15 +10,13 @@ calibrated probability), ``"logistic"``, ``"mlp"`` and ``"random_forest"``, buil
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .._optional import require
 from ..errors import AnalysisError
-
-if TYPE_CHECKING:
-    from .spikeslicestack import SpikeSliceStack
+from .spikeslicestack import SpikeSliceStack
 
 __all__ = ["CLASSIFIERS", "cross_validated_decode", "decode_slice_labels"]
 

@@ -8,10 +8,9 @@ raises an ImportError that says so and how to fit the model directly.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = ["fit_gplvm", "GPLVM_UNAVAILABLE"]
 

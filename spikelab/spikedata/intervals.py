@@ -6,12 +6,9 @@ to them.  Numbers are those of spikelab 0.1.2.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = ["interspike_intervals", "cv_isi", "cv2_isi"]
 

@@ -8,17 +8,14 @@ to them.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import AnalysisError
-from ._selection import unit_indices
 from ._latency_kernels import pairwise_latency_moments
+from ._selection import unit_indices
 from .pairwise import PairwiseCompMatrix
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = ["latencies", "latencies_to_index", "get_pairwise_latencies", "nearest_latencies"]
 

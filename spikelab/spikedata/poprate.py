@@ -6,16 +6,12 @@ FFT), so the burst jobs of the workflow load neither scipy nor numba.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from ..errors import AnalysisError
 from ._binning import bin_counts, check_bin_size, n_bins
 from ._signal import fft_convolve_same
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = ["binned", "get_pop_rate", "smooth_counts"]
 

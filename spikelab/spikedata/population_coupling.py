@@ -13,7 +13,6 @@ spike of ``i``.  The curves are low-pass filtered (2nd-order Butterworth, zero p
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.signal import butter, filtfilt
@@ -21,9 +20,7 @@ from scipy.signal import butter, filtfilt
 from ..errors import AnalysisError
 from ._binning import bin_indices, check_bin_size, n_bins
 from ._kernels import triggered_others
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = ["compute_spike_trig_pop_rate"]
 

@@ -8,17 +8,13 @@ computed in batches of matrix products, one per lag.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from ._pairstats import lower_triangle_mean, mask_invalid, slice_average, warn_too_few
 from .correlation import all_pairs
 from .pairwise import PairwiseCompMatrix, PairwiseCompMatrixStack
-
-if TYPE_CHECKING:
-    from .ratedata import RateData
-    from .rateslicestack import RateSliceStack
+from .ratedata import RateData
+from .rateslicestack import RateSliceStack
 
 __all__ = [
     "get_pairwise_fr_corr",

@@ -6,14 +6,10 @@ spikelab 0.1.2; every window of a stack must hold the same number of samples.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from ..errors import AnalysisError
-
-if TYPE_CHECKING:
-    from .ratedata import RateData
+from .ratedata import RateData
 
 __all__ = ["sample_step", "recording_span", "frame_windows", "cut_windows"]
 

@@ -18,11 +18,10 @@ from ..errors import AnalysisError
 from ._binning import bin_indices, check_bin_size, n_bins
 from .poprate import binned, get_pop_rate, smooth_counts
 from .ratedata import RateData
+from .spikedata import SpikeData
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: scipy is imported by the one function using it
     from scipy import sparse
-
-    from .spikedata import SpikeData
 
 __all__ = [
     "sparse_raster",

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import AnalysisError
 from ._binning import bin_indices, check_bin_size, n_bins
 from ._shuffle_kernels import occupancy, swap_batch
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
-    from .spikeslicestack import SpikeSliceStack
+from .spikedata import SpikeData
+from .spikeslicestack import SpikeSliceStack
 
 __all__ = ["randomize", "spike_shuffle", "spike_shuffle_stack", "subset_stack"]
 
@@ -135,8 +132,6 @@ def spike_shuffle(sd: SpikeData, swap_per_spike: float = 5, seed: int | np.rando
     order = np.lexsort((centres, rows))
     bounds = np.searchsorted(rows[order], np.arange(sd.N + 1))
     trains = [centres[order][bounds[u]:bounds[u + 1]] for u in range(sd.N)]
-    from .spikedata import SpikeData
-
     return SpikeData(trains, length=sd.length, start_time=sd.start_time,
                      neuron_attributes=sd.neuron_attributes, metadata=sd.metadata)
 
@@ -144,8 +139,6 @@ def spike_shuffle(sd: SpikeData, swap_per_spike: float = 5, seed: int | np.rando
 def _same_window_stack(sd: SpikeData, slices: list[SpikeData], *, per_slice_attributes: bool) -> SpikeSliceStack:
     """Slices that all span the recording; the stack holds ``sd``'s neuron attributes, or
     (``per_slice_attributes``) none while each slice keeps its own."""
-    from .spikeslicestack import SpikeSliceStack
-
     window = (sd.start_time, sd.start_time + sd.length)
     return SpikeSliceStack(spike_stack=slices, times_start_to_end=[window] * len(slices),
                            neuron_attributes=None if per_slice_attributes else sd.neuron_attributes,

@@ -16,16 +16,14 @@ For cosine and Pearson higher means more alike; for the other two, lower.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..errors import AnalysisError
 from .pairwise import PairwiseCompMatrix
-
-if TYPE_CHECKING:
-    from .spikeslicestack import SpikeSliceStack
+from .spikeslicestack import SpikeSliceStack
 
 __all__ = ["METRICS", "similarity_matrix", "slice_vectors", "group_pair_similarity"]
 

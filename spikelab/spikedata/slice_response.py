@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -27,9 +27,7 @@ from scipy import stats
 from ..errors import AnalysisError
 from ._binning import check_bin_size, guarded_ceil, guarded_floor
 from .slice_timing import flat_trains
-
-if TYPE_CHECKING:
-    from .spikeslicestack import SpikeSliceStack
+from .spikeslicestack import SpikeSliceStack
 
 __all__ = ["MODES", "AGGREGATORS", "baseline_counts", "baseline_normalized_raster",
            "response_bins", "responsive_units", "responsive_units_per_group",

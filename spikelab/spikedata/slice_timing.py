@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,9 +19,7 @@ from ..errors import AnalysisError
 from ._jit import get_num_threads, set_num_threads
 from ._timing_kernels import TIMING_CODES, rank_order, unit_timing
 from .pairwise import PairwiseCompMatrix
-
-if TYPE_CHECKING:
-    from .spikeslicestack import SpikeSliceStack
+from .spikeslicestack import SpikeSliceStack
 
 __all__ = ["flat_trains", "spike_unit_timing", "spike_frac_active", "rate_unit_timing", "rank_order_correlation",
            "order_units", "AGGREGATES"]

@@ -4,7 +4,6 @@ computes them."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
@@ -12,9 +11,7 @@ from scipy.ndimage import gaussian_filter1d
 from ..errors import AnalysisError
 from ._binning import guarded_floor
 from .ratedata import RateData
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = ["sliding_rate"]
 

@@ -16,16 +16,14 @@ unit assignment.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ..errors import AnalysisError
 from ._sorter_kernels import match_counts
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = ["compare_sorter", "best_match_assignment", "COMPARISON_TYPES"]
 
@@ -161,8 +159,6 @@ def compare_sorter(
     array([[0.4       , 0.        ],
            [0.        , 0.66666667]])
     """
-    from .spikedata import SpikeData
-
     if not isinstance(other, SpikeData):
         raise TypeError(f"compare_sorter needs a SpikeData to compare with, got {type(other).__name__}")
     if comparison_type not in COMPARISON_TYPES:

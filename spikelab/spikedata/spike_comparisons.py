@@ -12,8 +12,6 @@ Two metrics (times in ms):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from ..errors import AnalysisError
@@ -23,11 +21,9 @@ from ._pairstats import lower_triangle_mean, mask_invalid, mirror_upper, slice_a
 from .alignment import to_raster_array
 from .correlation import _lag_limit, all_pairs
 from .pairwise import PairwiseCompMatrix, PairwiseCompMatrixStack
+from .spikedata import SpikeData
+from .spikeslicestack import SpikeSliceStack
 from .sttc import sttc_matrix_of
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
-    from .spikeslicestack import SpikeSliceStack
 
 __all__ = ["get_pairwise_ccg", "unit_to_unit_comparison", "get_slice_to_slice_unit_comparison", "METRICS"]
 

@@ -25,7 +25,6 @@ and computes single pairs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -41,9 +40,7 @@ from ._sttc_kernels import (
     time_order,
 )
 from .pairwise import PairwiseCompMatrix
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = ["spike_time_tiling", "spike_time_tilings", "sttc_matrix_of"]
 

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import signal
 
 from ..errors import AnalysisError
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
+from .spikedata import SpikeData
 
 __all__ = ["butter_filter", "from_thresholding", "DIRECTIONS"]
 
@@ -109,8 +106,6 @@ def from_thresholding(
     >>> SpikeData.from_thresholding(trace, fs_Hz=10000.0, filter=False).train
     [array([10.05, 60.05])]
     """
-    from .spikedata import SpikeData
-
     traces = np.asarray(data)
     if traces.ndim != 2:
         raise AnalysisError(f"data must be 2-D (channels, samples), got shape {traces.shape}")

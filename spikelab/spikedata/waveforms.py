@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..errors import AnalysisError
 from ._selection import unit_indices
 from .attributes import neuron_to_channel_map
+from .spikedata import SpikeData
 from .thresholding import butter_filter
-
-if TYPE_CHECKING:
-    from .spikedata import SpikeData
 
 __all__ = ["get_waveform_traces"]
 
