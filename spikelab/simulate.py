@@ -4,7 +4,7 @@ Dissociated cortical cultures on multi-electrode arrays fire tonically at rates 
 orders of magnitude and, every few seconds, in *network bursts*: a wave that starts at an
 initiation zone, recruits a large part of the network within tens of ms, and is followed by
 a short quiet period. :func:`culture` draws such a recording from a handful of physiological
-parameters (:class:`CultureParams`) and returns it as a :class:`~spikelab.SpikeData` whose
+parameters (:class:`~spikelab.simulate.CultureParams`) and returns it as a :class:`~spikelab.SpikeData` whose
 ``metadata`` holds the ground truth (burst onsets and centres), so that detection can be
 checked against it.
 

@@ -6,7 +6,7 @@ same formats back (for demos, tests and exchange).
 
 Each format's module is imported when first used: pynwb alone costs about a second, and the
 workflow checks recordings and their options at Snakefile parse time through
-:mod:`spikelab.io.dispatch` without reading any file.
+``spikelab.io.dispatch`` without reading any file.
 """
 
 from __future__ import annotations

@@ -84,7 +84,7 @@ def load_recording(path: PathLike, format: str | None = None, **options: Any) ->
     format : {"nwb", "phy", "npz", "h5"}, optional
         Overrides the format inferred from ``path`` (aliases: ``kilosort``, ``workspace``).
     **options
-        Passed to the format's loader (:data:`FORMAT_OPTIONS`); only ``phy`` takes one:
+        Passed to the format's loader (``spikelab.io.dispatch.FORMAT_OPTIONS``); only ``phy`` takes one:
         ``include`` (``"good"``, ``"all"``, a label or a list of labels).
 
     Raises

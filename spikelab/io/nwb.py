@@ -35,11 +35,13 @@ from ._common import (PathLike, attribute_columns, build_spikedata, csr_from_tra
 
 __all__ = ["load_nwb", "save_nwb", "FILE_FIELDS", "SUBJECT_FIELDS"]
 
-# NWBFile fields mirrored into SpikeData.metadata under the same names.
+#: The NWB file fields mirrored into ``SpikeData.metadata`` under the same names (read
+#: and written).
 FILE_FIELDS = ("identifier", "session_id", "session_description", "session_start_time",
                "experiment_description", "lab", "institution")
-# metadata key -> pynwb Subject field. DANDI (and so nwbinspector) require a subject with
-# id, sex and age; a culture's donor is often unknown, so the defaults say exactly that.
+#: Each metadata key written as a field of the NWB Subject, and that field's name. DANDI
+#: (and so nwbinspector) require a subject with id, sex and age; a culture's donor is often
+#: unknown, so the defaults say exactly that.
 SUBJECT_FIELDS = {"subject_id": "subject_id", "subject_species": "species",
                   "subject_sex": "sex", "subject_age": "age",
                   "subject_description": "description"}
@@ -61,7 +63,7 @@ def load_nwb(path: PathLike) -> SpikeData:
         Spike times in ms. ``neuron_attributes``: ``unit_id`` (the table's ids), electrode
         fields when units reference electrodes, other scalar columns. ``metadata``: the
         JSON metadata a spikelab writer left in scratch, then the subject fields
-        (:data:`SUBJECT_FIELDS`) and the file fields :data:`FILE_FIELDS`
+        (:data:`~spikelab.io.nwb.SUBJECT_FIELDS`) and the file fields :data:`~spikelab.io.nwb.FILE_FIELDS`
         (``session_start_time`` as an ISO 8601 string).
 
     Raises
@@ -211,7 +213,7 @@ def save_nwb(sd: SpikeData, path: PathLike, *, session_description: str | None =
         NWB file fields; default to the same-named ``sd.metadata`` entries, else a generic
         description, a fresh UUID and the current time. A naive datetime (or ISO string
         without offset) is taken as UTC. The subject comes from the ``subject_*`` metadata
-        entries (:data:`SUBJECT_FIELDS`), by default an unknown donor (sex ``U``, age
+        entries (:data:`~spikelab.io.nwb.SUBJECT_FIELDS`), by default an unknown donor (sex ``U``, age
         ``P0D/``, i.e. unknown). ``metadata["sample_rate_hz"]``, when present, sets the
         units table's resolution (s).
     """

@@ -15,7 +15,8 @@ from ._axes import condition_colors, finite, new_axes, show_empty
 __all__ = ["plot_distributions", "plot_sttc_distribution", "plot_burst_corr_distribution",
            "plot_summary", "SUMMARY_METRICS"]
 
-#: Summary metrics drawn by :func:`plot_summary`: key in the summary dict -> axis label.
+#: The summary metrics :func:`~spikelab.plotting.plot_summary` draws, each key of the summary dict with its
+#: axis label.
 SUMMARY_METRICS: dict[str, str] = {
     "burst_rate_hz": "burst rate (Hz)",
     "mean_sttc": "mean STTC (unit pairs)",
@@ -110,7 +111,7 @@ def plot_summary(summary: Mapping[str, Any]) -> Figure:
     ----------
     summary : mapping
         The ``all/summary`` item: ``conditions`` (str array) and, per metric in
-        :data:`SUMMARY_METRICS` that was computed, an array aligned with it. NaN (e.g. no
+        :data:`~spikelab.plotting.conditions.SUMMARY_METRICS` that was computed, an array aligned with it. NaN (e.g. no
         valid pair) is drawn as "n/a".
 
     Returns

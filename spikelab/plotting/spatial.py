@@ -107,7 +107,7 @@ def plot_spatial_network(positions: np.ndarray, matrix: np.ndarray, *, ax: Axes 
     title : str, optional
     **style
         ``edge_threshold`` or ``top_pct`` (exactly one) and the drawing options of
-        :func:`draw_spatial_network`.
+        :func:`~spikelab.plotting.spatial.draw_spatial_network`.
 
     Returns
     -------

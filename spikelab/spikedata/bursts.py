@@ -95,11 +95,11 @@ def get_bursts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Detect network bursts as peaks of the smoothed population rate.
 
-    1. P = :func:`~.poprate.get_pop_rate` with ``square_width``/``gauss_sigma`` (or
+    1. P = :func:`~spikelab.spikedata.rates.get_pop_rate` with ``square_width``/``gauss_sigma`` (or
        ``pop_rate``); A = the same with ``acc_square_width``/``acc_gauss_sigma`` (or
        ``pop_rate_acc``).  Both in spikes per bin summed over units.
     2. Peaks: those of ``scipy.signal.find_peaks(P, height=thr_burst * rms,
-       distance=min_burst_diff)`` (found by :func:`._signal.find_peaks`, without scipy),
+       distance=min_burst_diff)`` (found by ``_signal.find_peaks``, without scipy),
        with ``rms = sqrt(mean(P**2))`` (or ``pop_rms_override``, > 0); distance in bins.
     3. Baseline: with ``peak_to_trough``, the higher of the minima of P between the peak and
        its neighbouring peaks; else 0.

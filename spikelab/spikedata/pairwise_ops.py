@@ -21,7 +21,7 @@ from ..errors import AnalysisError
 __all__ = ["NORMALIZATIONS", "OPS", "normalize", "binarize", "remove_where",
            "pairs_by_group", "graph_from_matrix"]
 
-#: method -> (computation, axis it implies): "row"/"col" are min-max along that axis
+#: Each method's computation and the axis it implies ("row"/"col": min-max along that axis).
 NORMALIZATIONS: dict[str, tuple[str, str | None]] = {
     "min_max": ("min_max", None),
     "z_score": ("z_score", None),

@@ -2,8 +2,8 @@
 
 Functions here take a :class:`~spikelab.SpikeData` first; the class's methods of the same
 names forward to them.  Semantics (and numbers) are those of spikelab 0.1.2, except that bin
-arithmetic is guarded against float drift (see :mod:`._binning`).  The population rate
-(:func:`binned`, :func:`get_pop_rate`, :func:`smooth_counts`) lives in :mod:`.poprate`, so
+arithmetic is guarded against float drift (see ``_binning``).  The population rate
+(:func:`binned`, :func:`get_pop_rate`, :func:`smooth_counts`) lives in ``poprate``, so
 that burst detection's code does not include the compiled smoothing of
 :func:`resampled_isi`; it is importable from here too.
 """
@@ -225,7 +225,7 @@ def gaussian_smooth(data: np.ndarray, sigma: float) -> np.ndarray:
     """Each row of ``data`` smoothed by a Gaussian of ``sigma`` samples: a new float64 array.
 
     Bit for bit ``scipy.ndimage.gaussian_filter1d(data, sigma, axis=1)`` (kernel truncated at
-    :data:`GAUSSIAN_TRUNCATE` sigmas, ``reflect`` boundary), computed by a compiled kernel
+    ``GAUSSIAN_TRUNCATE`` = 4 sigmas, ``reflect`` boundary), computed by a compiled kernel
     that is parallel over rows.
 
     Examples

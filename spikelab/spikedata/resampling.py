@@ -70,7 +70,7 @@ def randomize(raster: np.ndarray, swap_per_spike: float = 5, seed: int | np.rand
         0/1 values, (units, bins) or (bins, units) alike.
     swap_per_spike : float
         Successful swaps wanted per spike (each swap moves two spikes).
-    seed : int, SeedSequence or None
+    seed : int, numpy.random.SeedSequence or None
         For a reproducible shuffle.
 
     Returns

@@ -259,7 +259,7 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
 
     def subset(self, units: Iterable[Any] | int, by: str | None = None,
                preserve_order: bool = False) -> SpikeData:
-        """Keep only some units, by the selection rules of :mod:`spikelab.spikedata._selection`.
+        """Keep only some units, by the selection rules of ``spikelab.spikedata._selection``.
 
         Parameters
         ----------
