@@ -82,6 +82,12 @@ def rate_windows(sd: SpikeData, windows: np.ndarray, bin_size_ms: float, sigma_m
     reach; reflected at the recording's ends exactly as ``gaussian_filter1d`` does) and
     smoothed there, each run of constant rate weighted by the kernel mass it covers.  Cost
     is O(U S T) time and the output's memory, independent of the recording length.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+    >>> rate_windows(sd, np.array([[0.0, 4.0], [5.0, 9.0]]), 1.0, 0.0).shape  # (U, T, S)
+    (3, 4, 2)
     """
     step = check_bin_size(bin_size_ms, "bin_size_ms")
     if not float(sigma_ms) >= 0:
@@ -197,6 +203,15 @@ def align_to_events(
     AnalysisError
         Unknown ``kind``, NaN/infinite events, negative ``pre_ms``/``post_ms``, a missing
         metadata key, bad ``bin_size_ms``/``sigma_ms``, or no event left inside the recording.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+    >>> stack = align_to_events(sd, [3.0, 7.0], pre_ms=2.0, post_ms=2.0)
+    >>> stack.times
+    [(1.0, 5.0), (5.0, 9.0)]
+    >>> stack.spike_stack[1].train  # ms from the event
+    [array([-2.]), array([-1.]), array([], dtype=float64)]
     """
     if kind not in KINDS:
         raise AnalysisError(f"kind must be one of {list(KINDS)}, got {kind!r}")
@@ -222,6 +237,16 @@ def to_raster_array(stack: SpikeSliceStack, bin_size: float = 1.0, absolute_time
         False: bin 0 is each slice's own start.  True: all slices share one axis starting at
         the earliest slice start and spanning to the latest slice end, so a spike's bin
         reflects its position in the recording (can be large).
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData, SpikeSliceStack
+    >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+    >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+    >>> to_raster_array(stack, bin_size=2.5)[:, :, 0]
+    array([[2, 0],
+           [0, 1],
+           [0, 1]])
     """
     b = check_bin_size(bin_size)
     slices, n = stack.spike_stack, stack.N

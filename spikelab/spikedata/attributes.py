@@ -195,6 +195,14 @@ def unit_locations(sd: SpikeData) -> np.ndarray | None:
     ------
     ValueError
         When units have positions of different dimensions.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0], [2.0]], length=5.0,
+    ...                neuron_attributes=[{"x": 0.0, "y": 17.5}, {"x": 35.0, "y": 0.0}])
+    >>> unit_locations(sd)
+    array([[ 0. , 17.5],
+           [35. ,  0. ]])
     """
     if sd.neuron_attributes is None:
         return None

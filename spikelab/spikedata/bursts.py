@@ -125,6 +125,18 @@ def get_bursts(
     recording is dropped.  Two bursts can share a burst time (A peaks in an overlap): this
     warns and keeps both.  Times are ``start_time + bin * raster_bin_size_ms``, which are
     0.1.2's bin indices at its defaults.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> trains = [np.r_[rng.uniform(0, 2000, 5), rng.normal(500, 5, 20),
+    ...                 rng.normal(1500, 5, 20)] for _ in range(10)]
+    >>> sd = SpikeData(trains, length=2000.0)
+    >>> tburst, edges, peak_amp = get_bursts(sd, thr_burst=2, min_burst_diff=200,
+    ...                                   burst_edge_mult_thresh=0.3)
+    >>> tburst.round(-1), edges.round(-1)  # the two bursts at 500 and 1500 ms
+    (array([ 500., 1500.]), array([[ 340.,  660.],
+           [1340., 1660.]]))
     """
     b = check_bin_size(raster_bin_size_ms, "raster_bin_size_ms")
     pop, pop_acc = _population_rates(sd, square_width, gauss_sigma, acc_square_width,
@@ -158,6 +170,16 @@ def burst_sensitivity(
 
     The population rates are computed once.  Returns an int64 array of shape
     ``(len(thr_values), len(dist_values))``; distances are in bins.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> trains = [np.r_[rng.uniform(0, 2000, 5), rng.normal(500, 5, 20),
+    ...                 rng.normal(1500, 5, 20)] for _ in range(10)]
+    >>> sd = SpikeData(trains, length=2000.0)
+    >>> burst_sensitivity(sd, np.array([2.0, 50.0]), np.array([100, 2000]), 0.3)
+    array([[2, 0],
+           [0, 0]])
     """
     b = check_bin_size(raster_bin_size_ms, "raster_bin_size_ms")
     pop, pop_acc = _population_rates(sd, square_width, gauss_sigma, acc_square_width,
@@ -227,6 +249,18 @@ def get_frac_active(
         Fraction of units active in each burst (NaN when there are no units).
     backbone_units : ndarray of int
         Units with ``frac_per_unit >= backbone_threshold``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> trains = [np.r_[rng.uniform(0, 2000, 5), rng.normal(500, 5, 20),
+    ...                 rng.normal(1500, 5, 20)] for _ in range(10)]
+    >>> sd = SpikeData(trains, length=2000.0)
+    >>> edges = np.array([[450.0, 550.0], [1450.0, 1550.0]])
+    >>> per_unit, per_burst, backbone = get_frac_active(sd, edges, MIN_SPIKES=2,
+    ...                                             backbone_threshold=0.9)
+    >>> per_unit.mean(), backbone.sum()
+    (np.float64(1.0), np.int64(45))
     """
     b = check_bin_size(bin_size)
     spans = _edge_bins(sd, edges, b)
@@ -262,6 +296,16 @@ def get_frac_spikes_in_burst(
         count.  Trap: a bin holding several spikes counts once, and a bin in two overlapping
         bursts counts twice, so the value can be below the true fraction or above 1.
         True: the fraction of the unit's spikes whose bin lies in at least one burst.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> trains = [np.r_[rng.uniform(0, 2000, 5), rng.normal(500, 5, 20),
+    ...                 rng.normal(1500, 5, 20)] for _ in range(10)]
+    >>> sd = SpikeData(trains, length=2000.0)
+    >>> edges = np.array([[450.0, 550.0], [1450.0, 1550.0]])
+    >>> get_frac_spikes_in_burst(sd, edges).round(2)
+    array([0.58, 0.6 , 0.56, 0.56, 0.58, 0.62, 0.6 , 0.51, 0.56, 0.53])
     """
     b = check_bin_size(bin_size)
     spans = _edge_bins(sd, edges, b)

@@ -105,6 +105,17 @@ def lagged_correlation_matrices(
         ``y[b, j]`` (comp).
     lag : ndarray (B, n, m), int64
         Where the maximum occurs.
+
+    Examples
+    --------
+    >>> x = np.array([[[0.0, 1, 0, 0], [0.0, 0, 1, 0]]])  # (B, n, T)
+    >>> corr, lag = lagged_correlation_matrices(x, max_lag=1)
+    >>> corr
+    array([[[1., 1.],
+            [1., 1.]]])
+    >>> lag
+    array([[[ 0, -1],
+            [ 1,  0]]])
     """
     x = _prepare(x, centered)
     same = y is None
@@ -149,6 +160,14 @@ def all_pairs(x: np.ndarray, max_lag: int | None, centered: bool = False) -> tup
     Returns
     -------
     (corr, lag) : ndarray (B, n, n) each
+
+    Examples
+    --------
+    >>> x = np.array([[[0.0, 1, 0, 0], [0.0, 0, 1, 0]]])  # (B, n, T)
+    >>> all_pairs(x, max_lag=1)
+    (array([[[1., 1.],
+            [1., 1.]]]), array([[[ 0, -1],
+            [ 1,  0]]]))
     """
     workers = max(1, get_num_threads())
     per_item = max(1, x.shape[1] ** 2 * 8 * 6)

@@ -70,6 +70,12 @@ def cross_validated_decode(X: np.ndarray, y: Sequence[Any], *, classifier: str =
         ``predicted_probabilities`` (n, K) or None, ``predictions``, ``true_labels``,
         ``confusion_matrix`` (K, K; rows true, columns predicted), ``per_fold_accuracy``,
         ``per_fold_log_loss``, ``classes`` (sorted), ``classifier_name``.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 1.0], [0.2, 0.9], [1.0, 0.1], [0.9, 0.0]])
+    >>> cross_validated_decode(X, ["a", "a", "b", "b"], cv=2, random_state=0)["accuracy"]
+    1.0
     """
     if classifier not in CLASSIFIERS:
         raise AnalysisError(f"classifier must be one of {list(CLASSIFIERS)}, got {classifier!r}")
@@ -129,6 +135,20 @@ def decode_slice_labels(stack: SpikeSliceStack, labels: Sequence[Any], response_
     Counts are those of :func:`spikelab.spikedata.slice_response.response_amplitudes`
     (baseline-subtracted when ``baseline_window_ms`` is given); see
     :func:`cross_validated_decode` for the rest.
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData
+    >>> rng = np.random.default_rng(0)
+    >>> onsets = np.array([100.0, 300.0, 500.0, 700.0])
+    >>> evoked = (onsets[:, None] + rng.uniform(10, 20, (4, 5))).ravel()  # unit 0 responds
+    >>> sd = SpikeData([np.r_[evoked, rng.uniform(0, 800, 8)], rng.uniform(0, 800, 12)],
+    ...                length=800.0)
+    >>> stack = sd.align_to_events(onsets, pre_ms=50.0, post_ms=50.0)  # slices: -50..50 ms
+    >>> result = decode_slice_labels(stack, ["a", "b", "a", "b"], (0, 50), bin_size=10.0, cv=2,
+    ...                              random_state=0)
+    >>> result["predictions"]
+    array(['b', 'a', 'b', 'b'], dtype='<U1')
     """
     from .slice_response import response_amplitudes
 

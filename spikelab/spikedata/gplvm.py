@@ -29,5 +29,12 @@ def fit_gplvm(sd: SpikeData, bin_size_ms: float = 50.0, **kwargs: Any) -> dict[s
     ------
     ImportError
         Naming the missing library and the way to fit the model without spikelab.
+
+    Examples
+    --------
+    >>> fit_gplvm(SpikeData([[1.0, 2.0]], length=5.0))
+    Traceback (most recent call last):
+    ...
+    ImportError: fit_gplvm is not available in spikelab: ...
     """
     raise ImportError(GPLVM_UNAVAILABLE)

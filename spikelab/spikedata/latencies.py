@@ -34,6 +34,11 @@ def nearest_latencies(train: np.ndarray, times: np.ndarray, *, later_on_tie: boo
 
     NaN for an empty train or a NaN time.  A time exactly between two spikes goes to the
     later one when ``later_on_tie``, else to the earlier one.
+
+    Examples
+    --------
+    >>> nearest_latencies(np.array([1.0, 5.0, 9.0]), np.array([3.0, 4.0]), later_on_tie=True)
+    array([2., 1.])
     """
     times = np.asarray(times, dtype=np.float64)
     if train.size == 0:
@@ -88,6 +93,14 @@ def latencies_to_index(sd: SpikeData, i: int, window_ms: float = 100.0) -> np.nd
     """:func:`latencies` from every spike of unit ``i``: shape (N, spikes of unit i).
 
     Row ``i`` is all zeros (each spike is its own nearest).
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+    >>> latencies_to_index(sd, 2, window_ms=3.0)
+    array([[ 1.],
+           [-2.],
+           [ 0.]])
     """
     unit = unit_indices([i], sd.N)[0]
     return latencies(sd, sd.train[unit], window_ms)

@@ -100,6 +100,13 @@ def umap_embedding(X: np.ndarray, n_components: int = 2, *, use_graph_communitie
     Returns
     -------
     (embedding, trustworthiness) or (embedding, labels, trustworthiness)
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).normal(size=(30, 4))
+    >>> embedding, trust = umap_embedding(X, n_components=2, n_neighbors=5)
+    >>> embedding.shape
+    (30, 2)
     """
     X, k = _check(X, n_components)
     umap = require("umap", "UMAP embeddings")
@@ -125,7 +132,15 @@ def _communities(graph: Any, resolution: float, seed: Any) -> np.ndarray:
 
 
 def embed(X: np.ndarray, method: str = "PCA", n_components: int = 2, **kwargs: Any) -> tuple:
-    """:func:`pca` or :func:`umap_embedding` by name (``"PCA"`` or ``"UMAP"``)."""
+    """:func:`pca` or :func:`umap_embedding` by name (``"PCA"`` or ``"UMAP"``).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
+    >>> embedding, explained, components = embed(X, "PCA", n_components=1)
+    >>> explained.round(6)
+    array([1.])
+    """
     if method == "PCA":
         if kwargs:
             raise AnalysisError(f"PCA takes no extra options, got {sorted(kwargs)}")

@@ -86,7 +86,16 @@ class PairwiseCompMatrix:
         return self.matrix.shape
 
     def extract_lower_triangle(self) -> np.ndarray:
-        """Strict lower triangle in row-major order (``np.tril_indices(n, k=-1)``)."""
+        """Strict lower triangle in row-major order (``np.tril_indices(n, k=-1)``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import PairwiseCompMatrix
+        >>> m = PairwiseCompMatrix(np.array([[1.0, 0.5, 0.2], [0.5, 1.0, 0.8], [0.2, 0.8, 1.0]]))
+        >>> m.extract_lower_triangle()
+        array([0.5, 0.2, 0.8])
+        """
         return self.matrix[np.tril_indices(self.matrix.shape[0], k=-1)]
 
     def _derived(self, matrix: np.ndarray, **metadata: Any) -> PairwiseCompMatrix:
@@ -148,7 +157,19 @@ class PairwiseCompMatrix:
         return pairs_by_group(self.matrix, unit_labels)
 
     def to_networkx(self, threshold: float | None = None, invert_weights: bool = False):
-        """``networkx.Graph`` of the pairs (``graph`` extra); see :func:`~spikelab.spikedata.pairwise_ops.graph_from_matrix`."""
+        """``networkx.Graph`` of the pairs (``graph`` extra).
+
+        See :func:`~spikelab.spikedata.pairwise_ops.graph_from_matrix`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import PairwiseCompMatrix
+        >>> m = PairwiseCompMatrix(np.array([[1.0, 0.5, 0.2], [0.5, 1.0, 0.8], [0.2, 0.8, 1.0]]))
+        >>> graph = m.to_networkx(threshold=0.4)
+        >>> sorted(graph.edges)
+        [(0, 1), (1, 2)]
+        """
         return graph_from_matrix(self.matrix, self.labels, threshold, invert_weights)
 
     def plot(self, ax=None, cmap: str | None = None, vmin: float | None = None, vmax: float | None = None,
@@ -248,14 +269,35 @@ class PairwiseCompMatrixStack:
         return self._select(_chosen(chosen, self.stack.shape[2]))
 
     def mean(self, ignore_nan: bool = True) -> PairwiseCompMatrix:
-        """Mean over slices (NaN-aware by default; all-NaN cells stay NaN)."""
+        """Mean over slices (NaN-aware by default; all-NaN cells stay NaN).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import PairwiseCompMatrixStack
+        >>> s = PairwiseCompMatrixStack(np.stack([np.eye(3), np.full((3, 3), 0.5)], axis=2))
+        >>> s.mean().matrix
+        array([[0.75, 0.25, 0.25],
+               [0.25, 0.75, 0.25],
+               [0.25, 0.25, 0.75]])
+        """
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells are expected
             avg = np.nanmean(self.stack, axis=2) if ignore_nan else self.stack.mean(axis=2)
         return PairwiseCompMatrix(avg, self.labels, {**copy.deepcopy(self.metadata), "computed": "mean"})
 
     def extract_lower_triangle_features(self) -> np.ndarray:
-        """Strict lower triangle of each slice: shape ``(S, n(n-1)/2)``."""
+        """Strict lower triangle of each slice: shape ``(S, n(n-1)/2)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import PairwiseCompMatrixStack
+        >>> s = PairwiseCompMatrixStack(np.stack([np.eye(3), np.full((3, 3), 0.5)], axis=2))
+        >>> s.extract_lower_triangle_features()
+        array([[0. , 0. , 0. ],
+               [0.5, 0.5, 0.5]])
+        """
         rows, cols = np.tril_indices(self.stack.shape[0], k=-1)
         return self.stack[rows, cols, :].T.copy()
 
@@ -269,6 +311,16 @@ class PairwiseCompMatrixStack:
 
         Statistics over the whole stack, or each slice alone with ``per_slice=True`` (needed
         for ``axis="row"``/``"col"`` and the ``"row"``/``"col"`` methods).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import PairwiseCompMatrixStack
+        >>> s = PairwiseCompMatrixStack(np.stack([np.eye(3), np.full((3, 3), 0.5)], axis=2))
+        >>> s.normalize("min_max", per_slice=True).stack[:, :, 1]
+        array([[0., 0., 0.],
+               [0., 0., 0.],
+               [0., 0., 0.]])
         """
         kind, axis = resolve_normalization(method, axis)
         if axis is not None and not per_slice:
@@ -278,12 +330,34 @@ class PairwiseCompMatrixStack:
                              normalization_axis=axis, normalization_per_slice=per_slice)
 
     def threshold(self, threshold: float, preserve_nan: bool = False) -> PairwiseCompMatrixStack:
-        """Binary copy of every slice; see :meth:`PairwiseCompMatrix.threshold`."""
+        """Binary copy of every slice; see :meth:`PairwiseCompMatrix.threshold`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import PairwiseCompMatrixStack
+        >>> s = PairwiseCompMatrixStack(np.stack([np.eye(3), np.full((3, 3), 0.5)], axis=2))
+        >>> s.threshold(0.6).stack[:, :, 1]
+        array([[0., 0., 0.],
+               [0., 0., 0.],
+               [0., 0., 0.]])
+        """
         return self._derived(binarize(self.stack, threshold, preserve_nan), threshold=threshold, binary=True)
 
     def remove_by_condition(self, condition: PairwiseCompMatrix | PairwiseCompMatrixStack, op: str,
                             threshold: float, fill: float = np.nan) -> PairwiseCompMatrixStack:
-        """Copy with ``fill`` where ``op(condition, threshold)``; a PairwiseCompMatrix applies to every slice."""
+        """Copy with ``fill`` where ``op(condition, threshold)``; a PairwiseCompMatrix applies to every slice.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import PairwiseCompMatrixStack
+        >>> s = PairwiseCompMatrixStack(np.stack([np.eye(3), np.full((3, 3), 0.5)], axis=2))
+        >>> s.remove_by_condition(s, "lt", 0.6, fill=0.0).stack[:, :, 1]
+        array([[0., 0., 0.],
+               [0., 0., 0.],
+               [0., 0., 0.]])
+        """
         cond = _condition_values(condition, (PairwiseCompMatrix, PairwiseCompMatrixStack), self.stack.shape)
         return self._derived(remove_where(self.stack, cond, op, threshold, fill),
                              removed_by_condition={"op": op, "threshold": threshold, "fill": fill})
@@ -301,6 +375,16 @@ class PairwiseCompMatrixStack:
 
         PCA: ``(embedding (S, k), explained_variance_ratio (k,), components (k, F))``; UMAP
         (``ml`` extra): ``(embedding, trustworthiness)``. See :func:`spikelab.spikedata.manifold.embed`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import PairwiseCompMatrixStack
+        >>> s = PairwiseCompMatrixStack(np.stack([np.eye(3), np.full((3, 3), 0.5)], axis=2))
+        >>> emb, explained, comps = s.dim_red_on_lower_diagonal_corr_matrix(n_components=1)
+        >>> emb.round(3)
+        array([[-0.433],
+               [ 0.433]])
         """
         embed = _manifold.embed
         return embed(self.extract_lower_triangle_features(), method, n_components, **kwargs)

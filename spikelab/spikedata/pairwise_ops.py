@@ -56,6 +56,12 @@ def normalize(values: np.ndarray, kind: str, reduce_axes: int | tuple[int, ...] 
 
     NaN entries are ignored by the statistics and stay NaN. A constant group (zero range or
     standard deviation) becomes 0; for z-scores that also warns (RuntimeWarning).
+
+    Examples
+    --------
+    >>> normalize(np.array([[0.0, 2.0], [4.0, 8.0]]), "min_max", None)
+    array([[0.  , 0.25],
+           [0.5 , 1.  ]])
     """
     x = np.asarray(values, dtype=np.float64)
     nan = np.isnan(x)
@@ -82,7 +88,14 @@ def normalize(values: np.ndarray, kind: str, reduce_axes: int | tuple[int, ...] 
 
 
 def binarize(values: np.ndarray, threshold: float, preserve_nan: bool = False) -> np.ndarray:
-    """1.0 where ``|value| > threshold``, else 0.0; NaN stays NaN when ``preserve_nan``."""
+    """1.0 where ``|value| > threshold``, else 0.0; NaN stays NaN when ``preserve_nan``.
+
+    Examples
+    --------
+    >>> binarize(np.array([[1.0, -0.8], [np.nan, 0.2]]), 0.5, preserve_nan=True)
+    array([[ 1.,  1.],
+           [nan,  0.]])
+    """
     x = np.asarray(values, dtype=np.float64)
     with np.errstate(invalid="ignore"):
         out = (np.abs(x) > float(threshold)).astype(np.float64)
@@ -96,6 +109,14 @@ def remove_where(values: np.ndarray, condition: np.ndarray, op: str, threshold: 
     """``values`` with ``fill`` wherever ``op(condition, threshold)`` holds.
 
     NaN in ``condition`` compares False, except for ``"ne"``.
+
+    Examples
+    --------
+    >>> values = np.array([[1.0, 0.4], [0.4, 1.0]])
+    >>> p = np.array([[0.0, 0.2], [0.2, 0.0]])
+    >>> remove_where(values, p, "gt", 0.05, np.nan)
+    array([[ 1., nan],
+           [nan,  1.]])
     """
     if op not in OPS:
         raise AnalysisError(f"unknown op {op!r}; valid: {sorted(OPS)}")
@@ -109,6 +130,12 @@ def pairs_by_group(matrix: np.ndarray, unit_labels: Sequence[Any]) -> dict[tuple
 
     Keys are ``(a, b)`` with ``a <= b``, sorted; only groups with a pair appear. Labels of
     mixed types compare as strings (numpy's common type), as in 0.1.2.
+
+    Examples
+    --------
+    >>> m = np.array([[1, .5, .2], [.5, 1, .3], [.2, .3, 1]])
+    >>> pairs_by_group(m, ["x", "y", "x"])
+    {('x', 'x'): array([0.2]), ('x', 'y'): array([0.5, 0.3])}
     """
     n = matrix.shape[0]
     labels = np.asarray(unit_labels)
@@ -137,6 +164,13 @@ def graph_from_matrix(matrix: np.ndarray, labels: Sequence[Any] | None,
     Edges come from the upper triangle: every non-NaN ``matrix[i, j]`` (``i < j``), or only
     those with ``|value| > threshold``; ``weight`` is the value, or ``1 - value`` with
     ``invert_weights`` (strong correlation = short path). Needs the ``graph`` extra.
+
+    Examples
+    --------
+    >>> m = np.array([[1.0, 0.5, 0.2], [0.5, 1.0, 0.8], [0.2, 0.8, 1.0]])
+    >>> graph = graph_from_matrix(m, ["a", "b", "c"], threshold=0.4)
+    >>> sorted(graph.edges(data="weight"))
+    [(0, 1, 0.5), (1, 2, 0.8)]
     """
     if threshold is not None and not np.isfinite(float(threshold)):
         raise AnalysisError(f"threshold must be a finite number or None, got {threshold}")

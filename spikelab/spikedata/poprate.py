@@ -17,7 +17,14 @@ __all__ = ["binned", "get_pop_rate", "smooth_counts"]
 
 
 def binned(sd: SpikeData, bin_size: float = 40.0) -> np.ndarray:
-    """Population spike count per bin of ``bin_size`` ms (all units summed), int64."""
+    """Population spike count per bin of ``bin_size`` ms (all units summed), int64.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+    >>> binned(sd, bin_size=5.0)
+    array([4, 3])
+    """
     b = check_bin_size(bin_size)
     times = np.concatenate(sd.train) if sd.N else np.zeros(0)
     return bin_counts(times, sd.start_time, b, n_bins(sd.length, b))
@@ -82,6 +89,12 @@ def get_pop_rate(
     AnalysisError
         If a kernel is longer than the recording (``np.convolve`` would then return an array
         sized to the kernel, silently misaligning every index).
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+    >>> get_pop_rate(sd, square_width=2, gauss_sigma=0)
+    array([0.5, 1. , 0.5, 0.5, 1. , 1. , 0.5, 0. , 0.5, 1. ])
     """
     b = check_bin_size(raster_bin_size_ms, "raster_bin_size_ms")
     return smooth_counts(binned(sd, b).astype(np.float64), square_width, gauss_sigma, b, sd.length)
@@ -90,7 +103,14 @@ def get_pop_rate(
 def smooth_counts(
     counts: np.ndarray, square_width: float, gauss_sigma: float, bin_size: float, length: float
 ) -> np.ndarray:
-    """The smoothing of :func:`get_pop_rate` applied to per-bin counts of a ``length`` ms recording."""
+    """The smoothing of :func:`get_pop_rate` applied to per-bin counts of a ``length`` ms recording.
+
+    Examples
+    --------
+    >>> smooth_counts(np.array([0.0, 0, 4, 0, 0]), square_width=3, gauss_sigma=0, bin_size=1.0,
+    ...               length=5.0)
+    array([0.        , 1.33333333, 1.33333333, 1.33333333, 0.        ])
+    """
     if square_width < 0 or gauss_sigma < 0:
         raise AnalysisError(f"square_width and gauss_sigma must be >= 0 ms, got {square_width}, {gauss_sigma}")
     width, sigma = int(round(square_width / bin_size)), gauss_sigma / bin_size

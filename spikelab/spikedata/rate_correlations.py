@@ -39,6 +39,18 @@ def get_pairwise_fr_corr(rd: RateData, max_lag: int | None = 10, *, centered: bo
 
     Example: rows [1, 2, 3, 4], [2, 2, 2, 2], [0, 0, 0, 0] -> corr[0, 1] = 0.912871 (uncentred:
     a constant and a ramp "correlate"), corr[i, 2] = 0.
+
+    Examples
+    --------
+    >>> from spikelab import RateData
+    >>> rd = RateData(np.array([[0.0, 1, 2, 1, 0], [1.0, 2, 1, 0, 0]]), np.arange(5.0))
+    >>> corr, lag = get_pairwise_fr_corr(rd, max_lag=1)
+    >>> corr.matrix.round(3)
+    array([[1., 1.],
+           [1., 1.]])
+    >>> lag.matrix
+    array([[ 0.,  1.],
+           [-1.,  0.]])
     """
     corr, lag = all_pairs(rd.inst_Frate_data[None, :, :], max_lag, centered)
     meta = {"compare_func": _KERNEL, "max_lag": max_lag, "centered": centered}
@@ -67,6 +79,15 @@ def get_slice_to_slice_unit_corr_from_stack(
         NaN-mean of each unit's lower triangle when at most ``MIN_FRAC`` of its slices are
         invalid (or, given ``frac_active``, when ``frac_active[u] >= 1 - MIN_FRAC``), else
         NaN.  Fewer than 2 slices: RuntimeWarning, all NaN.
+
+    Examples
+    --------
+    >>> from spikelab import RateSliceStack
+    >>> rng = np.random.default_rng(0)
+    >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+    >>> scores, av = get_slice_to_slice_unit_corr_from_stack(rss, max_lag=2)
+    >>> scores.shape, av.round(3)
+    ((4, 4, 3), array([0.782, 0.75 , 0.775]))
     """
     stack = rss.event_stack
     n_units, _, n_slices = stack.shape
@@ -95,6 +116,15 @@ def get_slice_to_slice_time_corr_from_stack(
         NaN where both vectors are zero, 0 where one is.
     av : ndarray (T,)
         NaN-mean of each bin's lower triangle.  Fewer than 2 slices: RuntimeWarning, NaN.
+
+    Examples
+    --------
+    >>> from spikelab import RateSliceStack
+    >>> rng = np.random.default_rng(0)
+    >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+    >>> scores, av = get_slice_to_slice_time_corr_from_stack(rss)
+    >>> scores.shape, av.shape
+    ((4, 4, 20), (20,))
     """
     stack = rss.event_stack
     n_slices, n_bins = stack.shape[2], stack.shape[1]
@@ -115,6 +145,15 @@ def unit_to_unit_correlation(rss: RateSliceStack, max_lag: int | None = 10, *, c
         As :func:`get_pairwise_fr_corr`, per slice (``times`` = the slices' windows).
     av_corr, av_lag : ndarray (S,)
         NaN-means of each slice's lower triangles.  Fewer than 2 units: RuntimeWarning, NaN.
+
+    Examples
+    --------
+    >>> from spikelab import RateSliceStack
+    >>> rng = np.random.default_rng(0)
+    >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+    >>> corr, lag, av_corr, av_lag = unit_to_unit_correlation(rss, max_lag=2)
+    >>> corr.shape, av_corr.round(3)
+    ((3, 3, 4), array([0.772, 0.802, 0.823, 0.773]))
     """
     stack = rss.event_stack
     n_units, n_slices = stack.shape[0], stack.shape[2]

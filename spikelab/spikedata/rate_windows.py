@@ -15,14 +15,26 @@ __all__ = ["sample_step", "recording_span", "frame_windows", "cut_windows"]
 
 
 def sample_step(times: np.ndarray) -> float:
-    """Spacing (ms) of a sampled axis: ``times[1] - times[0]``; needs two samples."""
+    """Spacing (ms) of a sampled axis: ``times[1] - times[0]``; needs two samples.
+
+    Examples
+    --------
+    >>> sample_step(np.array([0.0, 2.5, 5.0]))
+    2.5
+    """
     if times.size < 2:
         raise AnalysisError(f"need at least 2 time samples to know their spacing, got {times.size}")
     return float(times[1] - times[0])
 
 
 def recording_span(times: np.ndarray) -> tuple[float, float]:
-    """``(first sample, last sample + one step)``: the time the samples cover (ms)."""
+    """``(first sample, last sample + one step)``: the time the samples cover (ms).
+
+    Examples
+    --------
+    >>> recording_span(np.array([0.0, 2.5, 5.0]))
+    (0.0, 7.5)
+    """
     return float(times[0]), float(times[-1]) + sample_step(times)
 
 
@@ -31,6 +43,12 @@ def frame_windows(times: np.ndarray, length: float, overlap: float) -> np.ndarra
 
     Windows start at the first sample, every ``length - overlap`` ms; a window must end by
     the last sample plus one step. Returns shape (S, 2).
+
+    Examples
+    --------
+    >>> frame_windows(np.arange(6.0), length=4.0, overlap=2.0)
+    array([[0., 4.],
+           [2., 6.]])
     """
     length, overlap = float(length), float(overlap)
     if not (np.isfinite(length) and np.isfinite(overlap)):
@@ -53,6 +71,13 @@ def cut_windows(rd: RateData, windows: np.ndarray) -> np.ndarray:
 
     Raises AnalysisError when a window holds no sample or windows hold different numbers
     of samples (an uneven time axis, or windows not a whole number of samples long).
+
+    Examples
+    --------
+    >>> rd = RateData(np.array([[0.0, 1, 2, 3, 4, 5]]), np.arange(6.0))
+    >>> cut_windows(rd, np.array([[0.0, 2.0], [3.0, 5.0]]))
+    array([[[0., 3.],
+            [1., 4.]]])
     """
     windows = np.asarray(windows, dtype=np.float64).reshape(-1, 2)
     first = np.searchsorted(rd.times, windows[:, 0], side="left")

@@ -174,6 +174,15 @@ class RateData:
         (``ml`` extra): ``(embedding, trustworthiness)``, or ``(embedding, labels,
         trustworthiness)`` with ``use_graph_communities=True, return_labels=True``. See
         :func:`spikelab.spikedata.manifold.embed`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateData
+        >>> rd = RateData(np.array([[0.0, 1, 2, 1, 0], [1.0, 2, 1, 0, 0]]), np.arange(5.0))
+        >>> embedding, explained, components = rd.get_manifold("PCA", n_components=1)
+        >>> embedding.shape, explained.round(3)
+        ((5, 1), array([0.643]))
         """
         embed = _manifold.embed
         return embed(self.inst_Frate_data.T, method, n_components, **kwargs)
@@ -181,7 +190,23 @@ class RateData:
     def get_pairwise_fr_corr(
         self, max_lag: int | None = 10, *, centered: bool = False
     ) -> tuple[PairwiseCompMatrix, PairwiseCompMatrix]:
-        """(corr, lag) PairwiseCompMatrix of all unit pairs; see :func:`spikelab.spikedata.rate_correlations.get_pairwise_fr_corr`."""
+        """(corr, lag) PairwiseCompMatrix of all unit pairs.
+
+        See :func:`spikelab.spikedata.rate_correlations.get_pairwise_fr_corr`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateData
+        >>> rd = RateData(np.array([[0.0, 1, 2, 1, 0], [1.0, 2, 1, 0, 0]]), np.arange(5.0))
+        >>> corr, lag = rd.get_pairwise_fr_corr(max_lag=1)
+        >>> corr.matrix.round(3)
+        array([[1., 1.],
+               [1., 1.]])
+        >>> lag.matrix
+        array([[ 0.,  1.],
+               [-1.,  0.]])
+        """
         get_pairwise_fr_corr = _rate_correlations.get_pairwise_fr_corr
         return get_pairwise_fr_corr(self, max_lag, centered=centered)
 

@@ -57,6 +57,14 @@ def sparse_raster(sd: SpikeData, bin_size: float = 1.0, time_offset: float = 0.0
     ``ceil((length + time_offset) / b)`` bins.  Both ceilings ignore float drift, so slices of
     equal duration always get equal bin counts.  Spikes shifted before the first bin
     (negative ``time_offset``) are clipped into bin 0, as in spikelab 0.1.2.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+    >>> sparse_raster(sd, bin_size=5.0).toarray()  # bins (0, 5], (5, 10]
+    array([[2, 1],
+           [1, 2],
+           [1, 0]])
     """
     from scipy import sparse  # here: the analyses that only bin need no scipy
 
@@ -72,6 +80,14 @@ def raster(sd: SpikeData, bin_size: float = 1.0, time_offset: float = 0.0) -> np
     """Dense ``(N, nbins)`` int64 spike-count raster; same bins as :func:`sparse_raster`.
 
     Example: trains ``[[0, 1, 1.5, 2]]``, length 3, bin 1 ms -> ``[[2, 2, 0]]``.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+    >>> raster(sd, bin_size=5.0)
+    array([[2, 1],
+           [1, 2],
+           [1, 0]])
     """
     return sparse_raster(sd, bin_size, time_offset).toarray()
 
@@ -113,6 +129,12 @@ def rates(sd: SpikeData, unit: str = "kHz") -> np.ndarray:
     -----
     A zero-length recording has an undefined rate: 0.0 for units without spikes, NaN for
     units with some.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+    >>> rates(sd, unit="Hz")  # 3 spikes in 10 ms: 300 Hz
+    array([300., 300., 100.])
     """
     scale = _rate_scale(unit)
     counts = np.array([t.size for t in sd.train], dtype=np.float64)
@@ -137,6 +159,11 @@ def isi_intervals(train: np.ndarray, t0: float, dt: float) -> tuple[np.ndarray, 
     """Each spike's grid index ``round((s - t0) / dt)`` and each interval's rate (Hz).
 
     Interval ``k`` runs from index ``k`` to index ``k + 1`` of the first array.
+
+    Examples
+    --------
+    >>> isi_intervals(np.array([0.0, 2.0, 3.0, 7.0]), 0.0, 1.0)
+    (array([0, 2, 3, 7]), array([ 500., 1000.,  250.]))
     """
     idx = np.rint((train - t0) / dt).astype(np.int64)
     isi = np.diff(train)
@@ -151,6 +178,11 @@ def isi_rate_at(train: np.ndarray, t0: float, dt: float, index: np.ndarray) -> n
     Interval ``k`` (between spikes ``k-1`` and ``k``) covers grid indices
     ``[round((s_{k-1}-t0)/dt), round((s_k-t0)/dt))`` with value ``1000 / (s_k - s_{k-1})``;
     indices before the first or after the last spike read 0.
+
+    Examples
+    --------
+    >>> isi_rate_at(np.array([0.0, 2.0, 3.0, 7.0]), 0.0, 1.0, np.arange(8))
+    array([ 500.,  500., 1000.,  250.,  250.,  250.,  250.,    0.])
     """
     out = np.zeros(np.shape(index), dtype=np.float64)
     if train.size < 2:
@@ -197,6 +229,12 @@ def resampled_isi(sd: SpikeData, times: np.ndarray, sigma_ms: float = 10.0) -> R
     -------
     RateData
         ``inst_Frate_data`` shape (N, len(times)), ``rate_unit="Hz"``.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[0.0, 2.0, 3.0, 7.0]], length=8.0)
+    >>> resampled_isi(sd, np.arange(0.0, 8.0, 1.0), sigma_ms=0.0).inst_Frate_data
+    array([[ 500.,  500., 1000.,  250.,  250.,  250.,  250.,    0.]])
     """
     times = np.asarray(times, dtype=np.float64).ravel()
     sigma_ms = float(sigma_ms)
@@ -217,7 +255,13 @@ GAUSSIAN_TRUNCATE = 4.0  # scipy.ndimage.gaussian_filter1d's default kernel reac
 
 
 def gaussian_radius(sigma: float) -> int:
-    """Samples the Gaussian kernel reaches on either side: ``int(4 sigma + 0.5)``."""
+    """Samples the Gaussian kernel reaches on either side: ``int(4 sigma + 0.5)``.
+
+    Examples
+    --------
+    >>> gaussian_radius(2.5)
+    10
+    """
     return int(GAUSSIAN_TRUNCATE * float(sigma) + 0.5)
 
 

@@ -145,21 +145,51 @@ class RateSliceStack:
     # ----------------------------------------------------------------- selections
     def subset(self, units: Any, by: str | None = None, preserve_order: bool = False) -> RateSliceStack:
         """Keep some units: indices sorted and de-duplicated (given order with ``preserve_order``),
-        or every unit whose attribute ``by`` equals one of ``units``."""
+        or every unit whose attribute ``by`` equals one of ``units``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+        >>> rss.subset([2, 0]).event_stack.shape
+        (2, 20, 4)
+        """
         idx = unit_indices(units, self.N, by=by, attributes=self.neuron_attributes, preserve_order=preserve_order)
         attrs = None if self.neuron_attributes is None else [self.neuron_attributes[i] for i in idx]
         return self._assemble(self.event_stack[idx], self.times, self.step_size, attrs)
 
     def subslice(self, slices: Any) -> RateSliceStack:
         """The slices at ``slices`` (an index, indices, or a boolean mask), in the order given,
-        duplicates dropped, negative indices counted from the end."""
+        duplicates dropped, negative indices counted from the end.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+        >>> rss.subslice([3, 0]).event_stack.shape
+        (3, 20, 2)
+        """
         idx = slice_indices(slices, self.event_stack.shape[2])
         return self._assemble(self.event_stack[:, :, idx], [self.times[i] for i in idx], self.step_size,
                               self.neuron_attributes)
 
     def subtime_by_index(self, start_idx: int, end_idx: int) -> RateSliceStack:
         """Samples ``[start_idx, end_idx)`` of every slice (negative: from the end); ``times``
-        become ``start + index * step_size``."""
+        become ``start + index * step_size``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+        >>> rss.subtime_by_index(5, -5).event_stack.shape
+        (3, 10, 4)
+        """
         lo, hi = index_range(start_idx, end_idx, self.event_stack.shape[1])
         times = [(a + lo * self.step_size, a + hi * self.step_size) for a, _ in self.times]
         return self._assemble(self.event_stack[:, lo:hi, :], times, self.step_size, self.neuron_attributes)
@@ -182,26 +212,79 @@ class RateSliceStack:
         self, MIN_RATE_THRESHOLD: float = 0.1, MIN_FRAC: float = 0.3, max_lag: int | None = 10, *,
         frac_active: np.ndarray | None = None, centered: bool = False,
     ) -> tuple[PairwiseCompMatrixStack, np.ndarray]:
-        """(scores (S, S, U), av (U,)); see :func:`spikelab.spikedata.rate_correlations.get_slice_to_slice_unit_corr_from_stack`."""
+        """(scores (S, S, U), av (U,)).
+
+        See :func:`spikelab.spikedata.rate_correlations.get_slice_to_slice_unit_corr_from_stack`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+        >>> scores, av = rss.get_slice_to_slice_unit_corr_from_stack(max_lag=2)
+        >>> scores.shape, av.round(3)
+        ((4, 4, 3), array([0.782, 0.75 , 0.775]))
+        """
         corr = _rate_correlations.get_slice_to_slice_unit_corr_from_stack
         return corr(self, MIN_RATE_THRESHOLD, MIN_FRAC, max_lag, frac_active=frac_active, centered=centered)
 
     def get_slice_to_slice_time_corr_from_stack(
         self, max_lag: int | None = 0, *, centered: bool = False
     ) -> tuple[PairwiseCompMatrixStack, np.ndarray]:
-        """(scores (S, S, T), av (T,)); see :func:`spikelab.spikedata.rate_correlations.get_slice_to_slice_time_corr_from_stack`."""
+        """(scores (S, S, T), av (T,)).
+
+        See :func:`spikelab.spikedata.rate_correlations.get_slice_to_slice_time_corr_from_stack`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+        >>> scores, av = rss.get_slice_to_slice_time_corr_from_stack()
+        >>> scores.shape, av.shape
+        ((4, 4, 20), (20,))
+        """
         corr = _rate_correlations.get_slice_to_slice_time_corr_from_stack
         return corr(self, max_lag, centered=centered)
 
     def unit_to_unit_correlation(
         self, max_lag: int | None = 10, *, centered: bool = False
     ) -> tuple[PairwiseCompMatrixStack, PairwiseCompMatrixStack, np.ndarray, np.ndarray]:
-        """(corr, lag, av_corr, av_lag) per slice; see :func:`spikelab.spikedata.rate_correlations.unit_to_unit_correlation`."""
+        """(corr, lag, av_corr, av_lag) per slice.
+
+        See :func:`spikelab.spikedata.rate_correlations.unit_to_unit_correlation`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+        >>> corr, lag, av_corr, av_lag = rss.unit_to_unit_correlation(max_lag=2)
+        >>> corr.shape, av_corr.round(3)
+        ((3, 3, 4), array([0.772, 0.802, 0.823, 0.773]))
+        """
         unit_to_unit_correlation = _rate_correlations.unit_to_unit_correlation
         return unit_to_unit_correlation(self, max_lag, centered=centered)
 
     def get_unit_timing_per_slice(self, MIN_RATE_THRESHOLD: float = 0.1) -> np.ndarray:
-        """(U, S) sample index of each peak rate, NaN below the threshold; see :func:`spikelab.spikedata.slice_timing.rate_unit_timing`."""
+        """(U, S) sample index of each peak rate, NaN below the threshold.
+
+        See :func:`spikelab.spikedata.slice_timing.rate_unit_timing`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+        >>> rss.get_unit_timing_per_slice()
+        array([[13., 19.,  6.,  6.],
+               [19.,  4.,  3.,  2.],
+               [15.,  4.,  8.,  2.]])
+        """
         rate_unit_timing = _slice_timing.rate_unit_timing
         return rate_unit_timing(self.event_stack, MIN_RATE_THRESHOLD)
 
@@ -209,7 +292,21 @@ class RateSliceStack:
                                min_overlap: int = 3, min_overlap_frac: float | None = None,
                                n_shuffles: int = 100, seed: int | None = 1,
                                n_jobs: int | None = -1) -> tuple[PairwiseCompMatrix, float, PairwiseCompMatrix]:
-        """(corr, av_corr, overlap) of peak order between slices; see :func:`spikelab.spikedata.slice_timing.rank_order_correlation`."""
+        """(corr, av_corr, overlap) of peak order between slices.
+
+        See :func:`spikelab.spikedata.slice_timing.rank_order_correlation`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+        >>> corr, av_corr, overlap = rss.rank_order_correlation(min_overlap=3, n_shuffles=10,
+        ...                                                     n_jobs=1)
+        >>> corr.shape, overlap.matrix[0, 1]
+        ((4, 4), np.float64(1.0))
+        """
         rank_order_correlation = _slice_timing.rank_order_correlation
         if timing_matrix is None:
             timing_matrix = self.get_unit_timing_per_slice(MIN_RATE_THRESHOLD)
@@ -223,6 +320,16 @@ class RateSliceStack:
         Returns ``(event stacks, ids, std, typical peak sample, frac active)``, each a
         (highly active, less active) pair. Activity is the fraction of slices with a defined
         timing unless ``frac_active`` is given.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+        >>> stacks, ids, std, typical, frac = rss.order_units_across_slices("median")
+        >>> ids
+        (array([1, 2, 0]), array([], dtype=int64))
         """
         order_units = _slice_timing.order_units
         if timing_matrix is None:
@@ -235,7 +342,20 @@ class RateSliceStack:
         return stacks, groups, spread, typical, frac
 
     def slice_to_slice_similarity(self, metric: str = "cosine") -> PairwiseCompMatrix:
-        """(S, S) similarity of the slices' rates; see :mod:`spikelab.spikedata.similarity`."""
+        """(S, S) similarity of the slices' rates; see :mod:`spikelab.spikedata.similarity`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import RateSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> rss = RateSliceStack(event_matrix=rng.uniform(0, 5, (3, 20, 4)), step_size=1.0)
+        >>> rss.slice_to_slice_similarity().matrix.round(3)
+        array([[1.   , 0.683, 0.747, 0.697],
+               [0.683, 1.   , 0.762, 0.775],
+               [0.747, 0.762, 1.   , 0.763],
+               [0.697, 0.775, 0.763, 1.   ]])
+        """
         similarity_matrix, slice_vectors = _similarity.similarity_matrix, _similarity.slice_vectors
         return PairwiseCompMatrix(similarity_matrix(slice_vectors(self.event_stack), metric),
                                   metadata={"metric": metric})

@@ -158,6 +158,13 @@ def spike_shuffle_stack(sd: SpikeData, n_shuffles: int, seed: int | None = None,
     With a ``seed``, surrogate ``k`` uses the ``k``-th child of
     ``np.random.SeedSequence(seed).spawn(n_shuffles)``: reproducible and independent.
     Every slice spans the recording's window; the stack keeps the neuron attributes.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+    >>> stack = spike_shuffle_stack(sd, 3, seed=0)
+    >>> [[t.size for t in s.train] for s in stack.spike_stack]
+    [[3, 3, 1], [3, 3, 1], [3, 3, 1]]
     """
     n = _check_count(n_shuffles, "n_shuffles")
     seeds = np.random.SeedSequence(seed).spawn(n) if seed is not None else [None] * n

@@ -90,7 +90,14 @@ def similarity_matrix(vectors: np.ndarray, metric: str = "cosine") -> np.ndarray
 
 
 def slice_vectors(stack_3d: np.ndarray) -> np.ndarray:
-    """``(U, T, S)`` -> ``(S, U * T)``: one row per slice, unit-major."""
+    """``(U, T, S)`` -> ``(S, U * T)``: one row per slice, unit-major.
+
+    Examples
+    --------
+    >>> slice_vectors(np.arange(8).reshape(2, 2, 2))  # (U, T, S)
+    array([[0., 2., 4., 6.],
+           [1., 3., 5., 7.]])
+    """
     u, t, s = stack_3d.shape
     return np.ascontiguousarray(stack_3d.reshape(u * t, s).T, dtype=np.float64)
 
@@ -102,6 +109,19 @@ def group_pair_similarity(stack: SpikeSliceStack, stim_labels: Sequence[Any], me
     The ``(U, T)`` raster (``bin_size`` ms) is averaged over the slices of each label (only
     those in ``slice_indices`` when given), and the ``(K, K)`` similarity of the class means
     is computed with ``metric``. ``labels`` are the classes present, sorted.
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData
+    >>> rng = np.random.default_rng(0)
+    >>> onsets = np.array([100.0, 300.0, 500.0, 700.0])
+    >>> evoked = (onsets[:, None] + rng.uniform(10, 20, (4, 5))).ravel()  # unit 0 responds
+    >>> sd = SpikeData([np.r_[evoked, rng.uniform(0, 800, 8)], rng.uniform(0, 800, 12)],
+    ...                length=800.0)
+    >>> stack = sd.align_to_events(onsets, pre_ms=50.0, post_ms=50.0)  # slices: -50..50 ms
+    >>> group_pair_similarity(stack, ["a", "a", "b", "b"], bin_size=25.0).matrix.round(3)
+    array([[1.   , 0.977],
+           [0.977, 1.   ]])
     """
     labels = np.asarray(stim_labels)
     n_slices = len(stack.spike_stack)

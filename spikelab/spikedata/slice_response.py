@@ -48,6 +48,22 @@ def baseline_counts(stack: SpikeSliceStack, baseline_window_ms: Sequence[float])
     """Spikes of each unit in the baseline window of each slice, ``(U, S)``, and its duration (ms).
 
     Raises AnalysisError naming the first slice that does not contain the window.
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData
+    >>> rng = np.random.default_rng(0)
+    >>> onsets = np.array([100.0, 300.0, 500.0, 700.0])
+    >>> evoked = (onsets[:, None] + rng.uniform(10, 20, (4, 5))).ravel()  # unit 0 responds
+    >>> sd = SpikeData([np.r_[evoked, rng.uniform(0, 800, 8)], rng.uniform(0, 800, 12)],
+    ...                length=800.0)
+    >>> stack = sd.align_to_events(onsets, pre_ms=50.0, post_ms=50.0)  # slices: -50..50 ms
+    >>> counts, duration_ms = baseline_counts(stack, (-50, 0))
+    >>> counts
+    array([[1., 0., 1., 0.],
+           [0., 1., 0., 0.]])
+    >>> duration_ms
+    50.0
     """
     start, end = _window(baseline_window_ms, "baseline_window_ms")
     for i, s in enumerate(stack.spike_stack):
@@ -70,6 +86,19 @@ def baseline_normalized_raster(stack: SpikeSliceStack, bin_size: float, baseline
     """Each bin's count against the slice's baseline expectation: float ``(U, T, S)``.
 
     See the module docstring for the three modes.
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData
+    >>> rng = np.random.default_rng(0)
+    >>> onsets = np.array([100.0, 300.0, 500.0, 700.0])
+    >>> evoked = (onsets[:, None] + rng.uniform(10, 20, (4, 5))).ravel()  # unit 0 responds
+    >>> sd = SpikeData([np.r_[evoked, rng.uniform(0, 800, 8)], rng.uniform(0, 800, 12)],
+    ...                length=800.0)
+    >>> stack = sd.align_to_events(onsets, pre_ms=50.0, post_ms=50.0)  # slices: -50..50 ms
+    >>> z = baseline_normalized_raster(stack, 25.0, (-50, 0), mode="zscore")
+    >>> z.shape
+    (2, 4, 4)
     """
     if mode not in MODES:
         raise AnalysisError(f"mode must be one of {list(MODES)}, got {mode!r}")
@@ -85,7 +114,20 @@ def baseline_normalized_raster(stack: SpikeSliceStack, bin_size: float, baseline
 
 def response_bins(stack: SpikeSliceStack, bin_size: float, n_bins: int,
                   response_window_ms: Sequence[float] | None) -> slice:
-    """The raster bins a response window overlaps (all of them for None)."""
+    """The raster bins a response window overlaps (all of them for None).
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData
+    >>> rng = np.random.default_rng(0)
+    >>> onsets = np.array([100.0, 300.0, 500.0, 700.0])
+    >>> evoked = (onsets[:, None] + rng.uniform(10, 20, (4, 5))).ravel()  # unit 0 responds
+    >>> sd = SpikeData([np.r_[evoked, rng.uniform(0, 800, 8)], rng.uniform(0, 800, 12)],
+    ...                length=800.0)
+    >>> stack = sd.align_to_events(onsets, pre_ms=50.0, post_ms=50.0)  # slices: -50..50 ms
+    >>> response_bins(stack, 10.0, 10, (0, 50))
+    slice(5, 10, None)
+    """
     if response_window_ms is None:
         return slice(0, n_bins)
     start, end = _window(response_window_ms, "response_window_ms")
@@ -125,6 +167,18 @@ def responsive_units(stack: SpikeSliceStack, bin_size: float, baseline_window_ms
     The Poisson z-scores (bins of the response window) are averaged (``"mean"``, ignoring
     NaN) or maximised (``"max"``) over slices; a unit responds when some bin exceeds
     ``z_threshold``. Units without baseline spikes in any slice never respond.
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData
+    >>> rng = np.random.default_rng(0)
+    >>> onsets = np.array([100.0, 300.0, 500.0, 700.0])
+    >>> evoked = (onsets[:, None] + rng.uniform(10, 20, (4, 5))).ravel()  # unit 0 responds
+    >>> sd = SpikeData([np.r_[evoked, rng.uniform(0, 800, 8)], rng.uniform(0, 800, 12)],
+    ...                length=800.0)
+    >>> stack = sd.align_to_events(onsets, pre_ms=50.0, post_ms=50.0)  # slices: -50..50 ms
+    >>> responsive_units(stack, 10.0, (-50, 0), response_window_ms=(0, 50))
+    array([ True, False])
     """
     _check_aggregator(aggregator)
     return _mask(_zscores(stack, bin_size, baseline_window_ms, response_window_ms), z_threshold, aggregator)
@@ -143,6 +197,20 @@ def responsive_units_per_group(stack: SpikeSliceStack, group_labels: Sequence[An
     """:func:`responsive_units` on the slices of each group (e.g. stimulation cycle).
 
     Returns ``{"groups": sorted labels (G,), "mask": bool (U, G), "responsive_count": (G,)}``.
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData
+    >>> rng = np.random.default_rng(0)
+    >>> onsets = np.array([100.0, 300.0, 500.0, 700.0])
+    >>> evoked = (onsets[:, None] + rng.uniform(10, 20, (4, 5))).ravel()  # unit 0 responds
+    >>> sd = SpikeData([np.r_[evoked, rng.uniform(0, 800, 8)], rng.uniform(0, 800, 12)],
+    ...                length=800.0)
+    >>> stack = sd.align_to_events(onsets, pre_ms=50.0, post_ms=50.0)  # slices: -50..50 ms
+    >>> per_group = responsive_units_per_group(stack, ["a", "a", "b", "b"], 10.0, (-50, 0),
+    ...                                        response_window_ms=(0, 50))
+    >>> per_group["groups"], per_group["responsive_count"]
+    (array(['a', 'b'], dtype='<U1'), array([1, 1]))
     """
     _check_aggregator(aggregator)
     labels = _labels(group_labels, len(stack.spike_stack))
@@ -161,6 +229,20 @@ def responsiveness_change(stack: SpikeSliceStack, group_labels: Sequence[Any], e
 
     Returns ``early_mask``, ``late_mask``, ``gained`` (late only), ``lost`` (early only),
     ``preserved`` (both), each bool ``(U,)``, and their ``*_count`` ints.
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData
+    >>> rng = np.random.default_rng(0)
+    >>> onsets = np.array([100.0, 300.0, 500.0, 700.0])
+    >>> evoked = (onsets[:, None] + rng.uniform(10, 20, (4, 5))).ravel()  # unit 0 responds
+    >>> sd = SpikeData([np.r_[evoked, rng.uniform(0, 800, 8)], rng.uniform(0, 800, 12)],
+    ...                length=800.0)
+    >>> stack = sd.align_to_events(onsets, pre_ms=50.0, post_ms=50.0)  # slices: -50..50 ms
+    >>> change = responsiveness_change(stack, [1, 1, 2, 2], [1], [2], 10.0, (-50, 0),
+    ...                                response_window_ms=(0, 50))
+    >>> change["preserved"], change["gained"], change["lost"]
+    (array([ True, False]), array([False, False]), array([False, False]))
     """
     _check_aggregator(aggregator)
     labels = _labels(group_labels, len(stack.spike_stack))
@@ -184,6 +266,19 @@ def response_amplitudes(stack: SpikeSliceStack, bin_size: float, response_window
     """Spike count of each unit in the response window's bins per slice, ``(U, S)``.
 
     With a baseline window, the expected count of those bins is subtracted.
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData
+    >>> rng = np.random.default_rng(0)
+    >>> onsets = np.array([100.0, 300.0, 500.0, 700.0])
+    >>> evoked = (onsets[:, None] + rng.uniform(10, 20, (4, 5))).ravel()  # unit 0 responds
+    >>> sd = SpikeData([np.r_[evoked, rng.uniform(0, 800, 8)], rng.uniform(0, 800, 12)],
+    ...                length=800.0)
+    >>> stack = sd.align_to_events(onsets, pre_ms=50.0, post_ms=50.0)  # slices: -50..50 ms
+    >>> response_amplitudes(stack, 10.0, (0, 50))
+    array([[5., 6., 7., 5.],
+           [1., 1., 2., 2.]])
     """
     b = check_bin_size(bin_size)
     raster = stack.to_raster_array(b)
@@ -204,6 +299,19 @@ def per_unit_response_regression(stack: SpikeSliceStack, bin_size: float, respon
     slope), ``stderr`` (of the slope), each ``(U,)``, plus ``amplitudes`` ``(U, S)`` and
     ``x_values``. Pairs with a NaN are left out; fewer than ``min_valid_slices`` pairs, or
     all x equal, give NaN. A constant amplitude gives slope 0, r² 0 and p 1.
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData
+    >>> rng = np.random.default_rng(0)
+    >>> onsets = np.array([100.0, 300.0, 500.0, 700.0])
+    >>> evoked = (onsets[:, None] + rng.uniform(10, 20, (4, 5))).ravel()  # unit 0 responds
+    >>> sd = SpikeData([np.r_[evoked, rng.uniform(0, 800, 8)], rng.uniform(0, 800, 12)],
+    ...                length=800.0)
+    >>> stack = sd.align_to_events(onsets, pre_ms=50.0, post_ms=50.0)  # slices: -50..50 ms
+    >>> fit = per_unit_response_regression(stack, 10.0, (0, 50), x_values=[1, 2, 3, 4])
+    >>> fit["slope"].round(3)
+    array([0.1, 0.4])
     """
     amplitude = response_amplitudes(stack, bin_size, response_window_ms, baseline_window_ms)
     n_slices = amplitude.shape[1]

@@ -28,7 +28,19 @@ AGGREGATES = ("median", "mean")
 
 
 def flat_trains(stack: SpikeSliceStack) -> tuple[np.ndarray, np.ndarray]:
-    """All trains, slice-major then unit, concatenated, with offsets (S * U + 1)."""
+    """All trains, slice-major then unit, concatenated, with offsets (S * U + 1).
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData, SpikeSliceStack
+    >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+    >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+    >>> spikes, offsets = flat_trains(stack)
+    >>> spikes
+    array([1. , 2. , 3. , 4. , 1. , 2.5, 3. , 4. ])
+    >>> offsets
+    array([0, 2, 3, 4, 6, 7, 8])
+    """
     trains = [t for s in stack.spike_stack for t in s.train]
     sizes = np.fromiter((t.size for t in trains), dtype=np.int64, count=len(trains))
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
@@ -58,7 +70,16 @@ def spike_unit_timing(stack: SpikeSliceStack, timing: str = "median", min_spikes
 
 
 def spike_frac_active(stack: SpikeSliceStack, min_spikes: int = 2) -> np.ndarray:
-    """Fraction of slices in which each unit has at least ``min_spikes`` spikes: shape (U,)."""
+    """Fraction of slices in which each unit has at least ``min_spikes`` spikes: shape (U,).
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData, SpikeSliceStack
+    >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+    >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+    >>> spike_frac_active(stack, min_spikes=2)
+    array([1., 0., 0.])
+    """
     counts = np.array([[t.size for t in s.train] for s in stack.spike_stack], dtype=np.int64).reshape(
         len(stack.spike_stack), stack.N)
     return (counts >= min_spikes).mean(axis=0) if counts.shape[0] else np.zeros(stack.N)
@@ -68,6 +89,13 @@ def rate_unit_timing(event_stack: np.ndarray, min_rate: float = 0.1) -> np.ndarr
     """``(U, S)`` sample index of each unit's peak rate per slice (first on ties), as float.
 
     NaN where the peak is below ``min_rate`` (Hz).
+
+    Examples
+    --------
+    >>> rates = np.array([[[0.0], [3.0], [1.0]], [[2.0], [0.0], [0.0]]])  # (U, T, S)
+    >>> rate_unit_timing(rates)
+    array([[1.],
+           [0.]])
     """
     stack = np.asarray(event_stack, dtype=np.float64)
     if stack.shape[1] == 0:
@@ -106,6 +134,15 @@ def rank_order_correlation(timing_matrix: np.ndarray, min_overlap: int = 3, n_sh
         NaN-mean of the lower triangle.
     overlap : PairwiseCompMatrix (S, S)
         Fraction of units active in both slices (diagonal: in that slice).
+
+    Examples
+    --------
+    >>> timing = np.array([[1.0, 1.0, 3.0], [2.0, 2.0, 2.0], [3.0, 3.0, 1.0]])  # (U, S)
+    >>> corr, av_corr, overlap = rank_order_correlation(timing, n_shuffles=10, n_jobs=1)
+    >>> corr.matrix
+    array([[        nan,  1.26360005, -1.20407608],
+           [ 1.26360005,         nan, -1.67285672],
+           [-1.20407608, -1.67285672,         nan]])
     """
     timing = np.ascontiguousarray(timing_matrix, dtype=np.float64)
     if timing.ndim != 2:
@@ -164,6 +201,14 @@ def order_units(timing_matrix: np.ndarray, shape: tuple[int, int], agg_func: str
         Original unit indices of each group, earliest first (stable; undefined timings last).
     std, typical, frac : (ndarray, ndarray) each
         Per unit of each group: population std of its timings, the typical timing, activity.
+
+    Examples
+    --------
+    >>> timing = np.array([[3.0, 3.5], [1.0, np.nan], [2.0, 2.5]])  # (U, S)
+    >>> groups, std, typical, frac = order_units(timing, (3, 2), "median", np.array([1.0, 0.5, 1.0]),
+    ...                                    0.6, False)
+    >>> groups
+    (array([2, 0]), array([1]))
     """
     if agg_func not in AGGREGATES:
         raise AnalysisError(f"agg_func must be one of {list(AGGREGATES)}, got {agg_func!r}")

@@ -120,6 +120,17 @@ def unit_to_unit_comparison(
     av_corr : ndarray (S,)
         NaN-mean of each slice's lower triangle.
     av_lag : ndarray (S,) or None
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData, SpikeSliceStack
+    >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+    >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+    >>> corr, lag, av_corr, av_lag = unit_to_unit_comparison(stack, "sttc", delt=1.0)
+    >>> corr.stack[:, :, 0].round(3)
+    array([[ 1.   ,  0.562, -0.5  ],
+           [ 0.562,  1.   ,  1.   ],
+           [-0.5  ,  1.   ,  1.   ]])
     """
     _check_metric(metric)
     if metric == "sttc":
@@ -158,6 +169,17 @@ def get_slice_to_slice_unit_comparison(
         invalid (given ``frac_active``: when ``frac_active[u] >= 1 - min_frac``), else NaN.
     av_lag : ndarray (U,) or None
         The same average of the lags.
+
+    Examples
+    --------
+    >>> from spikelab import SpikeData, SpikeSliceStack
+    >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+    >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+    >>> corr, lag, av, av_lag = get_slice_to_slice_unit_comparison(stack, "sttc", delt=1.0,
+    ...                                                          min_spikes=1)
+    >>> corr.stack[:, :, 0].round(3)
+    array([[1., 1.],
+           [1., 1.]])
     """
     _check_metric(metric)
     n_slices, n_units = len(stack.spike_stack), stack.N

@@ -187,7 +187,15 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
     def from_events(
         cls, events: Iterable[tuple[int, float]], N: int | None = None, **kwargs: Any
     ) -> SpikeData:
-        """Build from ``(unit_index, time_ms)`` pairs."""
+        """Build from ``(unit_index, time_ms)`` pairs.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData
+        >>> sd = SpikeData.from_events([(0, 1.0), (1, 2.0), (0, 3.5)], N=2, length=5.0)
+        >>> sd.train
+        [array([1. , 3.5]), array([2.])]
+        """
         pairs = list(events)
         idces = [int(i) for i, _ in pairs]
         times = [float(t) for _, t in pairs]
@@ -234,13 +242,30 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
                           filter: dict | bool = True, hysteresis: bool = True, direction: str = "both", *,
                           length: float | None = None, start_time: float | None = None) -> SpikeData:
         """One unit per channel of raw traces, spikes at threshold crossings; see
-        :func:`spikelab.spikedata.thresholding.from_thresholding`."""
+        :func:`spikelab.spikedata.thresholding.from_thresholding`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import SpikeData
+        >>> trace = np.zeros((1, 1000)); trace[0, [100, 600]] = [40.0, -40.0]
+        >>> SpikeData.from_thresholding(trace, fs_Hz=10000.0, filter=False).train
+        [array([10.05, 60.05])]
+        """
         return _thresholding.from_thresholding(data, fs_Hz, threshold_sigma, filter, hysteresis, direction,
                                                length=length, start_time=start_time)
 
     # ----------------------------------------------------------------- views
     def idces_times(self) -> tuple[np.ndarray, np.ndarray]:
-        """All spikes as parallel ``(unit_index, time_ms)`` arrays, grouped by unit."""
+        """All spikes as parallel ``(unit_index, time_ms)`` arrays, grouped by unit.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData
+        >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+        >>> sd.idces_times()
+        (array([0, 0, 0, 1, 1, 1, 2]), array([1. , 5. , 9. , 2. , 6. , 9.5, 4. ]))
+        """
         idces = np.repeat(np.arange(self.N), [t.size for t in self.train])
         times = np.concatenate(self.train) if self.N else np.empty(0)
         return idces, times
@@ -309,6 +334,13 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
         ValueError
             Unless ``start < end`` and the window lies inside the recording (a window
             beyond it would claim silence where nothing was recorded).
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData
+        >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+        >>> sd.subtime(4.0, 8.0).train
+        [array([1.]), array([2.]), array([0.])]
         """
         stop = self.start_time + self.length
         start = self.start_time if start is None or start is Ellipsis else float(start)
@@ -337,6 +369,14 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
         """Cut the recording into windows of ``length`` ms overlapping by ``overlap`` ms.
 
         Returns a :class:`~spikelab.SpikeSliceStack` with one slice per whole window.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData
+        >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+        >>> stack = sd.frames(4.0)
+        >>> stack.times
+        [(0.0, 4.0), (4.0, 8.0)]
         """
         from .spikeslicestack import SpikeSliceStack
 
@@ -367,7 +407,15 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
 
     @property
     def times(self) -> Iterator[float]:
-        """Every spike time (ms) of every unit, in time order (an iterator)."""
+        """Every spike time (ms) of every unit, in time order (an iterator).
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData
+        >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+        >>> [float(t) for t in sd.times]
+        [1.0, 2.0, 4.0, 5.0, 6.0, 9.0, 9.5]
+        """
         flat = np.concatenate(self.train) if self.N else np.zeros(0)
         return iter(np.sort(flat, kind="stable"))
 

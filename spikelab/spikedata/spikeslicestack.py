@@ -170,7 +170,16 @@ class SpikeSliceStack:
     # ----------------------------------------------------------------- selections
     def subset(self, units: Any, by: str | None = None, preserve_order: bool = False) -> SpikeSliceStack:
         """Keep some units in every slice: indices sorted and de-duplicated (given order with
-        ``preserve_order``), or every unit whose attribute ``by`` equals one of ``units``."""
+        ``preserve_order``), or every unit whose attribute ``by`` equals one of ``units``.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+        >>> stack.subset([0, 2]).spike_stack[0].train
+        [array([1., 2.]), array([4.])]
+        """
         idx = unit_indices(units, self.N, by=by, attributes=self.neuron_attributes, preserve_order=preserve_order)
         slices = [_like(s, [s.train[i].copy() for i in idx],
                         None if s.neuron_attributes is None else [s.neuron_attributes[i] for i in idx])
@@ -180,7 +189,16 @@ class SpikeSliceStack:
 
     def subslice(self, slices: Any) -> SpikeSliceStack:
         """The slices at ``slices`` (an index, indices, or a boolean mask), in the order given,
-        duplicates dropped, negative indices counted from the end."""
+        duplicates dropped, negative indices counted from the end.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+        >>> stack.subslice([1]).times
+        [(5.0, 10.0)]
+        """
         idx = slice_indices(slices, len(self.spike_stack))
         return self._assemble([self.spike_stack[i] for i in idx], [self.times[i] for i in idx],
                               self.neuron_attributes, self.N)
@@ -190,6 +208,14 @@ class SpikeSliceStack:
 
         Slices must last a whole number of ms. Spike times keep their axis (an event-centred
         slice stays centred on its event); ``times`` become the new absolute windows.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+        >>> stack.subtime_by_index(1, 4).spike_stack[0].train
+        [array([1., 2.]), array([3.]), array([], dtype=float64)]
         """
         if not self.spike_stack:
             raise AnalysisError("the stack has no slice to trim")
@@ -220,14 +246,39 @@ class SpikeSliceStack:
 
     # ----------------------------------------------------------------- analyses (thin forwards)
     def to_raster_array(self, bin_size: float = 1.0, absolute_times: bool = False) -> np.ndarray:
-        """Spike counts (N, T, S); see :func:`spikelab.spikedata.alignment.to_raster_array`."""
+        """Spike counts (N, T, S); see :func:`spikelab.spikedata.alignment.to_raster_array`.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+        >>> stack.to_raster_array(bin_size=2.5)[:, :, 0]
+        array([[2, 0],
+               [0, 1],
+               [0, 1]])
+        """
         to_raster_array = _alignment.to_raster_array
         return to_raster_array(self, bin_size, absolute_times)
 
     def unit_to_unit_comparison(
         self, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0, max_lag: float = 350
     ) -> tuple[PairwiseCompMatrixStack, PairwiseCompMatrixStack | None, np.ndarray, np.ndarray | None]:
-        """(corr, lag, av_corr, av_lag) over unit pairs per slice; see :func:`spikelab.spikedata.spike_comparisons.unit_to_unit_comparison`."""
+        """(corr, lag, av_corr, av_lag) over unit pairs per slice.
+
+        See :func:`spikelab.spikedata.spike_comparisons.unit_to_unit_comparison`.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+        >>> corr, lag, av_corr, av_lag = stack.unit_to_unit_comparison("sttc", delt=1.0)
+        >>> corr.stack[:, :, 0].round(3)
+        array([[ 1.   ,  0.562, -0.5  ],
+               [ 0.562,  1.   ,  1.   ],
+               [-0.5  ,  1.   ,  1.   ]])
+        """
         unit_to_unit_comparison = _spike_comparisons.unit_to_unit_comparison
         return unit_to_unit_comparison(self, metric, delt, bin_size, max_lag)
 
@@ -235,17 +286,56 @@ class SpikeSliceStack:
         self, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0, max_lag: float = 350,
         min_spikes: int = 2, min_frac: float = 0.3, frac_active: np.ndarray | None = None,
     ) -> tuple[PairwiseCompMatrixStack, PairwiseCompMatrixStack | None, np.ndarray, np.ndarray | None]:
-        """(corr, lag, av_corr, av_lag) over slice pairs per unit; see :func:`spikelab.spikedata.spike_comparisons.get_slice_to_slice_unit_comparison`."""
+        """(corr, lag, av_corr, av_lag) over slice pairs per unit.
+
+        See :func:`spikelab.spikedata.spike_comparisons.get_slice_to_slice_unit_comparison`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> sd = SpikeData([np.sort(rng.uniform(0, 400, 40)) for _ in range(3)], length=400.0)
+        >>> windows = [(0, 100), (100, 200), (200, 300), (300, 400)]
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=windows)
+        >>> corr, lag, av_corr, av_lag = stack.get_slice_to_slice_unit_comparison("sttc", delt=5.0)
+        >>> corr.shape, av_corr.round(3)
+        ((4, 4, 3), array([0.218, 0.273, 0.15 ]))
+        """
         compare = _spike_comparisons.get_slice_to_slice_unit_comparison
         return compare(self, metric, delt, bin_size, max_lag, min_spikes, min_frac, frac_active)
 
     def get_unit_timing_per_slice(self, timing: str = "median", min_spikes: int = 2) -> np.ndarray:
-        """(U, S) median/mean/first spike time (ms, slice axis); see :func:`spikelab.spikedata.slice_timing.spike_unit_timing`."""
+        """(U, S) median/mean/first spike time (ms, slice axis).
+
+        See :func:`spikelab.spikedata.slice_timing.spike_unit_timing`.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+        >>> stack.get_unit_timing_per_slice("median", min_spikes=1)
+        array([[1.5 , 1.75],
+               [3.  , 3.  ],
+               [4.  , 4.  ]])
+        """
         spike_unit_timing = _slice_timing.spike_unit_timing
         return spike_unit_timing(self, timing, min_spikes)
 
     def compute_frac_active(self, min_spikes: int = 2) -> np.ndarray:
-        """Fraction of slices with at least ``min_spikes`` spikes, per unit; see :func:`spikelab.spikedata.slice_timing.spike_frac_active`."""
+        """Fraction of slices with at least ``min_spikes`` spikes, per unit.
+
+        See :func:`spikelab.spikedata.slice_timing.spike_frac_active`.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+        >>> stack.compute_frac_active(min_spikes=1)
+        array([1., 1., 1.])
+        """
         spike_frac_active = _slice_timing.spike_frac_active
         return spike_frac_active(self, min_spikes)
 
@@ -253,7 +343,23 @@ class SpikeSliceStack:
                                min_spikes: int = 2, min_overlap: int = 3, n_shuffles: int = 100,
                                min_overlap_frac: float | None = None, seed: int | None = 1,
                                n_jobs: int | None = -1) -> tuple[PairwiseCompMatrix, float, PairwiseCompMatrix]:
-        """(corr, av_corr, overlap) of firing order between slices; see :func:`spikelab.spikedata.slice_timing.rank_order_correlation`."""
+        """(corr, av_corr, overlap) of firing order between slices.
+
+        See :func:`spikelab.spikedata.slice_timing.rank_order_correlation`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> sd = SpikeData([np.sort(rng.uniform(0, 400, 40)) for _ in range(3)], length=400.0)
+        >>> windows = [(0, 100), (100, 200), (200, 300), (300, 400)]
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=windows)
+        >>> corr, av_corr, overlap = stack.rank_order_correlation(min_spikes=1, n_shuffles=10,
+        ...                                                       n_jobs=1)
+        >>> corr.shape
+        (4, 4)
+        """
         rank_order_correlation = _slice_timing.rank_order_correlation
         if timing_matrix is None:
             timing_matrix = self.get_unit_timing_per_slice(timing, min_spikes)
@@ -267,6 +373,15 @@ class SpikeSliceStack:
         Returns ``((high, low) stacks, ids, std, typical timing (ms), frac active)``, each a
         (highly active, less active) pair; a group without units gives None for its stack.
         Activity is :meth:`compute_frac_active` ``(min_spikes)`` unless ``frac_active`` is given.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+        >>> stacks, ids, std, typical, frac = stack.order_units_across_slices(min_spikes=1)
+        >>> ids
+        (array([0, 1, 2]), array([], dtype=int64))
         """
         order_units = _slice_timing.order_units
         if timing_matrix is None:
@@ -280,14 +395,41 @@ class SpikeSliceStack:
 
     def baseline_normalized_raster(self, bin_size: float, baseline_window_ms: tuple[float, float], *,
                                    mode: str = "subtract") -> np.ndarray:
-        """(U, T, S) counts against each slice's baseline; see :func:`spikelab.spikedata.slice_response.baseline_normalized_raster`."""
+        """(U, T, S) counts against each slice's baseline.
+
+        See :func:`spikelab.spikedata.slice_response.baseline_normalized_raster`.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+        >>> stack.baseline_normalized_raster(1.0, baseline_window_ms=(0, 2))[:, :, 0]
+        array([[ 0.5,  0.5, -0.5, -0.5, -0.5],
+               [ 0. ,  0. ,  1. ,  0. ,  0. ],
+               [ 0. ,  0. ,  0. ,  1. ,  0. ]])
+        """
         baseline_normalized_raster = _slice_response.baseline_normalized_raster
         return baseline_normalized_raster(self, bin_size, baseline_window_ms, mode)
 
     def responsive_units(self, bin_size: float, baseline_window_ms: tuple[float, float], *,
                          response_window_ms: tuple[float, float] | None = None, z_threshold: float = 2.0,
                          aggregator: str = "mean") -> np.ndarray:
-        """Boolean (U,) mask of responding units; see :func:`spikelab.spikedata.slice_response.responsive_units`."""
+        """Boolean (U,) mask of responding units.
+
+        See :func:`spikelab.spikedata.slice_response.responsive_units`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> sd = SpikeData([np.sort(rng.uniform(0, 400, 40)) for _ in range(3)], length=400.0)
+        >>> windows = [(0, 100), (100, 200), (200, 300), (300, 400)]
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=windows)
+        >>> stack.responsive_units(10.0, baseline_window_ms=(0, 50), response_window_ms=(50, 100))
+        array([False, False, False])
+        """
         responsive_units = _slice_response.responsive_units
         return responsive_units(self, bin_size, baseline_window_ms, response_window_ms, z_threshold, aggregator)
 
@@ -295,7 +437,23 @@ class SpikeSliceStack:
                                    baseline_window_ms: tuple[float, float], *,
                                    response_window_ms: tuple[float, float] | None = None,
                                    z_threshold: float = 2.0, aggregator: str = "mean") -> dict[str, np.ndarray]:
-        """Responsive units per slice group; see :func:`spikelab.spikedata.slice_response.responsive_units_per_group`."""
+        """Responsive units per slice group.
+
+        See :func:`spikelab.spikedata.slice_response.responsive_units_per_group`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> sd = SpikeData([np.sort(rng.uniform(0, 400, 40)) for _ in range(3)], length=400.0)
+        >>> windows = [(0, 100), (100, 200), (200, 300), (300, 400)]
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=windows)
+        >>> per_group = stack.responsive_units_per_group([1, 1, 2, 2], 10.0, (0, 50),
+        ...                                              response_window_ms=(50, 100))
+        >>> sorted(per_group)
+        ['groups', 'mask', 'responsive_count']
+        """
         responsive_units_per_group = _slice_response.responsive_units_per_group
         return responsive_units_per_group(self, group_labels, bin_size, baseline_window_ms, response_window_ms,
                                           z_threshold, aggregator)
@@ -304,7 +462,23 @@ class SpikeSliceStack:
                               bin_size: float, baseline_window_ms: tuple[float, float], *,
                               response_window_ms: tuple[float, float] | None = None, z_threshold: float = 2.0,
                               aggregator: str = "mean") -> dict[str, Any]:
-        """Units gained / lost / preserved between groups; see :func:`spikelab.spikedata.slice_response.responsiveness_change`."""
+        """Units gained / lost / preserved between groups.
+
+        See :func:`spikelab.spikedata.slice_response.responsiveness_change`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> sd = SpikeData([np.sort(rng.uniform(0, 400, 40)) for _ in range(3)], length=400.0)
+        >>> windows = [(0, 100), (100, 200), (200, 300), (300, 400)]
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=windows)
+        >>> change = stack.responsiveness_change([1, 1, 2, 2], [1], [2], 10.0, (0, 50),
+        ...                                     response_window_ms=(50, 100))
+        >>> change["gained"], change["lost"]
+        (array([False, False, False]), array([False, False, False]))
+        """
         responsiveness_change = _slice_response.responsiveness_change
         return responsiveness_change(self, group_labels, early_groups, late_groups, bin_size, baseline_window_ms,
                                      response_window_ms, z_threshold, aggregator)
@@ -313,20 +487,62 @@ class SpikeSliceStack:
                                      x_values: Sequence[float] | None = None,
                                      baseline_window_ms: tuple[float, float] | None = None,
                                      min_valid_slices: int = 3) -> dict[str, np.ndarray]:
-        """Per-unit OLS of response amplitude across slices; see :func:`spikelab.spikedata.slice_response.per_unit_response_regression`."""
+        """Per-unit OLS of response amplitude across slices.
+
+        See :func:`spikelab.spikedata.slice_response.per_unit_response_regression`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> sd = SpikeData([np.sort(rng.uniform(0, 400, 40)) for _ in range(3)], length=400.0)
+        >>> windows = [(0, 100), (100, 200), (200, 300), (300, 400)]
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=windows)
+        >>> fit = stack.per_unit_response_regression(10.0, (0, 50))
+        >>> sorted(fit)
+        ['amplitudes', 'intercept', 'p_value', 'r_squared', 'slope', 'stderr', 'x_values']
+        >>> fit["slope"].round(3)
+        array([-0.5, -0.6,  0.3])
+        """
         per_unit_response_regression = _slice_response.per_unit_response_regression
         return per_unit_response_regression(self, bin_size, response_window_ms, x_values, baseline_window_ms,
                                             min_valid_slices)
 
     def slice_to_slice_similarity(self, metric: str = "cosine", *, bin_size: float = 1.0) -> PairwiseCompMatrix:
-        """(S, S) similarity of the slices' rasters; see :mod:`spikelab.spikedata.similarity`."""
+        """(S, S) similarity of the slices' rasters; see :mod:`spikelab.spikedata.similarity`.
+
+        Examples
+        --------
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> sd = SpikeData([[1.0, 2.0, 6.0, 7.5], [3.0, 8.0], [4.0, 9.0]], length=10.0)
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+        >>> stack.slice_to_slice_similarity(bin_size=1.0).matrix.round(3)
+        array([[1.  , 0.75],
+               [0.75, 1.  ]])
+        """
         similarity_matrix, slice_vectors = _similarity.similarity_matrix, _similarity.slice_vectors
         sim = similarity_matrix(slice_vectors(self.to_raster_array(bin_size)), metric)
         return PairwiseCompMatrix(sim, metadata={"metric": metric})
 
     def group_pair_similarity(self, stim_labels: Sequence[Any], *, metric: str = "cosine", bin_size: float = 1.0,
                               slice_indices: Sequence[int] | None = None) -> PairwiseCompMatrix:
-        """(K, K) similarity of each label's mean response; see :func:`spikelab.spikedata.similarity.group_pair_similarity`."""
+        """(K, K) similarity of each label's mean response.
+
+        See :func:`spikelab.spikedata.similarity.group_pair_similarity`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> sd = SpikeData([np.sort(rng.uniform(0, 400, 40)) for _ in range(3)], length=400.0)
+        >>> windows = [(0, 100), (100, 200), (200, 300), (300, 400)]
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=windows)
+        >>> stack.group_pair_similarity(["a", "b", "a", "b"], bin_size=50.0).matrix.round(3)
+        array([[1.   , 0.918],
+               [0.918, 1.   ]])
+        """
         group_pair_similarity = _similarity.group_pair_similarity
         return group_pair_similarity(self, stim_labels, metric, bin_size, slice_indices)
 
@@ -334,7 +550,23 @@ class SpikeSliceStack:
                             bin_size: float, baseline_window_ms: tuple[float, float] | None = None,
                             classifier: str = "ridge", cv: str | int = "loo", classifier_kwargs: dict | None = None,
                             random_state: int | None = None) -> dict[str, Any]:
-        """Cross-validated decoding of slice labels (``ml`` extra); see :func:`spikelab.spikedata.decoding.decode_slice_labels`."""
+        """Cross-validated decoding of slice labels (``ml`` extra).
+
+        See :func:`spikelab.spikedata.decoding.decode_slice_labels`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from spikelab import SpikeData, SpikeSliceStack
+        >>> rng = np.random.default_rng(0)
+        >>> sd = SpikeData([np.sort(rng.uniform(0, 400, 40)) for _ in range(3)], length=400.0)
+        >>> windows = [(0, 100), (100, 200), (200, 300), (300, 400)]
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=windows)
+        >>> result = stack.decode_slice_labels(["a", "b", "a", "b"], (0, 100), bin_size=10.0,
+        ...                                  cv=2, random_state=0)
+        >>> result["predictions"]
+        array(['b', 'a', 'a', 'a'], dtype='<U1')
+        """
         decode_slice_labels = _decoding.decode_slice_labels
         return decode_slice_labels(self, labels, response_window_ms, bin_size=bin_size,
                                    baseline_window_ms=baseline_window_ms, classifier=classifier, cv=cv,

@@ -103,6 +103,13 @@ def sttc_matrix_of(
     (and ``"auto"``) walks all spikes once in time order, ``"merge"`` merges each pair's
     trains in parallel over pairs.  The sweep costs at most what the merges cost (units x
     spikes steps) and usually a small fraction of it.
+
+    Examples
+    --------
+    >>> trains = [np.array([1.0, 5.0, 9.0]), np.array([2.0, 6.0, 9.5])]
+    >>> sttc_matrix_of(trains, start_time=0.0, length=10.0, delt=1.0).round(3)
+    array([[1., 1.],
+           [1., 1.]])
     """
     if method not in METHODS:
         raise AnalysisError(f"method must be one of {list(METHODS)}, got {method!r}")
@@ -130,6 +137,12 @@ def spike_time_tiling(sd: SpikeData, i: int, j: int, delt: float = 20.0) -> floa
     """STTC between units ``i`` and ``j`` with coincidence window ``delt`` ms (see module doc).
 
     Example: trains [10, 20, 30, 40] and [11, 21, 35, 60], length 100 ms, delt 5 -> 0.75.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+    >>> spike_time_tiling(sd, 0, 1, delt=1.0)
+    1.0
     """
     delt = _check_delt(delt)
     a = np.ascontiguousarray(sd.train[i] - sd.start_time)
@@ -150,6 +163,14 @@ def spike_time_tilings(sd: SpikeData, delt: float = 20.0) -> PairwiseCompMatrix:
     ------
     AnalysisError
         If ``delt <= 0``.
+
+    Examples
+    --------
+    >>> sd = SpikeData([[1.0, 5.0, 9.0], [2.0, 6.0, 9.5], [4.0]], length=10.0)
+    >>> spike_time_tilings(sd, delt=1.0).matrix.round(3)
+    array([[ 1.   ,  1.   ,  0.571],
+           [ 1.   ,  1.   , -0.375],
+           [ 0.571, -0.375,  1.   ]])
     """
     matrix = sttc_matrix_of(sd.train, sd.start_time, sd.length, delt)
     return PairwiseCompMatrix(matrix, metadata={"delt": delt})
