@@ -70,7 +70,9 @@ def _smooth_runs(buf, cum_weights, n_samples, run_lo, run_hi, run_val, acc):
 
 
 @njit(cache=True, parallel=True)
-def window_rates(starts, rates, spike_off, rate_off, first, n_samples, reach, n_grid, cum_weights, out):
+def window_rates(
+    starts, rates, spike_off, rate_off, first, n_samples, reach, n_grid, cum_weights, out
+):
     """Smoothed inverse-ISI rate of every unit in every window, written to ``out[u, t, s]``.
 
     ``starts[spike_off[u]:spike_off[u+1]]`` are unit u's spikes as rounded grid indices and

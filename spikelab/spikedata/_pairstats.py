@@ -7,7 +7,9 @@ import warnings
 import numpy as np
 
 
-def mirror_upper(values: np.ndarray, lags: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+def mirror_upper(
+    values: np.ndarray, lags: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Make ``(..., n, n)`` results symmetric from their ``i <= j`` half (lags antisymmetric).
 
     0.1.2 computes each pair once, ``i <= j``, and mirrors it; a pair's reverse comparison
@@ -28,7 +30,11 @@ def lower_triangle_mean(stack: np.ndarray) -> np.ndarray:
     rows, cols = np.tril_indices(stack.shape[0], k=-1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN triangles are expected: NaN
-        return np.nanmean(stack[rows, cols, :], axis=0) if rows.size else np.full(stack.shape[2], np.nan)
+        return (
+            np.nanmean(stack[rows, cols, :], axis=0)
+            if rows.size
+            else np.full(stack.shape[2], np.nan)
+        )
 
 
 def mask_invalid(stack: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -53,9 +59,15 @@ def slice_average(
     if frac_active is not None:
         keep = np.asarray(frac_active, dtype=np.float64).ravel() >= 1 - min_frac
     else:
-        keep = (1.0 - valid.mean(axis=0)) <= min_frac if valid.shape[0] else np.zeros(valid.shape[1], bool)
+        keep = (
+            (1.0 - valid.mean(axis=0)) <= min_frac
+            if valid.shape[0]
+            else np.zeros(valid.shape[1], bool)
+        )
     return np.where(keep, av, np.nan)
 
 
 def warn_too_few(count: int, what: str) -> None:
-    warnings.warn(f"fewer than 2 {what} ({count}): every comparison is NaN", RuntimeWarning, stacklevel=3)
+    warnings.warn(
+        f"fewer than 2 {what} ({count}): every comparison is NaN", RuntimeWarning, stacklevel=3
+    )

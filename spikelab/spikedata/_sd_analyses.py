@@ -91,9 +91,16 @@ class SpikeDataAnalyses:
         """
         return _rates.binned_meanrate(self, bin_size, unit)
 
-    def sliding_rate(self, window_size: float, step_size: float | None = None, sampling_rate: float | None = None,
-                     t_start: float | None = None, t_end: float | None = None, gauss_sigma: float = 0.0,
-                     apply_square: bool = True) -> RateData:
+    def sliding_rate(
+        self,
+        window_size: float,
+        step_size: float | None = None,
+        sampling_rate: float | None = None,
+        t_start: float | None = None,
+        t_end: float | None = None,
+        gauss_sigma: float = 0.0,
+        apply_square: bool = True,
+    ) -> RateData:
         """Sliding-window rates (kHz) as a RateData.
 
         See :func:`spikelab.spikedata.sliding_rate.sliding_rate`.
@@ -196,8 +203,16 @@ class SpikeDataAnalyses:
         """
         return _rates.get_pop_rate(self, square_width, gauss_sigma, raster_bin_size_ms)
 
-    def align_to_events(self, events: np.ndarray | str, pre_ms: float, post_ms: float, *, kind: str = "spike",
-                        bin_size_ms: float = 1.0, sigma_ms: float = 10) -> SpikeSliceStack | RateSliceStack:
+    def align_to_events(
+        self,
+        events: np.ndarray | str,
+        pre_ms: float,
+        post_ms: float,
+        *,
+        kind: str = "spike",
+        bin_size_ms: float = 1.0,
+        sigma_ms: float = 10,
+    ) -> SpikeSliceStack | RateSliceStack:
         """Event-aligned SpikeSliceStack or RateSliceStack.
 
         See :func:`spikelab.spikedata.alignment.align_to_events`.
@@ -212,14 +227,25 @@ class SpikeDataAnalyses:
         >>> stack.spike_stack[0].train
         [array([-2.]), array([-1.]), array([1.])]
         """
-        return _alignment.align_to_events(self, events, pre_ms, post_ms, kind=kind, bin_size_ms=bin_size_ms,
-                                          sigma_ms=sigma_ms)
+        return _alignment.align_to_events(
+            self, events, pre_ms, post_ms, kind=kind, bin_size_ms=bin_size_ms, sigma_ms=sigma_ms
+        )
 
-    def get_bursts(self, thr_burst: float, min_burst_diff: int, burst_edge_mult_thresh: float,
-                   square_width: float = 20, gauss_sigma: float = 100, acc_square_width: float = 8,
-                   acc_gauss_sigma: float = 8, raster_bin_size_ms: float = 1.0, peak_to_trough: bool = True,
-                   pop_rate: np.ndarray | None = None, pop_rate_acc: np.ndarray | None = None,
-                   pop_rms_override: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def get_bursts(
+        self,
+        thr_burst: float,
+        min_burst_diff: int,
+        burst_edge_mult_thresh: float,
+        square_width: float = 20,
+        gauss_sigma: float = 100,
+        acc_square_width: float = 8,
+        acc_gauss_sigma: float = 8,
+        raster_bin_size_ms: float = 1.0,
+        peak_to_trough: bool = True,
+        pop_rate: np.ndarray | None = None,
+        pop_rate_acc: np.ndarray | None = None,
+        pop_rms_override: float | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Network bursts ``(tburst ms, edges ms, peak_amp)``.
 
         See :func:`spikelab.spikedata.bursts.get_bursts`.
@@ -237,16 +263,37 @@ class SpikeDataAnalyses:
         >>> tburst.round(-1)  # the two bursts at 500 and 1500 ms
         array([ 500., 1500.])
         """
-        return _bursts.get_bursts(self, thr_burst, min_burst_diff, burst_edge_mult_thresh, square_width,
-                                  gauss_sigma, acc_square_width, acc_gauss_sigma, raster_bin_size_ms,
-                                  peak_to_trough, pop_rate, pop_rate_acc, pop_rms_override)
+        return _bursts.get_bursts(
+            self,
+            thr_burst,
+            min_burst_diff,
+            burst_edge_mult_thresh,
+            square_width,
+            gauss_sigma,
+            acc_square_width,
+            acc_gauss_sigma,
+            raster_bin_size_ms,
+            peak_to_trough,
+            pop_rate,
+            pop_rate_acc,
+            pop_rms_override,
+        )
 
-    def burst_sensitivity(self, thr_values: np.ndarray, dist_values: np.ndarray, burst_edge_mult_thresh: float,
-                          square_width: float = 20, gauss_sigma: float = 100, acc_square_width: float = 8,
-                          acc_gauss_sigma: float = 8, raster_bin_size_ms: float = 1.0,
-                          peak_to_trough: bool = True, pop_rate: np.ndarray | None = None,
-                          pop_rate_acc: np.ndarray | None = None,
-                          pop_rms_override: float | None = None) -> np.ndarray:
+    def burst_sensitivity(
+        self,
+        thr_values: np.ndarray,
+        dist_values: np.ndarray,
+        burst_edge_mult_thresh: float,
+        square_width: float = 20,
+        gauss_sigma: float = 100,
+        acc_square_width: float = 8,
+        acc_gauss_sigma: float = 8,
+        raster_bin_size_ms: float = 1.0,
+        peak_to_trough: bool = True,
+        pop_rate: np.ndarray | None = None,
+        pop_rate_acc: np.ndarray | None = None,
+        pop_rms_override: float | None = None,
+    ) -> np.ndarray:
         """Burst counts over a (threshold, distance) grid.
 
         See :func:`spikelab.spikedata.bursts.burst_sensitivity`.
@@ -263,9 +310,21 @@ class SpikeDataAnalyses:
         array([[2],
                [0]])
         """
-        return _bursts.burst_sensitivity(self, thr_values, dist_values, burst_edge_mult_thresh, square_width,
-                                         gauss_sigma, acc_square_width, acc_gauss_sigma, raster_bin_size_ms,
-                                         peak_to_trough, pop_rate, pop_rate_acc, pop_rms_override)
+        return _bursts.burst_sensitivity(
+            self,
+            thr_values,
+            dist_values,
+            burst_edge_mult_thresh,
+            square_width,
+            gauss_sigma,
+            acc_square_width,
+            acc_gauss_sigma,
+            raster_bin_size_ms,
+            peak_to_trough,
+            pop_rate,
+            pop_rate_acc,
+            pop_rms_override,
+        )
 
     def get_frac_active(self, edges: np.ndarray, MIN_SPIKES: int, backbone_threshold: float,
                         bin_size: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -289,7 +348,9 @@ class SpikeDataAnalyses:
         """
         return _bursts.get_frac_active(self, edges, MIN_SPIKES, backbone_threshold, bin_size)
 
-    def get_frac_spikes_in_burst(self, edges: np.ndarray, bin_size: float = 1.0, *, per_spike: bool = False) -> np.ndarray:
+    def get_frac_spikes_in_burst(
+        self, edges: np.ndarray, bin_size: float = 1.0, *, per_spike: bool = False
+    ) -> np.ndarray:
         """Fraction of each unit's spikes in bursts.
 
         See :func:`spikelab.spikedata.bursts.get_frac_spikes_in_burst`.
@@ -366,7 +427,9 @@ class SpikeDataAnalyses:
         """
         return _latencies.latencies_to_index(self, i, window_ms)
 
-    def get_pairwise_latencies(self, window_ms: float | None = None, return_distributions: bool = False):
+    def get_pairwise_latencies(
+        self, window_ms: float | None = None, return_distributions: bool = False
+    ):
         """(mean, std[, distributions]) of nearest-spike latencies per unit pair.
 
         See :func:`spikelab.spikedata.latencies.get_pairwise_latencies`.
@@ -383,7 +446,9 @@ class SpikeDataAnalyses:
         """
         return _latencies.get_pairwise_latencies(self, window_ms, return_distributions)
 
-    def get_pairwise_ccg(self, bin_size: float = 1.0, max_lag: float = 350) -> tuple[PairwiseCompMatrix, PairwiseCompMatrix]:
+    def get_pairwise_ccg(
+        self, bin_size: float = 1.0, max_lag: float = 350
+    ) -> tuple[PairwiseCompMatrix, PairwiseCompMatrix]:
         """(corr, lag in bins) of every unit pair's count raster.
 
         See :func:`spikelab.spikedata.spike_comparisons.get_pairwise_ccg`.
@@ -404,7 +469,9 @@ class SpikeDataAnalyses:
         """
         return _spike_comparisons.get_pairwise_ccg(self, bin_size, max_lag)
 
-    def spike_shuffle(self, swap_per_spike: float = 5, seed: int | None = None, bin_size: float = 1) -> SpikeData:
+    def spike_shuffle(
+        self, swap_per_spike: float = 5, seed: int | None = None, bin_size: float = 1
+    ) -> SpikeData:
         """Surrogate keeping unit and bin spike counts.
 
         See :func:`spikelab.spikedata.resampling.spike_shuffle`.
@@ -419,8 +486,13 @@ class SpikeDataAnalyses:
         """
         return _resampling.spike_shuffle(self, swap_per_spike, seed, bin_size)
 
-    def spike_shuffle_stack(self, n_shuffles: int, seed: int | None = None, swap_per_spike: float = 5,
-                            bin_size: float = 1) -> SpikeSliceStack:
+    def spike_shuffle_stack(
+        self,
+        n_shuffles: int,
+        seed: int | None = None,
+        swap_per_spike: float = 5,
+        bin_size: float = 1,
+    ) -> SpikeSliceStack:
         """``n_shuffles`` surrogates as a SpikeSliceStack.
 
         See :func:`spikelab.spikedata.resampling.spike_shuffle_stack`.
@@ -435,8 +507,14 @@ class SpikeDataAnalyses:
         """
         return _resampling.spike_shuffle_stack(self, n_shuffles, seed, swap_per_spike, bin_size)
 
-    def compute_spike_trig_pop_rate(self, window_ms: float = 80, cutoff_hz: float = 20, fs: float | None = None,
-                                    bin_size: float = 1, cut_outer: int = 10):
+    def compute_spike_trig_pop_rate(
+        self,
+        window_ms: float = 80,
+        cutoff_hz: float = 20,
+        fs: float | None = None,
+        bin_size: float = 1,
+        cut_outer: int = 10,
+    ):
         """(curves, zero_lag, peak, delays ms, lags ms) of each unit's coupling to the population.
 
         See :func:`spikelab.spikedata.population_coupling.compute_spike_trig_pop_rate`.
@@ -452,10 +530,18 @@ class SpikeDataAnalyses:
         >>> curves.shape, lags[[0, -1]]
         ((4, 21), array([-10.,  10.]))
         """
-        return _coupling.compute_spike_trig_pop_rate(self, window_ms, cutoff_hz, fs, bin_size, cut_outer)
+        return _coupling.compute_spike_trig_pop_rate(
+            self, window_ms, cutoff_hz, fs, bin_size, cut_outer
+        )
 
-    def compare_sorter(self, other: SpikeData, comparison_type: str = "spike_times", delta_ms: float = 0.4,
-                       f_rel_to_trough: tuple[int, int] = (20, 40), max_lag: int = 5) -> dict:
+    def compare_sorter(
+        self,
+        other: SpikeData,
+        comparison_type: str = "spike_times",
+        delta_ms: float = 0.4,
+        f_rel_to_trough: tuple[int, int] = (20, 40),
+        max_lag: int = 5,
+    ) -> dict:
         """Agreement or footprint similarity with another sorting.
 
         See :func:`spikelab.spikedata.sorter_comparison.compare_sorter`.
@@ -469,7 +555,9 @@ class SpikeDataAnalyses:
         array([[0.4  , 0.   ],
                [0.   , 0.667]])
         """
-        return _sorters.compare_sorter(self, other, comparison_type, delta_ms, f_rel_to_trough, max_lag)
+        return _sorters.compare_sorter(
+            self, other, comparison_type, delta_ms, f_rel_to_trough, max_lag
+        )
 
     @staticmethod
     def best_match_assignment(score_matrix: np.ndarray, minimize: bool = False) -> dict:

@@ -44,7 +44,9 @@ class SpikeDataUnits:
         """
         return _attributes.get_neuron_attribute(self, key, default)
 
-    def set_neuron_attribute(self, key: str, values: Any, neuron_indices: Iterable[int] | int | None = None) -> None:
+    def set_neuron_attribute(
+        self, key: str, values: Any, neuron_indices: Iterable[int] | int | None = None
+    ) -> None:
         """Set attribute ``key`` in place.
 
         See :func:`spikelab.spikedata.attributes.set_neuron_attribute`.
@@ -117,10 +119,18 @@ class SpikeDataUnits:
         """
         return _attributes.channel_raster(self, bin_size, channel_attr)
 
-    def get_waveform_traces(self, unit: int | slice | Sequence[int] | None = None, ms_before: float = 1.0,
-                            ms_after: float = 2.0, channels: int | Sequence[int] | None = None,
-                            bandpass: tuple[float, float] | None = None, filter_order: int = 3, store: bool = True,
-                            return_channel_waveforms: bool = False, return_avg_waveform: bool = True):
+    def get_waveform_traces(
+        self,
+        unit: int | slice | Sequence[int] | None = None,
+        ms_before: float = 1.0,
+        ms_after: float = 2.0,
+        channels: int | Sequence[int] | None = None,
+        bandpass: tuple[float, float] | None = None,
+        filter_order: int = 3,
+        store: bool = True,
+        return_channel_waveforms: bool = False,
+        return_avg_waveform: bool = True,
+    ):
         """(waveforms, meta): raw snippets around each spike.
 
         See :func:`spikelab.spikedata.waveforms.get_waveform_traces`.
@@ -136,25 +146,61 @@ class SpikeDataUnits:
         >>> info["avg_waveforms"]
         [array([[28., 29., 30., 31.]])]
         """
-        return _waveforms.get_waveform_traces(self, unit, ms_before, ms_after, channels, bandpass, filter_order,
-                                              store, return_channel_waveforms, return_avg_waveform)
+        return _waveforms.get_waveform_traces(
+            self,
+            unit,
+            ms_before,
+            ms_after,
+            channels,
+            bandpass,
+            filter_order,
+            store,
+            return_channel_waveforms,
+            return_avg_waveform,
+        )
 
-    def plot_spatial_network(self, ax: Axes, matrix: np.ndarray, edge_threshold: float | None = None,
-                             top_pct: float | None = None, node_size_range: tuple[float, float] = (2, 20),
-                             node_cmap: str = "viridis", node_linewidth: float = 0.2, edge_color: str = "red",
-                             edge_linewidth: float = 0.6, edge_alpha_range: tuple[float, float] = (0.15, 1.0),
-                             scale_bar_um: float | None = 500, font_size: float | None = None) -> PathCollection:
-        """Draw the units at ``unit_locations`` joined by strong ``matrix`` values into ``ax``; returns the
-        scatter. See :func:`spikelab.plotting.spatial.draw_spatial_network`."""
+    def plot_spatial_network(
+        self,
+        ax: Axes,
+        matrix: np.ndarray,
+        edge_threshold: float | None = None,
+        top_pct: float | None = None,
+        node_size_range: tuple[float, float] = (2, 20),
+        node_cmap: str = "viridis",
+        node_linewidth: float = 0.2,
+        edge_color: str = "red",
+        edge_linewidth: float = 0.6,
+        edge_alpha_range: tuple[float, float] = (0.15, 1.0),
+        scale_bar_um: float | None = 500,
+        font_size: float | None = None,
+    ) -> PathCollection:
+        """Draw the units at ``unit_locations`` joined by strong ``matrix`` values into ``ax``;
+        returns the scatter. See :func:`spikelab.plotting.spatial.draw_spatial_network`."""
         positions = self.unit_locations
         if positions is None:
-            raise ValueError("plot_spatial_network needs unit positions: neuron attributes 'x' and 'y' "
-                             "(or 'location' / 'position') for every unit")
-        return _spatial.draw_spatial_network(ax, positions, getattr(matrix, "matrix", matrix), edge_threshold, top_pct,
-                                    node_size_range, node_cmap, node_linewidth, edge_color, edge_linewidth,
-                                    edge_alpha_range, scale_bar_um, font_size)
+            raise ValueError(
+                "plot_spatial_network needs unit positions: neuron attributes 'x' and 'y' "
+                "(or 'location' / 'position') for every unit"
+            )
+        return _spatial.draw_spatial_network(
+            ax,
+            positions,
+            getattr(matrix, "matrix", matrix),
+            edge_threshold,
+            top_pct,
+            node_size_range,
+            node_cmap,
+            node_linewidth,
+            edge_color,
+            edge_linewidth,
+            edge_alpha_range,
+            scale_bar_um,
+            font_size,
+        )
 
-    def append(self, spikeData: SpikeData, offset: float = 0, drop_neuron_attributes: bool = False) -> SpikeData:
+    def append(
+        self, spikeData: SpikeData, offset: float = 0, drop_neuron_attributes: bool = False
+    ) -> SpikeData:
         """``spikeData`` placed ``offset`` ms after this recording.
 
         See :func:`spikelab.spikedata.combine.append`.
@@ -199,7 +245,9 @@ class SpikeDataUnits:
         """
         return _combine.split_epochs(self)
 
-    def subset_stack(self, n_subsets: int, units_per_subset: int, seed: int | None = None) -> SpikeSliceStack:
+    def subset_stack(
+        self, n_subsets: int, units_per_subset: int, seed: int | None = None
+    ) -> SpikeSliceStack:
         """Random unit subsets as a SpikeSliceStack.
 
         See :func:`spikelab.spikedata.resampling.subset_stack`.

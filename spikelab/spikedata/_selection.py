@@ -35,7 +35,9 @@ __all__ = ["as_index", "unit_indices", "slice_indices", "index_range", "whole_nu
 def as_index(value: Any, what: str) -> int:
     """``value`` as a Python int; bools, floats (even ``1.0``) and strings raise."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise AnalysisTypeError(f"{what} must be an integer, got {value!r} ({type(value).__name__})")
+        raise AnalysisTypeError(
+            f"{what} must be an integer, got {value!r} ({type(value).__name__})"
+        )
     return int(value)
 
 
@@ -73,7 +75,9 @@ def unit_indices(
     for value in wanted:
         i = as_index(value, "unit index")
         if not 0 <= i < n_units:
-            raise UnitIndexError(f"unit index {i} out of range for {n_units} units (valid: 0..{n_units - 1})")
+            raise UnitIndexError(
+                f"unit index {i} out of range for {n_units} units (valid: 0..{n_units - 1})"
+            )
         if i not in seen:
             seen.add(i)
             idx.append(i)
@@ -108,7 +112,9 @@ def slice_indices(slices: Any, n_slices: int) -> list[int]:
     wanted = _as_list(slices)
     if wanted and all(isinstance(v, (bool, np.bool_)) for v in wanted):
         if len(wanted) != n_slices:
-            raise AnalysisError(f"boolean slice mask has {len(wanted)} entries for {n_slices} slices")
+            raise AnalysisError(
+                f"boolean slice mask has {len(wanted)} entries for {n_slices} slices"
+            )
         wanted = [i for i, keep in enumerate(wanted) if keep]
     idx: list[int] = []
     for value in wanted:
@@ -151,5 +157,7 @@ def whole_number_indices(values: Any) -> np.ndarray:
     floats = arr.astype(np.float64)
     whole = np.isfinite(floats) & (floats == np.round(floats))
     if not whole.all():
-        raise AnalysisTypeError(f"unit indices must be whole numbers, got {floats[~whole].ravel()[0]}")
+        raise AnalysisTypeError(
+            f"unit indices must be whole numbers, got {floats[~whole].ravel()[0]}"
+        )
     return floats.astype(np.int64)

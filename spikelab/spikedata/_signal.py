@@ -114,7 +114,9 @@ def _first_below(pop: np.ndarray, start: int, level: float) -> int:
     return -1
 
 
-def burst_edges(pop: np.ndarray, peaks: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def burst_edges(
+    pop: np.ndarray, peaks: np.ndarray, levels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """For each peak, the last sample before it and the first after it with ``pop < level``.
 
     Returns two int64 arrays; -1 marks a missing edge (NaN never counts as below).  The
@@ -124,7 +126,9 @@ def burst_edges(pop: np.ndarray, peaks: np.ndarray, levels: np.ndarray) -> tuple
     pop = np.asarray(pop, dtype=np.float64)
     starts = np.full(len(peaks), -1, dtype=np.int64)
     ends = np.full(len(peaks), -1, dtype=np.int64)
-    for k, (peak, level) in enumerate(zip(np.asarray(peaks).tolist(), np.asarray(levels).tolist())):
+    for k, (peak, level) in enumerate(
+        zip(np.asarray(peaks).tolist(), np.asarray(levels).tolist(), strict=True)
+    ):
         starts[k] = _last_below(pop, peak, level)
         ends[k] = _first_below(pop, peak + 1, level)
     return starts, ends

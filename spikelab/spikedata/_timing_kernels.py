@@ -106,8 +106,15 @@ def rank_order(timing, pair_i, pair_j, min_overlap, n_shuffles, seed, corr, over
                 scale = np.sqrt(ssa * ssb)
                 value = cross / scale
                 if n_shuffles > 0:
-                    value = _z_against_shuffles(ra, rb, mean, scale, value, n_shuffles,
-                                                np.uint64(seed) * np.uint64(1000003) + np.uint64(i * n_slices + j))
+                    value = _z_against_shuffles(
+                        ra,
+                        rb,
+                        mean,
+                        scale,
+                        value,
+                        n_shuffles,
+                        np.uint64(seed) * np.uint64(1000003) + np.uint64(i * n_slices + j),
+                    )
         corr[i, j] = corr[j, i] = value
 
 

@@ -54,15 +54,23 @@ def _explicit_windows(times_start_to_end: Sequence[tuple[float, float]]) -> np.n
     durations = windows[:, 1] - windows[:, 0]
     short = np.flatnonzero(durations <= 0)
     if short.size:
-        raise AnalysisError(f"time window {short[0]} {tuple(windows[short[0]])} ms has no positive duration "
-                            "(end must be > start)")
+        raise AnalysisError(
+            f"time window {short[0]} {tuple(windows[short[0]])} ms has no positive duration "
+            "(end must be > start)"
+        )
     tolerance = 1e-9 + 8 * _EPS * np.max(np.abs(windows))
     if np.ptp(durations) > tolerance:
-        raise AnalysisError(f"all time windows must have the same duration, got {sorted(set(durations.tolist()))} ms")
+        raise AnalysisError(
+            "all time windows must have the same duration, got "
+            f"{sorted(set(durations.tolist()))} ms"
+        )
     order = np.argsort(windows[:, 0], kind="stable")
     if np.any(np.diff(windows[:, 0]) < 0):
-        warnings.warn("times_start_to_end was not sorted by start time: the slices are in time order",
-                      UserWarning, stacklevel=4)
+        warnings.warn(
+            "times_start_to_end was not sorted by start time: the slices are in time order",
+            UserWarning,
+            stacklevel=4,
+        )
         windows = windows[order]
     return windows
 

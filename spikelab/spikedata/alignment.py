@@ -60,7 +60,9 @@ def _first_sample(grid: np.ndarray, windows: np.ndarray, n_samples: int) -> np.n
     return np.minimum(first, grid.size - n_samples)
 
 
-def rate_windows(sd: SpikeData, windows: np.ndarray, bin_size_ms: float, sigma_ms: float) -> np.ndarray:
+def rate_windows(
+    sd: SpikeData, windows: np.ndarray, bin_size_ms: float, sigma_ms: float
+) -> np.ndarray:
     """Smoothed inverse-ISI rates (Hz) of every unit in each window: shape ``(U, T, S)``.
 
     Parameters
@@ -98,7 +100,9 @@ def rate_windows(sd: SpikeData, windows: np.ndarray, bin_size_ms: float, sigma_m
     grid = np.arange(sd.start_time, sd.start_time + sd.length, step)
     n_samples = _samples_per_window(windows, step)
     if grid.size < n_samples:
-        raise AnalysisError(f"rate windows of {n_samples} samples do not fit a {grid.size}-sample recording")
+        raise AnalysisError(
+            f"rate windows of {n_samples} samples do not fit a {grid.size}-sample recording"
+        )
     dt = float(grid[1] - grid[0]) if grid.size > 1 else step  # as 0.1.2 reads its grid
     sigma = float(sigma_ms) / dt
     reach = gaussian_radius(sigma) if sigma > 0 else 0
@@ -141,7 +145,9 @@ def _event_times(sd: SpikeData, events: np.ndarray | str) -> np.ndarray:
 def _check_bounds(pre_ms: float, post_ms: float) -> tuple[float, float]:
     pre, post = float(pre_ms), float(post_ms)
     if not (np.isfinite(pre) and np.isfinite(post) and pre >= 0 and post >= 0):
-        raise AnalysisError(f"pre_ms and post_ms must be finite and >= 0 ms, got {pre_ms}, {post_ms}")
+        raise AnalysisError(
+            f"pre_ms and post_ms must be finite and >= 0 ms, got {pre_ms}, {post_ms}"
+        )
     if pre + post <= 0:
         raise AnalysisError("pre_ms + post_ms must be > 0 ms: every slice would be empty")
     return pre, post
@@ -223,10 +229,14 @@ def align_to_events(
     kept = _events_inside(sd, _event_times(sd, events), pre, post)
     if kind == "spike":
         return SpikeSliceStack(sd, time_peaks=kept, time_bounds=(pre, post))
-    return RateSliceStack(sd, time_peaks=kept, time_bounds=(pre, post), sigma_ms=float(sigma_ms), step_size=step)
+    return RateSliceStack(
+        sd, time_peaks=kept, time_bounds=(pre, post), sigma_ms=float(sigma_ms), step_size=step
+    )
 
 
-def to_raster_array(stack: SpikeSliceStack, bin_size: float = 1.0, absolute_times: bool = False) -> np.ndarray:
+def to_raster_array(
+    stack: SpikeSliceStack, bin_size: float = 1.0, absolute_times: bool = False
+) -> np.ndarray:
     """Spike counts of every slice: int64 array ``(N, T, S)``.
 
     Parameters
@@ -258,10 +268,12 @@ def to_raster_array(stack: SpikeSliceStack, bin_size: float = 1.0, absolute_time
         offsets = [a - origin for a, _ in stack.times]
     else:
         n_total, offsets = None, [0.0] * len(slices)
-    rasters = [sparse_raster(s, b, off) for s, off in zip(slices, offsets)]
+    rasters = [sparse_raster(s, b, off) for s, off in zip(slices, offsets, strict=True)]
     widths = {r.shape[1] for r in rasters}
     if n_total is None and len(widths) > 1:
-        raise AnalysisError(f"slices have different bin counts {sorted(widths)}; cut equal-duration slices")
+        raise AnalysisError(
+            f"slices have different bin counts {sorted(widths)}; cut equal-duration slices"
+        )
     n_total = max(widths) if n_total is None else max(n_total, max(widths))
     out = np.zeros((n, n_total, len(slices)), dtype=np.int64)
     for s, r in enumerate(rasters):

@@ -61,7 +61,9 @@ def _per_unit_values(values: Any, count: int) -> list[Any]:
     if spread is None:
         return [values] * count
     if len(spread) != count:
-        raise ValueError(f"got {len(spread)} values for {count} units; give one per unit or a single value")
+        raise ValueError(
+            f"got {len(spread)} values for {count} units; give one per unit or a single value"
+        )
     return spread
 
 
@@ -87,11 +89,15 @@ def set_neuron_attribute(sd: SpikeData, key: str, values: Any,
     """
     if not isinstance(key, str):
         raise TypeError(f"attribute names are strings, got {key!r}")
-    units = range(sd.N) if neuron_indices is None else unit_indices(neuron_indices, sd.N, preserve_order=True)
+    units = (
+        range(sd.N)
+        if neuron_indices is None
+        else unit_indices(neuron_indices, sd.N, preserve_order=True)
+    )
     spread = _per_unit_values(values, len(units))
     if sd.neuron_attributes is None:
         sd.neuron_attributes = [{} for _ in range(sd.N)]
-    for unit, value in zip(units, spread):
+    for unit, value in zip(units, spread, strict=True):
         sd.neuron_attributes[unit][key] = value
 
 
@@ -102,7 +108,9 @@ def _channel_key(sd: SpikeData, channel_attr: str | None) -> str | None:
     if channel_attr is not None:
         if attrs and not any(channel_attr in a for a in attrs):
             known = sorted({k for a in attrs for k in a})
-            raise ValueError(f"no unit has the neuron attribute {channel_attr!r}; attributes present: {known}")
+            raise ValueError(
+                f"no unit has the neuron attribute {channel_attr!r}; attributes present: {known}"
+            )
         return channel_attr
     return next((k for k in CHANNEL_KEYS if any(k in a for a in attrs)), None)
 
@@ -225,7 +233,9 @@ def unit_locations(sd: SpikeData) -> np.ndarray | None:
     return out
 
 
-def channel_raster(sd: SpikeData, bin_size: float = 1.0, channel_attr: str | None = None) -> np.ndarray:
+def channel_raster(
+    sd: SpikeData, bin_size: float = 1.0, channel_attr: str | None = None
+) -> np.ndarray:
     """Spike counts per channel and bin: the unit raster summed over the units of each channel.
 
     Row ``k`` is the ``k``-th smallest channel that has a unit (``sorted(set(

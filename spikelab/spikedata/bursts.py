@@ -72,7 +72,7 @@ def _detect(pop, pop_acc, height, distance, mult, peak_to_trough):
         return peaks, starts, ends, pop[peaks].astype(np.float64)
     tburst = np.empty(peaks.size, dtype=np.int64)
     amp = np.empty(peaks.size, dtype=np.float64)
-    for k, (a, b) in enumerate(zip(starts, ends)):
+    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
         j = int(np.argmax(pop_acc[a:b]))
         tburst[k], amp[k] = a + j, pop_acc[a + j]
     return tburst, starts, ends, amp
@@ -201,12 +201,16 @@ def _edge_bins(sd: SpikeData, edges: np.ndarray, bin_size: float) -> np.ndarray:
     if edges.size == 0:
         edges = edges.reshape(0, 2)
     if edges.ndim != 2 or edges.shape[1] != 2:
-        raise AnalysisError(f"burst edges must have shape (B, 2) of [start, end] ms, got shape {edges.shape}")
+        raise AnalysisError(
+            f"burst edges must have shape (B, 2) of [start, end] ms, got shape {edges.shape}"
+        )
     if not np.all(np.isfinite(edges)):
         raise AnalysisError("burst edges contain NaN or infinite values")
     inverted = np.flatnonzero(edges[:, 0] > edges[:, 1])
     if inverted.size:
-        raise AnalysisError(f"burst edge {inverted[0]} {edges[inverted[0]].tolist()} ms ends before it starts")
+        raise AnalysisError(
+            f"burst edge {inverted[0]} {edges[inverted[0]].tolist()} ms ends before it starts"
+        )
     spans = np.rint((edges - sd.start_time) / bin_size).astype(np.int64)
     nb = n_bins(sd.length, bin_size)
     if spans.size and (spans.min() < 0 or spans.max() >= nb):
@@ -224,12 +228,18 @@ def _occupied_bins_per_burst(sd: SpikeData, spans: np.ndarray, bin_size: float) 
     counts = np.zeros((sd.N, spans.shape[0]), dtype=np.int64)
     for u, train in enumerate(sd.train):
         occupied = np.unique(bin_indices(train, sd.start_time, bin_size, nb))
-        counts[u] = np.searchsorted(occupied, spans[:, 1], "right") - np.searchsorted(occupied, spans[:, 0], "left")
+        counts[u] = np.searchsorted(occupied, spans[:, 1], "right") - np.searchsorted(
+            occupied, spans[:, 0], "left"
+        )
     return counts
 
 
 def get_frac_active(
-    sd: SpikeData, edges: np.ndarray, MIN_SPIKES: int, backbone_threshold: float, bin_size: float = 1.0
+    sd: SpikeData,
+    edges: np.ndarray,
+    MIN_SPIKES: int,
+    backbone_threshold: float,
+    bin_size: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which units take part in which bursts.
 
@@ -313,7 +323,10 @@ def get_frac_spikes_in_burst(
     if per_spike:
         nb = n_bins(sd.length, b)
         in_burst = _in_any_burst(spans, nb)
-        hits = np.array([in_burst[bin_indices(t, sd.start_time, b, nb)].sum() for t in sd.train], dtype=np.float64)
+        hits = np.array(
+            [in_burst[bin_indices(t, sd.start_time, b, nb)].sum() for t in sd.train],
+            dtype=np.float64,
+        )
     else:
         hits = _occupied_bins_per_burst(sd, spans, b).sum(axis=1).astype(np.float64)
     out = np.full(sd.N, np.nan)

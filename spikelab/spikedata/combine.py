@@ -26,15 +26,21 @@ def _salvaged_attributes(first: list | None, second: list | None, what: str) -> 
     """Both: the first's.  One: that one, with a RuntimeWarning (0.1.2's rule)."""
     if (first is None) != (second is None):
         side = "the first" if second is None else "the appended"
-        warnings.warn(f"{what}: only {side} SpikeData has neuron_attributes; the result uses them "
-                      "(pass drop_neuron_attributes=True to drop them)", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"{what}: only {side} SpikeData has neuron_attributes; the result uses them "
+            "(pass drop_neuron_attributes=True to drop them)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     chosen = first if first is not None else second
     return copy.deepcopy(chosen)
 
 
 def _joined_raw(sd: SpikeData, other: SpikeData, shift: float) -> dict[str, Any]:
     """Raw data of both recordings one after the other (``other``'s times moved by ``shift``)."""
-    parts = [(r.raw_data, r.raw_time + s) for r, s in ((sd, 0.0), (other, shift)) if r.raw_time.size]
+    parts = [
+        (r.raw_data, r.raw_time + s) for r, s in ((sd, 0.0), (other, shift)) if r.raw_time.size
+    ]
     if not parts:
         return {}
     channels = {data.shape[:-1] for data, _ in parts}
@@ -70,12 +76,14 @@ def append(sd: SpikeData, other: SpikeData, offset: float = 0.0,
     """
     _check_spikedata(other, "append")
     if other.N != sd.N:
-        raise ValueError(f"append needs the same units: {sd.N} units here, {other.N} in the appended SpikeData")
+        raise ValueError(
+            f"append needs the same units: {sd.N} units here, {other.N} in the appended SpikeData"
+        )
     offset = float(offset)
     if not (math.isfinite(offset) and offset >= 0):
         raise ValueError(f"offset must be >= 0 ms, got {offset}")
     shift = sd.start_time + sd.length + offset - other.start_time
-    trains = [np.concatenate([a, b + shift]) for a, b in zip(sd.train, other.train)]
+    trains = [np.concatenate([a, b + shift]) for a, b in zip(sd.train, other.train, strict=True)]
     attrs = None if drop_neuron_attributes else _salvaged_attributes(
         sd.neuron_attributes, other.neuron_attributes, "append")
     metadata = {**copy.deepcopy(other.metadata), **copy.deepcopy(sd.metadata)}
@@ -106,17 +114,25 @@ def concatenate_spike_data(sd: SpikeData, other: SpikeData) -> SpikeData:
     _check_spikedata(other, "concatenate_spike_data")
     lo, hi = sd.start_time, sd.start_time + sd.length
     if other.start_time > lo or other.start_time + other.length < hi:
-        raise ValueError(f"the added SpikeData covers [{other.start_time}, {other.start_time + other.length}] ms, "
-                         f"not this recording's [{lo}, {hi}] ms")
+        raise ValueError(
+            f"the added SpikeData covers [{other.start_time}, "
+            f"{other.start_time + other.length}] ms, "
+            f"not this recording's [{lo}, {hi}] ms"
+        )
     added = [t[np.searchsorted(t, lo, "left"):np.searchsorted(t, hi, "left")] for t in other.train]
     attrs = None
     if sd.neuron_attributes is not None and other.neuron_attributes is not None:
         attrs = copy.deepcopy(sd.neuron_attributes + other.neuron_attributes)
     elif (sd.neuron_attributes is None) != (other.neuron_attributes is None):
-        warnings.warn("concatenate_spike_data: only one SpikeData has neuron_attributes; the result has none",
-                      RuntimeWarning, stacklevel=2)
+        warnings.warn(
+            "concatenate_spike_data: only one SpikeData has neuron_attributes; the result has none",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     metadata = {**copy.deepcopy(sd.metadata), **copy.deepcopy(other.metadata)}
-    return sd._clone([t.copy() for t in sd.train] + added, neuron_attributes=attrs, metadata=metadata)
+    return sd._clone(
+        [t.copy() for t in sd.train] + added, neuron_attributes=attrs, metadata=metadata
+    )
 
 
 def split_epochs(sd: SpikeData) -> list[SpikeData]:
@@ -135,21 +151,29 @@ def split_epochs(sd: SpikeData) -> list[SpikeData]:
     Examples
     --------
     >>> sd = SpikeData([[1.0, 12.0], [19.5]], length=20,
-    ...                metadata={"rec_chunks_ms": [(0, 10), (10, 20)], "rec_chunk_names": ["a", "b"]})
-    >>> [(e.train, e.metadata) for e in split_epochs(sd)]
-    [([array([1.]), array([], dtype=float64)], {'source_file': 'a', 'epoch_index': 0}), ([array([2.]), array([9.5])], {'source_file': 'b', 'epoch_index': 1})]
+    ...                metadata={"rec_chunks_ms": [(0, 10), (10, 20)],
+    ...                          "rec_chunk_names": ["a", "b"]})
+    >>> for epoch in split_epochs(sd):
+    ...     print(epoch.train, epoch.metadata)
+    [array([1.]), array([], dtype=float64)] {'source_file': 'a', 'epoch_index': 0}
+    [array([2.]), array([9.5])] {'source_file': 'b', 'epoch_index': 1}
     """
     chunks = sd.metadata.get("rec_chunks_ms")
     if chunks is None or len(chunks) == 0:
-        raise ValueError("split_epochs needs metadata['rec_chunks_ms'] ((start, end) ms of each epoch); "
-                         f"metadata keys: {sorted(sd.metadata)}")
+        raise ValueError(
+            "split_epochs needs metadata['rec_chunks_ms'] ((start, end) ms of each epoch); "
+            f"metadata keys: {sorted(sd.metadata)}"
+        )
     names = list(sd.metadata.get("rec_chunk_names", []))
     base = {k: v for k, v in sd.metadata.items() if k not in ("rec_chunks_ms", "rec_chunk_names")}
     epochs = []
     for k, (start, end) in enumerate(np.asarray(chunks, dtype=np.float64).reshape(-1, 2)):
         epoch = sd.subtime(start, end)
-        epoch.metadata = {**copy.deepcopy(base), **({"source_file": names[k]} if k < len(names) else {}),
-                          "epoch_index": k}
+        epoch.metadata = {
+            **copy.deepcopy(base),
+            **({"source_file": names[k]} if k < len(names) else {}),
+            "epoch_index": k,
+        }
         if sd.neuron_attributes is not None:
             epoch.neuron_attributes = [_epoch_attributes(a, k) for a in sd.neuron_attributes]
         epochs.append(epoch)

@@ -73,8 +73,12 @@ def compute_cross_correlation_with_lag(
     """
     ref, comp = np.asarray(ref_rate, dtype=np.float64), np.asarray(comp_rate, dtype=np.float64)
     if ref.ndim != 1 or ref.shape != comp.shape:
-        raise AnalysisError(f"signals must be 1-D of equal length, got {ref.shape} and {comp.shape}")
-    corr, lag = lagged_correlation_matrices(ref[None, None, :], comp[None, None, :], max_lag, centered=centered)
+        raise AnalysisError(
+            f"signals must be 1-D of equal length, got {ref.shape} and {comp.shape}"
+        )
+    corr, lag = lagged_correlation_matrices(
+        ref[None, None, :], comp[None, None, :], max_lag, centered=centered
+    )
     return float(corr[0, 0, 0]), int(lag[0, 0, 0])
 
 
@@ -123,7 +127,10 @@ def lagged_correlation_matrices(
     if x.ndim != 3 or y.shape[::2] != x.shape[::2]:
         raise AnalysisError(f"expected (B, n, T) and (B, m, T) arrays, got {x.shape} and {y.shape}")
     limit = _lag_limit(max_lag, x.shape[-1])
-    nx, ny = np.einsum("bnt,bnt->bn", x, x), np.einsum("bnt,bnt->bn", y, y)  # no (B, n, T) temporary
+    nx, ny = (
+        np.einsum("bnt,bnt->bn", x, x),
+        np.einsum("bnt,bnt->bn", y, y),
+    )  # no (B, n, T) temporary
     denom = np.sqrt(nx)[:, :, None] * np.sqrt(ny)[:, None, :]  # no underflow of nx * ny
     best = np.full(denom.shape, -np.inf)
     best_lag = np.zeros(denom.shape, dtype=np.int64)
@@ -148,7 +155,9 @@ def lagged_correlation_matrices(
 _BATCH_BYTES = 64 * 2**20  # keep each batch's (B, n, n) temporaries around 64 MB
 
 
-def all_pairs(x: np.ndarray, max_lag: int | None, centered: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def all_pairs(
+    x: np.ndarray, max_lag: int | None, centered: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of rows of each ``x[b]`` (shape (B, n, T)), as spikelab 0.1.2 reports them.
 
     Runs :func:`lagged_correlation_matrices` on batches of ``x`` in worker threads (one
@@ -180,4 +189,6 @@ def all_pairs(x: np.ndarray, max_lag: int | None, centered: bool = False) -> tup
 
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
         parts = list(pool.map(run, starts))
-    return mirror_upper(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+    return mirror_upper(
+        np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    )

@@ -30,7 +30,9 @@ def _classifier(name: str, kwargs: dict[str, Any], random_state: int | None):
         return require("sklearn.linear_model", what).RidgeClassifier(**kwargs)
     seeded = {"random_state": random_state, **kwargs}
     if name == "logistic":
-        return require("sklearn.linear_model", what).LogisticRegression(**{"max_iter": 1000, **seeded})
+        return require("sklearn.linear_model", what).LogisticRegression(
+            **{"max_iter": 1000, **seeded}
+        )
     if name == "mlp":
         return require("sklearn.neural_network", what).MLPClassifier(**seeded)
     return require("sklearn.ensemble", what).RandomForestClassifier(**seeded)
@@ -59,8 +61,15 @@ def _folds(cv: str | int, y: np.ndarray, random_state: int | None):
     return list(splitter.split(np.zeros(len(y)), y))
 
 
-def cross_validated_decode(X: np.ndarray, y: Sequence[Any], *, classifier: str = "ridge", cv: str | int = "loo",
-                           classifier_kwargs: dict | None = None, random_state: int | None = None) -> dict[str, Any]:
+def cross_validated_decode(
+    X: np.ndarray,
+    y: Sequence[Any],
+    *,
+    classifier: str = "ridge",
+    cv: str | int = "loo",
+    classifier_kwargs: dict | None = None,
+    random_state: int | None = None,
+) -> dict[str, Any]:
     """Out-of-fold predictions of ``y`` from the rows of ``X`` (samples x features).
 
     Returns
@@ -82,7 +91,9 @@ def cross_validated_decode(X: np.ndarray, y: Sequence[Any], *, classifier: str =
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[0] != y.shape[0]:
-        raise AnalysisError(f"X must be (samples, features) with one label per sample, got {X.shape} and {y.shape}")
+        raise AnalysisError(
+            f"X must be (samples, features) with one label per sample, got {X.shape} and {y.shape}"
+        )
     classes = np.unique(y)
     if classes.size < 2:
         raise AnalysisError(f"decoding needs at least 2 label classes, got {classes.tolist()}")
@@ -91,7 +102,9 @@ def cross_validated_decode(X: np.ndarray, y: Sequence[Any], *, classifier: str =
     probs: np.ndarray | None = np.zeros((y.size, classes.size))
     fold_acc, fold_loss = [], []
     for train, test in folds:
-        model = _classifier(classifier, dict(classifier_kwargs or {}), random_state).fit(X[train], y[train])
+        model = _classifier(classifier, dict(classifier_kwargs or {}), random_state).fit(
+            X[train], y[train]
+        )
         predictions[test] = model.predict(X[test])
         fold_acc.append(float(np.mean(predictions[test] == y[test])))
         p = _probabilities(model, X[test], classes.size)
@@ -126,10 +139,18 @@ def _log_loss(probs: np.ndarray, classes: np.ndarray, y: np.ndarray) -> np.ndarr
     return -np.log(p[np.arange(y.size), np.searchsorted(classes, y)])
 
 
-def decode_slice_labels(stack: SpikeSliceStack, labels: Sequence[Any], response_window_ms: Sequence[float], *,
-                        bin_size: float, baseline_window_ms: Sequence[float] | None = None,
-                        classifier: str = "ridge", cv: str | int = "loo", classifier_kwargs: dict | None = None,
-                        random_state: int | None = None) -> dict[str, Any]:
+def decode_slice_labels(
+    stack: SpikeSliceStack,
+    labels: Sequence[Any],
+    response_window_ms: Sequence[float],
+    *,
+    bin_size: float,
+    baseline_window_ms: Sequence[float] | None = None,
+    classifier: str = "ridge",
+    cv: str | int = "loo",
+    classifier_kwargs: dict | None = None,
+    random_state: int | None = None,
+) -> dict[str, Any]:
     """Decode per-slice labels from each unit's response count (features ``(S, U)``).
 
     Counts are those of :func:`spikelab.spikedata.slice_response.response_amplitudes`

@@ -153,7 +153,10 @@ def get_pairwise_latencies(
     np.fill_diagonal(mean, 0.0)
     np.fill_diagonal(std, 0.0)
     meta = {"window_ms": window_ms}
-    result = (PairwiseCompMatrix(mean, metadata=dict(meta)), PairwiseCompMatrix(std, metadata=dict(meta)))
+    result = (
+        PairwiseCompMatrix(mean, metadata=dict(meta)),
+        PairwiseCompMatrix(std, metadata=dict(meta)),
+    )
     if not return_distributions:
         return result
     return (*result, _distributions(sd, window))

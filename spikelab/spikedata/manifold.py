@@ -38,7 +38,10 @@ def _check(X: np.ndarray, n_components: int) -> tuple[np.ndarray, int]:
         )
     k = int(n_components)
     if not 1 <= k <= min(X.shape):
-        raise AnalysisError(f"n_components must be in 1..{min(X.shape)} for data of shape {X.shape}, got {n_components}")
+        raise AnalysisError(
+            f"n_components must be in 1..{min(X.shape)} for data of shape {X.shape}, "
+            f"got {n_components}"
+        )
     return X, k
 
 
@@ -78,7 +81,9 @@ def pca(X: np.ndarray, n_components: int = 2) -> tuple[np.ndarray, np.ndarray, n
         else:  # through the samples x samples Gram matrix: X^T u / sqrt(lambda)
             eigval, eigvec = np.linalg.eigh(centred @ centred.T)
             order = np.argsort(eigval)[::-1][:k]
-            components = (centred.T @ eigvec[:, order] / np.sqrt(np.maximum(eigval[order], 1e-300))).T
+            components = (
+                centred.T @ eigvec[:, order] / np.sqrt(np.maximum(eigval[order], 1e-300))
+            ).T
         total = np.sum(centred * centred)
     variances = np.clip(eigval[order], 0.0, None)
     biggest = np.argmax(np.abs(components), axis=1)

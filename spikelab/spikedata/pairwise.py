@@ -46,7 +46,9 @@ def _checked_labels(labels: Sequence[Any] | None, n: int) -> list[Any] | None:
     return labels
 
 
-def _condition_values(condition: Any, kinds: tuple[type, ...], shape: tuple[int, ...]) -> np.ndarray:
+def _condition_values(
+    condition: Any, kinds: tuple[type, ...], shape: tuple[int, ...]
+) -> np.ndarray:
     """The condition's array, shaped to broadcast against ``shape``."""
     if not isinstance(condition, kinds):
         names = " or ".join(k.__name__ for k in kinds)
@@ -118,14 +120,17 @@ class PairwiseCompMatrix:
                              normalization=kind, normalization_axis=axis)
 
     def threshold(self, threshold: float, preserve_nan: bool = False) -> PairwiseCompMatrix:
-        """Binary copy: 1 where ``|value| > threshold``, else 0 (NaN: 0, or NaN with ``preserve_nan``).
+        """Binary copy: 1 where ``|value| > threshold``, else 0 (NaN: 0, or NaN with
+        ``preserve_nan``).
 
         Examples
         --------
         >>> PairwiseCompMatrix(np.array([[1.0, -0.8], [-0.8, 1.0]])).threshold(0.5).matrix.tolist()
         [[1.0, 1.0], [1.0, 1.0]]
         """
-        return self._derived(binarize(self.matrix, threshold, preserve_nan), threshold=threshold, binary=True)
+        return self._derived(
+            binarize(self.matrix, threshold, preserve_nan), threshold=threshold, binary=True
+        )
 
     def remove_by_condition(self, condition: PairwiseCompMatrix, op: str, threshold: float,
                             fill: float = np.nan) -> PairwiseCompMatrix:
@@ -145,8 +150,12 @@ class PairwiseCompMatrix:
         return self._derived(remove_where(self.matrix, cond, op, threshold, fill),
                              removed_by_condition={"op": op, "threshold": threshold, "fill": fill})
 
-    def extract_pairs_by_group(self, unit_labels: Sequence[Any]) -> dict[tuple[Any, Any], np.ndarray]:
-        """Upper-triangle values by label pair ``(a, b)``, ``a <= b``; see :func:`~spikelab.spikedata.pairwise_ops.pairs_by_group`.
+    def extract_pairs_by_group(
+        self, unit_labels: Sequence[Any]
+    ) -> dict[tuple[Any, Any], np.ndarray]:
+        """Upper-triangle values by label pair ``(a, b)``, ``a <= b``.
+
+        See :func:`~spikelab.spikedata.pairwise_ops.pairs_by_group`.
 
         Examples
         --------
@@ -172,13 +181,34 @@ class PairwiseCompMatrix:
         """
         return graph_from_matrix(self.matrix, self.labels, threshold, invert_weights)
 
-    def plot(self, ax=None, cmap: str | None = None, vmin: float | None = None, vmax: float | None = None,
-             colorbar_label: str = "", font_size: int = 14, tick_labels: Sequence[str] | None = None,
-             save_path: str | None = None):
-        """Heatmap: ``(fig, ax)``, or ``ax`` when given; see :func:`spikelab.plotting.matrices.plot_matrix`."""
+    def plot(
+        self,
+        ax=None,
+        cmap: str | None = None,
+        vmin: float | None = None,
+        vmax: float | None = None,
+        colorbar_label: str = "",
+        font_size: int = 14,
+        tick_labels: Sequence[str] | None = None,
+        save_path: str | None = None,
+    ):
+        """Heatmap: ``(fig, ax)``, or ``ax`` when given.
+
+        See :func:`spikelab.plotting.matrices.plot_matrix`.
+        """
         plot_matrix = _matrices.plot_matrix
-        return plot_matrix(self.matrix, self.labels, ax, cmap, vmin, vmax, colorbar_label, font_size,
-                           tick_labels, save_path)
+        return plot_matrix(
+            self.matrix,
+            self.labels,
+            ax,
+            cmap,
+            vmin,
+            vmax,
+            colorbar_label,
+            font_size,
+            tick_labels,
+            save_path,
+        )
 
     def __repr__(self) -> str:
         return f"PairwiseCompMatrix(shape={self.matrix.shape}, metadata={sorted(self.metadata)})"
@@ -226,7 +256,8 @@ class PairwiseCompMatrixStack:
         return self.stack.shape[2]
 
     def __getitem__(self, index: Any) -> PairwiseCompMatrix | PairwiseCompMatrixStack:
-        """Slice ``index`` (with ``metadata["stack_index"]`` and ``metadata["time"]``), or a sub-stack.
+        """Slice ``index`` (with ``metadata["stack_index"]`` and ``metadata["time"]``), or a
+        sub-stack.
 
         Examples
         --------
@@ -240,8 +271,11 @@ class PairwiseCompMatrixStack:
             if not -n <= i < n:
                 raise IndexError(f"slice index {i} out of range for a stack of {n} slices")
             time = self.times[i] if self.times is not None else None
-            return PairwiseCompMatrix(self.stack[:, :, i], self.labels,
-                                      {**copy.deepcopy(self.metadata), "stack_index": i, "time": time})
+            return PairwiseCompMatrix(
+                self.stack[:, :, i],
+                self.labels,
+                {**copy.deepcopy(self.metadata), "stack_index": i, "time": time},
+            )
         return self._select(_chosen(index, n))
 
     def __iter__(self) -> Iterator[PairwiseCompMatrix]:
@@ -284,7 +318,9 @@ class PairwiseCompMatrixStack:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells are expected
             avg = np.nanmean(self.stack, axis=2) if ignore_nan else self.stack.mean(axis=2)
-        return PairwiseCompMatrix(avg, self.labels, {**copy.deepcopy(self.metadata), "computed": "mean"})
+        return PairwiseCompMatrix(
+            avg, self.labels, {**copy.deepcopy(self.metadata), "computed": "mean"}
+        )
 
     def extract_lower_triangle_features(self) -> np.ndarray:
         """Strict lower triangle of each slice: shape ``(S, n(n-1)/2)``.
@@ -324,7 +360,9 @@ class PairwiseCompMatrixStack:
         """
         kind, axis = resolve_normalization(method, axis)
         if axis is not None and not per_slice:
-            raise ValueError(f"axis={axis!r} normalises each slice's rows/columns: pass per_slice=True")
+            raise ValueError(
+                f"axis={axis!r} normalises each slice's rows/columns: pass per_slice=True"
+            )
         reduce_axes = _AXES[axis] if axis is not None else ((0, 1) if per_slice else None)
         return self._derived(normalize(self.stack, kind, reduce_axes), normalization=kind,
                              normalization_axis=axis, normalization_per_slice=per_slice)
@@ -342,11 +380,14 @@ class PairwiseCompMatrixStack:
                [0., 0., 0.],
                [0., 0., 0.]])
         """
-        return self._derived(binarize(self.stack, threshold, preserve_nan), threshold=threshold, binary=True)
+        return self._derived(
+            binarize(self.stack, threshold, preserve_nan), threshold=threshold, binary=True
+        )
 
     def remove_by_condition(self, condition: PairwiseCompMatrix | PairwiseCompMatrixStack, op: str,
                             threshold: float, fill: float = np.nan) -> PairwiseCompMatrixStack:
-        """Copy with ``fill`` where ``op(condition, threshold)``; a PairwiseCompMatrix applies to every slice.
+        """Copy with ``fill`` where ``op(condition, threshold)``; a PairwiseCompMatrix applies to
+        every slice.
 
         Examples
         --------
@@ -358,23 +399,36 @@ class PairwiseCompMatrixStack:
                [0., 0., 0.],
                [0., 0., 0.]])
         """
-        cond = _condition_values(condition, (PairwiseCompMatrix, PairwiseCompMatrixStack), self.stack.shape)
+        cond = _condition_values(
+            condition, (PairwiseCompMatrix, PairwiseCompMatrixStack), self.stack.shape
+        )
         return self._derived(remove_where(self.stack, cond, op, threshold, fill),
                              removed_by_condition={"op": op, "threshold": threshold, "fill": fill})
 
-    def plot_mean(self, ax=None, ignore_nan: bool = True, cmap: str | None = None, vmin: float | None = None,
-                  vmax: float | None = None, colorbar_label: str = "", font_size: int = 14,
-                  tick_labels: Sequence[str] | None = None, save_path: str | None = None):
+    def plot_mean(
+        self,
+        ax=None,
+        ignore_nan: bool = True,
+        cmap: str | None = None,
+        vmin: float | None = None,
+        vmax: float | None = None,
+        colorbar_label: str = "",
+        font_size: int = 14,
+        tick_labels: Sequence[str] | None = None,
+        save_path: str | None = None,
+    ):
         """Heatmap of :meth:`mean`; see :meth:`PairwiseCompMatrix.plot`."""
-        return self.mean(ignore_nan).plot(ax, cmap, vmin, vmax, colorbar_label, font_size, tick_labels,
-                                          save_path)
+        return self.mean(ignore_nan).plot(
+            ax, cmap, vmin, vmax, colorbar_label, font_size, tick_labels, save_path
+        )
 
     def dim_red_on_lower_diagonal_corr_matrix(self, method: str = "PCA", n_components: int = 2,
                                               **kwargs: Any) -> tuple:
         """Embed the slices by their lower triangles (features: unit pairs), PCA or UMAP.
 
         PCA: ``(embedding (S, k), explained_variance_ratio (k,), components (k, F))``; UMAP
-        (``ml`` extra): ``(embedding, trustworthiness)``. See :func:`spikelab.spikedata.manifold.embed`.
+        (``ml`` extra): ``(embedding, trustworthiness)``.
+        See :func:`spikelab.spikedata.manifold.embed`.
 
         Examples
         --------
@@ -390,7 +444,9 @@ class PairwiseCompMatrixStack:
         return embed(self.extract_lower_triangle_features(), method, n_components, **kwargs)
 
     def __repr__(self) -> str:
-        return f"PairwiseCompMatrixStack(shape={self.stack.shape}, metadata={sorted(self.metadata)})"
+        return (
+            f"PairwiseCompMatrixStack(shape={self.stack.shape}, metadata={sorted(self.metadata)})"
+        )
 
 
 def _chosen(index: Any, n: int) -> np.ndarray | slice:
@@ -403,8 +459,10 @@ def _chosen(index: Any, n: int) -> np.ndarray | slice:
             raise IndexError(f"boolean mask of shape {chosen.shape} for a stack of {n} slices")
         return np.flatnonzero(chosen)
     if chosen.ndim != 1 or (chosen.size and chosen.dtype.kind not in "iu"):
-        raise IndexError("a stack is indexed by an int, a slice, a boolean mask or integer indices, "
-                         f"got {index!r}")
+        raise IndexError(
+            "a stack is indexed by an int, a slice, a boolean mask or integer indices, "
+            f"got {index!r}"
+        )
     if chosen.size and not (-n <= chosen.min() and chosen.max() < n):
         raise IndexError(f"slice indices {chosen.tolist()} out of range for a stack of {n} slices")
     return chosen.astype(np.int64)

@@ -33,25 +33,35 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "lt": operator.lt, "le": operator.le, "gt": operator.gt,
     "ge": operator.ge, "eq": operator.eq, "ne": operator.ne,
 }
+
+
+def _on_magnitude(compare: Callable[[Any, Any], Any]) -> Callable[[np.ndarray, float], np.ndarray]:
+    """``compare`` applied to ``abs(condition)``."""
+    return lambda condition, threshold: compare(np.abs(condition), threshold)
+
+
 #: comparison name -> function of (condition array, threshold); ``abs_*`` compare ``abs(condition)``
 OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
-    **{name: (lambda f: lambda c, t: f(c, t))(f) for name, f in _COMPARE.items()},
-    **{f"abs_{name}": (lambda f: lambda c, t: f(np.abs(c), t))(f)
-       for name, f in _COMPARE.items() if name not in ("eq", "ne")},
+    **_COMPARE,
+    **{f"abs_{name}": _on_magnitude(f) for name, f in _COMPARE.items() if name not in ("eq", "ne")},
 }
 
 
 def resolve_normalization(method: str, axis: str | None) -> tuple[str, str | None]:
     """``(computation, axis)`` of a ``normalize`` call; unknown names raise AnalysisError."""
     if method not in NORMALIZATIONS:
-        raise AnalysisError(f"unknown normalization method {method!r}; valid: {list(NORMALIZATIONS)}")
+        raise AnalysisError(
+            f"unknown normalization method {method!r}; valid: {list(NORMALIZATIONS)}"
+        )
     if axis not in (None, "row", "col"):
         raise AnalysisError(f"axis must be None, 'row' or 'col', got {axis!r}")
     kind, implied = NORMALIZATIONS[method]
     return kind, implied if implied is not None else axis
 
 
-def normalize(values: np.ndarray, kind: str, reduce_axes: int | tuple[int, ...] | None) -> np.ndarray:
+def normalize(
+    values: np.ndarray, kind: str, reduce_axes: int | tuple[int, ...] | None
+) -> np.ndarray:
     """Min-max or z-score ``values``, with statistics over ``reduce_axes`` (None: all).
 
     NaN entries are ignored by the statistics and stay NaN. A constant group (zero range or
@@ -125,7 +135,9 @@ def remove_where(values: np.ndarray, condition: np.ndarray, op: str, threshold: 
     return np.where(hit, float(fill), values)
 
 
-def pairs_by_group(matrix: np.ndarray, unit_labels: Sequence[Any]) -> dict[tuple[Any, Any], np.ndarray]:
+def pairs_by_group(
+    matrix: np.ndarray, unit_labels: Sequence[Any]
+) -> dict[tuple[Any, Any], np.ndarray]:
     """Upper-triangle values (``np.triu_indices(n, 1)`` order) grouped by their units' labels.
 
     Keys are ``(a, b)`` with ``a <= b``, sorted; only groups with a pair appear. Labels of
@@ -150,7 +162,7 @@ def pairs_by_group(matrix: np.ndarray, unit_labels: Sequence[Any]) -> dict[tuple
     bounds = np.flatnonzero(np.diff(key[order])) + 1
     pair_values = matrix[rows, cols][order]
     groups: dict[tuple[Any, Any], np.ndarray] = {}
-    for chunk, members in zip(np.split(pair_values, bounds), np.split(order, bounds)):
+    for chunk, members in zip(np.split(pair_values, bounds), np.split(order, bounds), strict=True):
         if chunk.size:
             a, b = lo[members[0]], hi[members[0]]
             groups[(values[a].item(), values[b].item())] = chunk
@@ -186,6 +198,7 @@ def graph_from_matrix(matrix: np.ndarray, labels: Sequence[Any] | None,
     names = list(labels) if labels is not None else list(range(n))
     graph.add_nodes_from((i, {"label": names[i]}) for i in range(n))
     graph.add_edges_from(
-        (int(i), int(j), {"weight": float(w)}) for i, j, w in zip(rows[keep], cols[keep], weights)
+        (int(i), int(j), {"weight": float(w)})
+        for i, j, w in zip(rows[keep], cols[keep], weights, strict=True)
     )
     return graph

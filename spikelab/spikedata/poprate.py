@@ -112,11 +112,17 @@ def smooth_counts(
     array([0.        , 1.33333333, 1.33333333, 1.33333333, 0.        ])
     """
     if square_width < 0 or gauss_sigma < 0:
-        raise AnalysisError(f"square_width and gauss_sigma must be >= 0 ms, got {square_width}, {gauss_sigma}")
+        raise AnalysisError(
+            f"square_width and gauss_sigma must be >= 0 ms, got {square_width}, {gauss_sigma}"
+        )
     width, sigma = int(round(square_width / bin_size)), gauss_sigma / bin_size
     if square_width > length or width > counts.size:
-        raise AnalysisError(f"square_width ({square_width} ms) exceeds the recording length ({length} ms)")
-    if sigma > 0 and (6 * gauss_sigma > length or np.arange(-3 * sigma, 3 * sigma + 1).size > counts.size):
+        raise AnalysisError(
+            f"square_width ({square_width} ms) exceeds the recording length ({length} ms)"
+        )
+    if sigma > 0 and (
+        6 * gauss_sigma > length or np.arange(-3 * sigma, 3 * sigma + 1).size > counts.size
+    ):
         raise AnalysisError(
             f"gauss_sigma ({gauss_sigma} ms) is too large for the recording length ({length} ms): "
             "the kernel spans 6 sigma"

@@ -75,17 +75,24 @@ def compute_spike_trig_pop_rate(
     ((4, 21), array([-10., 10.]))
     """
     if sd.N < 2:
-        raise AnalysisError(f"the spike-triggered population rate needs at least 2 units, got {sd.N}")
+        raise AnalysisError(
+            f"the spike-triggered population rate needs at least 2 units, got {sd.N}"
+        )
     b = check_bin_size(bin_size)
     reach = int(round(float(window_ms) / b))
     rate = 1000.0 / b if fs is None else float(fs)
     if not (math.isfinite(rate) and 0 < float(cutoff_hz) < rate / 2):
-        raise AnalysisError(f"cutoff_hz must be between 0 and half the sampling rate ({rate / 2} Hz), got {cutoff_hz}")
+        raise AnalysisError(
+            f"cutoff_hz must be between 0 and half the sampling rate ({rate / 2} Hz), "
+            f"got {cutoff_hz}"
+        )
     filt_b, filt_a = butter(_FILTER_ORDER, float(cutoff_hz), fs=rate)
     pad = 3 * max(filt_a.size, filt_b.size)  # filtfilt's default padding
     if 2 * reach + 1 <= pad:
-        raise AnalysisError(f"window_ms={window_ms} gives {2 * reach + 1} lags; the zero-phase filter needs more "
-                            f"than {pad} (window_ms >= {(pad // 2 + 1) * b} ms at {b} ms bins)")
+        raise AnalysisError(
+            f"window_ms={window_ms} gives {2 * reach + 1} lags; the zero-phase filter needs more "
+            f"than {pad} (window_ms >= {(pad // 2 + 1) * b} ms at {b} ms bins)"
+        )
     cut = int(cut_outer)
     if not 0 <= cut <= reach:
         raise AnalysisError(f"cut_outer must be between 0 and {reach} lags, got {cut_outer}")

@@ -54,7 +54,9 @@ def get_pairwise_fr_corr(rd: RateData, max_lag: int | None = 10, *, centered: bo
     """
     corr, lag = all_pairs(rd.inst_Frate_data[None, :, :], max_lag, centered)
     meta = {"compare_func": _KERNEL, "max_lag": max_lag, "centered": centered}
-    return PairwiseCompMatrix(corr[0], metadata=dict(meta)), PairwiseCompMatrix(lag[0].astype(np.float64), metadata=meta)
+    return PairwiseCompMatrix(corr[0], metadata=dict(meta)), PairwiseCompMatrix(
+        lag[0].astype(np.float64), metadata=meta
+    )
 
 
 def get_slice_to_slice_unit_corr_from_stack(
@@ -91,10 +93,16 @@ def get_slice_to_slice_unit_corr_from_stack(
     """
     stack = rss.event_stack
     n_units, _, n_slices = stack.shape
-    valid = (stack.mean(axis=1) >= MIN_RATE_THRESHOLD).T if stack.shape[1] else np.zeros((n_slices, n_units), bool)
+    valid = (
+        (stack.mean(axis=1) >= MIN_RATE_THRESHOLD).T
+        if stack.shape[1]
+        else np.zeros((n_slices, n_units), bool)
+    )
     if n_slices < 2:
         warn_too_few(n_slices, "slices")
-        return PairwiseCompMatrixStack(np.full((n_slices, n_slices, n_units), np.nan)), np.full(n_units, np.nan)
+        return PairwiseCompMatrixStack(np.full((n_slices, n_slices, n_units), np.nan)), np.full(
+            n_units, np.nan
+        )
     corr, _ = all_pairs(np.transpose(stack, (0, 2, 1)), max_lag, centered)  # (U, S, S)
     scores = mask_invalid(np.transpose(corr, (1, 2, 0)), valid)
     return PairwiseCompMatrixStack(scores), slice_average(scores, valid, MIN_FRAC, frac_active)
@@ -130,13 +138,17 @@ def get_slice_to_slice_time_corr_from_stack(
     n_slices, n_bins = stack.shape[2], stack.shape[1]
     if n_slices < 2:
         warn_too_few(n_slices, "slices")
-        return PairwiseCompMatrixStack(np.full((n_slices, n_slices, n_bins), np.nan)), np.full(n_bins, np.nan)
+        return PairwiseCompMatrixStack(np.full((n_slices, n_slices, n_bins), np.nan)), np.full(
+            n_bins, np.nan
+        )
     corr, _ = all_pairs(np.transpose(stack, (1, 2, 0)), max_lag, centered)  # (T, S, S)
     scores = np.transpose(corr, (1, 2, 0))
     return PairwiseCompMatrixStack(scores), lower_triangle_mean(scores)
 
 
-def unit_to_unit_correlation(rss: RateSliceStack, max_lag: int | None = 10, *, centered: bool = False):
+def unit_to_unit_correlation(
+    rss: RateSliceStack, max_lag: int | None = 10, *, centered: bool = False
+):
     """For each slice, the lagged correlation of every unit pair's rate inside it.
 
     Returns
@@ -160,9 +172,17 @@ def unit_to_unit_correlation(rss: RateSliceStack, max_lag: int | None = 10, *, c
     if n_units < 2:
         warn_too_few(n_units, "units")
         nan = np.full((n_units, n_units, n_slices), np.nan)
-        return (PairwiseCompMatrixStack(nan, times=rss.times), PairwiseCompMatrixStack(nan.copy(), times=rss.times),
-                np.full(n_slices, np.nan), np.full(n_slices, np.nan))
+        return (
+            PairwiseCompMatrixStack(nan, times=rss.times),
+            PairwiseCompMatrixStack(nan.copy(), times=rss.times),
+            np.full(n_slices, np.nan),
+            np.full(n_slices, np.nan),
+        )
     corr, lag = all_pairs(np.transpose(stack, (2, 0, 1)), max_lag, centered)  # (S, U, U)
     corr, lag = np.transpose(corr, (1, 2, 0)), np.transpose(lag, (1, 2, 0)).astype(np.float64)
-    return (PairwiseCompMatrixStack(corr, times=rss.times), PairwiseCompMatrixStack(lag, times=rss.times),
-            lower_triangle_mean(corr), lower_triangle_mean(lag))
+    return (
+        PairwiseCompMatrixStack(corr, times=rss.times),
+        PairwiseCompMatrixStack(lag, times=rss.times),
+        lower_triangle_mean(corr),
+        lower_triangle_mean(lag),
+    )

@@ -54,12 +54,16 @@ def frame_windows(times: np.ndarray, length: float, overlap: float) -> np.ndarra
     if not (np.isfinite(length) and np.isfinite(overlap)):
         raise AnalysisError(f"length and overlap must be finite ms, got {length}, {overlap}")
     if overlap < 0:
-        raise AnalysisError(f"overlap must be >= 0 ms (it is an overlap, not a stride), got {overlap}")
+        raise AnalysisError(
+            f"overlap must be >= 0 ms (it is an overlap, not a stride), got {overlap}"
+        )
     if not overlap < length:
         raise AnalysisError(f"overlap ({overlap} ms) must be less than length ({length} ms)")
     start, stop = recording_span(times)
     if stop - start < length:
-        raise AnalysisError(f"the rates span {stop - start} ms, shorter than one frame of {length} ms")
+        raise AnalysisError(
+            f"the rates span {stop - start} ms, shorter than one frame of {length} ms"
+        )
     step = length - overlap
     count = int(np.floor((stop - start - length) / step + 1e-9)) + 1
     starts = start + step * np.arange(count)
@@ -85,7 +89,8 @@ def cut_windows(rd: RateData, windows: np.ndarray) -> np.ndarray:
     counts = stop - first
     if counts.size and (counts.min() != counts.max() or counts[0] == 0):
         raise AnalysisError(
-            f"every window must hold the same number (> 0) of rate samples, got {sorted(set(counts.tolist()))} "
+            "every window must hold the same number (> 0) of rate samples, got "
+            f"{sorted(set(counts.tolist()))} "
             f"for windows {windows[:3].tolist()}{'...' if len(windows) > 3 else ''}"
         )
     n = int(counts[0]) if counts.size else 0

@@ -27,9 +27,13 @@ __all__ = ["RateData"]
 def _checked_times(times: Any) -> np.ndarray:
     times = np.array(times, dtype=np.float64).ravel()
     if not np.all(np.isfinite(times)):
-        raise ValueError(f"times must be finite ms, got {int(np.sum(~np.isfinite(times)))} NaN/infinite values")
+        raise ValueError(
+            f"times must be finite ms, got {int(np.sum(~np.isfinite(times)))} NaN/infinite values"
+        )
     if np.any(np.diff(times) < 0):
-        raise ValueError("times must be non-decreasing: sort them (with the matching columns of the rates)")
+        raise ValueError(
+            "times must be non-decreasing: sort them (with the matching columns of the rates)"
+        )
     return times
 
 
@@ -88,7 +92,9 @@ class RateData:
         """Number of units."""
         return self.inst_Frate_data.shape[0]
 
-    def _with(self, data: np.ndarray, times: np.ndarray, units: Sequence[int] | None = None) -> RateData:
+    def _with(
+        self, data: np.ndarray, times: np.ndarray, units: Sequence[int] | None = None
+    ) -> RateData:
         """A RateData of parts taken from this one (already checked): arrays are copied only
         while they still share memory with this one (a selection of units is a copy already,
         and copying 100s of MB twice made ``subset`` slower than 0.1.2's)."""
@@ -96,7 +102,9 @@ class RateData:
         if attrs is not None and units is not None:
             attrs = [attrs[i] for i in units]
         out = type(self).__new__(type(self))
-        out.inst_Frate_data = data.copy() if np.may_share_memory(data, self.inst_Frate_data) else data
+        out.inst_Frate_data = (
+            data.copy() if np.may_share_memory(data, self.inst_Frate_data) else data
+        )
         out.times = times.copy() if np.may_share_memory(times, self.times) else times
         out.neuron_attributes = copy.deepcopy(attrs)
         out.rate_unit = self.rate_unit
@@ -149,7 +157,8 @@ class RateData:
         return self._with(self.inst_Frate_data[:, lo:hi], self.times[lo:hi])
 
     def frames(self, length: float, overlap: float = 0) -> RateSliceStack:
-        """Cut into windows of ``length`` ms overlapping by ``overlap`` ms (``0 <= overlap < length``).
+        """Cut into windows of ``length`` ms overlapping by ``overlap`` ms
+        (``0 <= overlap < length``).
 
         Windows start at the first sample; those past the last sample plus one step are left
         out. Returns a :class:`~spikelab.RateSliceStack` (``step_size`` = the sample spacing).
@@ -164,8 +173,12 @@ class RateData:
         from .rateslicestack import RateSliceStack
 
         windows = frame_windows(self.times, length, overlap)
-        return RateSliceStack(event_matrix=cut_windows(self, windows), times_start_to_end=windows.tolist(),
-                              step_size=sample_step(self.times), neuron_attributes=self.neuron_attributes)
+        return RateSliceStack(
+            event_matrix=cut_windows(self, windows),
+            times_start_to_end=windows.tolist(),
+            step_size=sample_step(self.times),
+            neuron_attributes=self.neuron_attributes,
+        )
 
     def get_manifold(self, method: str = "PCA", n_components: int = 2, **kwargs: Any) -> tuple:
         """Embed the time points (features: units) with PCA or UMAP.

@@ -39,7 +39,9 @@ __all__ = [
 ]
 
 
-def sparse_raster(sd: SpikeData, bin_size: float = 1.0, time_offset: float = 0.0) -> sparse.csr_matrix:
+def sparse_raster(
+    sd: SpikeData, bin_size: float = 1.0, time_offset: float = 0.0
+) -> sparse.csr_matrix:
     """Spike counts per unit and bin as a sparse ``(N, nbins)`` int64 matrix.
 
     Parameters

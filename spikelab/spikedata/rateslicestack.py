@@ -79,7 +79,9 @@ class RateSliceStack:
             check_inside(windows, start, stop - start)
             stack, step = cut_windows(data_obj, windows), sample_step(data_obj.times)
             times = [tuple(w) for w in windows.tolist()]
-            attrs = neuron_attributes if neuron_attributes is not None else data_obj.neuron_attributes
+            attrs = (
+                neuron_attributes if neuron_attributes is not None else data_obj.neuron_attributes
+            )
         elif isinstance(data_obj, SpikeData):
             rate_windows = _alignment.rate_windows
 
@@ -87,16 +89,22 @@ class RateSliceStack:
             check_inside(windows, data_obj.start_time, data_obj.length)
             stack = rate_windows(data_obj, windows, step, float(sigma_ms))
             times = [tuple(w) for w in windows.tolist()]
-            attrs = neuron_attributes if neuron_attributes is not None else data_obj.neuron_attributes
+            attrs = (
+                neuron_attributes if neuron_attributes is not None else data_obj.neuron_attributes
+            )
         else:
-            raise AnalysisTypeError(f"RateSliceStack needs data_obj (a SpikeData or RateData) or event_matrix, "
-                                    f"got {type(data_obj).__name__}")
+            raise AnalysisTypeError(
+                f"RateSliceStack needs data_obj (a SpikeData or RateData) or event_matrix, "
+                f"got {type(data_obj).__name__}"
+            )
         self._set(stack, times, step, attrs)
 
     def _set(self, stack: np.ndarray, times: Sequence[tuple[float, float]] | None, step_size: float,
              neuron_attributes: Sequence[dict] | None) -> None:
         if stack.ndim != 3:
-            raise AnalysisError(f"event_matrix must be 3-D (units, time, slices), got {stack.shape}")
+            raise AnalysisError(
+                f"event_matrix must be 3-D (units, time, slices), got {stack.shape}"
+            )
         if not (np.isfinite(step_size) and step_size > 0):
             raise AnalysisError(f"step_size must be > 0 ms, got {step_size}")
         if times is None:  # consecutive windows from 0, as 0.1.2 numbers a ready array's slices
@@ -111,12 +119,19 @@ class RateSliceStack:
         if neuron_attributes is not None:
             attrs = copy.deepcopy([dict(a) for a in neuron_attributes])
             if len(attrs) != stack.shape[0]:
-                raise AnalysisError(f"neuron_attributes has {len(attrs)} entries for {stack.shape[0]} units")
+                raise AnalysisError(
+                    f"neuron_attributes has {len(attrs)} entries for {stack.shape[0]} units"
+                )
         self.neuron_attributes: list[dict] | None = attrs
 
     @classmethod
-    def _assemble(cls, stack: np.ndarray, times: Sequence[tuple[float, float]] | None, step_size: float,
-                  neuron_attributes: Sequence[dict] | None) -> RateSliceStack:
+    def _assemble(
+        cls,
+        stack: np.ndarray,
+        times: Sequence[tuple[float, float]] | None,
+        step_size: float,
+        neuron_attributes: Sequence[dict] | None,
+    ) -> RateSliceStack:
         """A stack from parts already checked (selections of a stack, stored stacks, empty)."""
         out = cls.__new__(cls)
         out._set(np.asarray(stack, dtype=np.float64), times, float(step_size), neuron_attributes)
@@ -143,7 +158,9 @@ class RateSliceStack:
         return self.event_stack.shape[2]
 
     # ----------------------------------------------------------------- selections
-    def subset(self, units: Any, by: str | None = None, preserve_order: bool = False) -> RateSliceStack:
+    def subset(
+        self, units: Any, by: str | None = None, preserve_order: bool = False
+    ) -> RateSliceStack:
         """Keep some units: indices sorted and de-duplicated (given order with ``preserve_order``),
         or every unit whose attribute ``by`` equals one of ``units``.
 
@@ -156,7 +173,9 @@ class RateSliceStack:
         >>> rss.subset([2, 0]).event_stack.shape
         (2, 20, 4)
         """
-        idx = unit_indices(units, self.N, by=by, attributes=self.neuron_attributes, preserve_order=preserve_order)
+        idx = unit_indices(
+            units, self.N, by=by, attributes=self.neuron_attributes, preserve_order=preserve_order
+        )
         attrs = None if self.neuron_attributes is None else [self.neuron_attributes[i] for i in idx]
         return self._assemble(self.event_stack[idx], self.times, self.step_size, attrs)
 
@@ -174,8 +193,12 @@ class RateSliceStack:
         (3, 20, 2)
         """
         idx = slice_indices(slices, self.event_stack.shape[2])
-        return self._assemble(self.event_stack[:, :, idx], [self.times[i] for i in idx], self.step_size,
-                              self.neuron_attributes)
+        return self._assemble(
+            self.event_stack[:, :, idx],
+            [self.times[i] for i in idx],
+            self.step_size,
+            self.neuron_attributes,
+        )
 
     def subtime_by_index(self, start_idx: int, end_idx: int) -> RateSliceStack:
         """Samples ``[start_idx, end_idx)`` of every slice (negative: from the end); ``times``
@@ -192,7 +215,9 @@ class RateSliceStack:
         """
         lo, hi = index_range(start_idx, end_idx, self.event_stack.shape[1])
         times = [(a + lo * self.step_size, a + hi * self.step_size) for a, _ in self.times]
-        return self._assemble(self.event_stack[:, lo:hi, :], times, self.step_size, self.neuron_attributes)
+        return self._assemble(
+            self.event_stack[:, lo:hi, :], times, self.step_size, self.neuron_attributes
+        )
 
     def convert_to_list_of_RateData(self) -> list[RateData]:
         """One :class:`RateData` per slice, sampled at ``start + k * step_size`` ms.
@@ -204,8 +229,10 @@ class RateSliceStack:
         [[0.0, 5.0, 10.0], [15.0, 20.0, 25.0]]
         """
         steps = np.arange(self.event_stack.shape[1]) * self.step_size
-        return [RateData(self.event_stack[:, :, s], a + steps, copy.deepcopy(self.neuron_attributes))
-                for s, (a, _) in enumerate(self.times)]
+        return [
+            RateData(self.event_stack[:, :, s], a + steps, copy.deepcopy(self.neuron_attributes))
+            for s, (a, _) in enumerate(self.times)
+        ]
 
     # ----------------------------------------------------------------- analyses (thin forwards)
     def get_slice_to_slice_unit_corr_from_stack(
@@ -227,7 +254,9 @@ class RateSliceStack:
         ((4, 4, 3), array([0.782, 0.75 , 0.775]))
         """
         corr = _rate_correlations.get_slice_to_slice_unit_corr_from_stack
-        return corr(self, MIN_RATE_THRESHOLD, MIN_FRAC, max_lag, frac_active=frac_active, centered=centered)
+        return corr(
+            self, MIN_RATE_THRESHOLD, MIN_FRAC, max_lag, frac_active=frac_active, centered=centered
+        )
 
     def get_slice_to_slice_time_corr_from_stack(
         self, max_lag: int | None = 0, *, centered: bool = False
@@ -288,10 +317,16 @@ class RateSliceStack:
         rate_unit_timing = _slice_timing.rate_unit_timing
         return rate_unit_timing(self.event_stack, MIN_RATE_THRESHOLD)
 
-    def rank_order_correlation(self, timing_matrix: np.ndarray | None = None, MIN_RATE_THRESHOLD: float = 0.1,
-                               min_overlap: int = 3, min_overlap_frac: float | None = None,
-                               n_shuffles: int = 100, seed: int | None = 1,
-                               n_jobs: int | None = -1) -> tuple[PairwiseCompMatrix, float, PairwiseCompMatrix]:
+    def rank_order_correlation(
+        self,
+        timing_matrix: np.ndarray | None = None,
+        MIN_RATE_THRESHOLD: float = 0.1,
+        min_overlap: int = 3,
+        min_overlap_frac: float | None = None,
+        n_shuffles: int = 100,
+        seed: int | None = 1,
+        n_jobs: int | None = -1,
+    ) -> tuple[PairwiseCompMatrix, float, PairwiseCompMatrix]:
         """(corr, av_corr, overlap) of peak order between slices.
 
         See :func:`spikelab.spikedata.slice_timing.rank_order_correlation`.
@@ -310,12 +345,21 @@ class RateSliceStack:
         rank_order_correlation = _slice_timing.rank_order_correlation
         if timing_matrix is None:
             timing_matrix = self.get_unit_timing_per_slice(MIN_RATE_THRESHOLD)
-        return rank_order_correlation(timing_matrix, min_overlap, n_shuffles, min_overlap_frac, seed, n_jobs)
+        return rank_order_correlation(
+            timing_matrix, min_overlap, n_shuffles, min_overlap_frac, seed, n_jobs
+        )
 
-    def order_units_across_slices(self, agg_func: str, MIN_RATE_THRESHOLD: float = 0.1,
-                                  MIN_FRAC_ACTIVE: float = 0.0, frac_active: np.ndarray | None = None,
-                                  timing_matrix: np.ndarray | None = None) -> tuple:
-        """Units sorted by typical peak time, split by activity; see :func:`spikelab.spikedata.slice_timing.order_units`.
+    def order_units_across_slices(
+        self,
+        agg_func: str,
+        MIN_RATE_THRESHOLD: float = 0.1,
+        MIN_FRAC_ACTIVE: float = 0.0,
+        frac_active: np.ndarray | None = None,
+        timing_matrix: np.ndarray | None = None,
+    ) -> tuple:
+        """Units sorted by typical peak time, split by activity.
+
+        See :func:`spikelab.spikedata.slice_timing.order_units`.
 
         Returns ``(event stacks, ids, std, typical peak sample, frac active)``, each a
         (highly active, less active) pair. Activity is the fraction of slices with a defined
@@ -336,8 +380,9 @@ class RateSliceStack:
             timing_matrix = self.get_unit_timing_per_slice(MIN_RATE_THRESHOLD)
         if frac_active is None:
             frac_active = np.isfinite(np.asarray(timing_matrix, dtype=np.float64)).mean(axis=1)
-        groups, spread, typical, frac = order_units(timing_matrix, (self.N, len(self)), agg_func, frac_active,
-                                                     MIN_FRAC_ACTIVE, True)
+        groups, spread, typical, frac = order_units(
+            timing_matrix, (self.N, len(self)), agg_func, frac_active, MIN_FRAC_ACTIVE, True
+        )
         stacks = tuple(self.event_stack[g] for g in groups)
         return stacks, groups, spread, typical, frac
 

@@ -61,7 +61,9 @@ def _shuffle_cells(rows: np.ndarray, cols: np.ndarray, n_cols: int, swaps: int,
     return cols
 
 
-def randomize(raster: np.ndarray, swap_per_spike: float = 5, seed: int | np.random.SeedSequence | None = None) -> np.ndarray:
+def randomize(
+    raster: np.ndarray, swap_per_spike: float = 5, seed: int | np.random.SeedSequence | None = None
+) -> np.ndarray:
     """Shuffle a binary raster by double-edge swaps, keeping every row and column sum.
 
     Parameters
@@ -91,7 +93,9 @@ def randomize(raster: np.ndarray, swap_per_spike: float = 5, seed: int | np.rand
         raise AnalysisError(f"randomize needs a 2-D raster, got shape {ar.shape}")
     values = np.unique(ar)
     if not np.isin(values, [0, 1]).all():
-        raise AnalysisError(f"randomize needs a binary (0/1) raster; found values {values[:5].tolist()}")
+        raise AnalysisError(
+            f"randomize needs a binary (0/1) raster; found values {values[:5].tolist()}"
+        )
     rows, cols = np.nonzero(ar)
     swaps = _swap_count(rows.size, swap_per_spike)
     new_cols = _shuffle_cells(rows, cols, ar.shape[1], swaps, np.random.default_rng(seed))
@@ -100,8 +104,12 @@ def randomize(raster: np.ndarray, swap_per_spike: float = 5, seed: int | np.rand
     return out
 
 
-def spike_shuffle(sd: SpikeData, swap_per_spike: float = 5, seed: int | np.random.SeedSequence | None = None,
-                  bin_size: float = 1) -> SpikeData:
+def spike_shuffle(
+    sd: SpikeData,
+    swap_per_spike: float = 5,
+    seed: int | np.random.SeedSequence | None = None,
+    bin_size: float = 1,
+) -> SpikeData:
     """A surrogate of ``sd`` with each unit's and each bin's spike count kept (see the module).
 
     Spikes are binned as :func:`spikelab.spikedata.rates.raster` does (``bin_size`` ms);
@@ -120,10 +128,17 @@ def spike_shuffle(sd: SpikeData, swap_per_spike: float = 5, seed: int | np.rando
     b = check_bin_size(bin_size)
     nb = n_bins(sd.length, b)
     units, times = sd.idces_times()
-    cells = np.unique(units.astype(np.int64) * max(nb, 1) + bin_indices(times, sd.start_time, b, nb))
+    cells = np.unique(
+        units.astype(np.int64) * max(nb, 1) + bin_indices(times, sd.start_time, b, nb)
+    )
     if cells.size < times.size:
-        warnings.warn(f"{times.size - cells.size} spike(s) share a {b} ms bin with another spike of their unit "
-                      "and are dropped: the shuffle works on the binary raster", RuntimeWarning, stacklevel=2)
+        warnings.warn(
+            f"{times.size - cells.size} spike(s) share a {b} ms bin with another spike of their "
+            "unit "
+            "and are dropped: the shuffle works on the binary raster",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     rows, cols = np.divmod(cells, max(nb, 1))
     swaps = _swap_count(cells.size, swap_per_spike)
     cols = _shuffle_cells(rows, cols, nb, swaps, np.random.default_rng(seed))
@@ -136,7 +151,9 @@ def spike_shuffle(sd: SpikeData, swap_per_spike: float = 5, seed: int | np.rando
                      neuron_attributes=sd.neuron_attributes, metadata=sd.metadata)
 
 
-def _same_window_stack(sd: SpikeData, slices: list[SpikeData], *, per_slice_attributes: bool) -> SpikeSliceStack:
+def _same_window_stack(
+    sd: SpikeData, slices: list[SpikeData], *, per_slice_attributes: bool
+) -> SpikeSliceStack:
     """Slices that all span the recording; the stack holds ``sd``'s neuron attributes, or
     (``per_slice_attributes``) none while each slice keeps its own."""
     window = (sd.start_time, sd.start_time + sd.length)
@@ -151,8 +168,13 @@ def _check_count(n: int, what: str) -> int:
     return int(n)
 
 
-def spike_shuffle_stack(sd: SpikeData, n_shuffles: int, seed: int | None = None, swap_per_spike: float = 5,
-                        bin_size: float = 1) -> SpikeSliceStack:
+def spike_shuffle_stack(
+    sd: SpikeData,
+    n_shuffles: int,
+    seed: int | None = None,
+    swap_per_spike: float = 5,
+    bin_size: float = 1,
+) -> SpikeSliceStack:
     """``n_shuffles`` independent :func:`spike_shuffle` surrogates as a SpikeSliceStack.
 
     With a ``seed``, surrogate ``k`` uses the ``k``-th child of
@@ -174,7 +196,9 @@ def spike_shuffle_stack(sd: SpikeData, n_shuffles: int, seed: int | None = None,
     return _same_window_stack(sd, slices, per_slice_attributes=False)
 
 
-def subset_stack(sd: SpikeData, n_subsets: int, units_per_subset: int, seed: int | None = None) -> SpikeSliceStack:
+def subset_stack(
+    sd: SpikeData, n_subsets: int, units_per_subset: int, seed: int | None = None
+) -> SpikeSliceStack:
     """``n_subsets`` random sets of ``units_per_subset`` units as a SpikeSliceStack.
 
     Each set is drawn without replacement (``np.random.default_rng(seed).choice``), sets
@@ -184,8 +208,8 @@ def subset_stack(sd: SpikeData, n_subsets: int, units_per_subset: int, seed: int
     Examples
     --------
     >>> sd = SpikeData([[1.0], [2.0], [3.0], [4.0]], length=5)
-    >>> [[t[0] for t in s.train] for s in subset_stack(sd, 3, 2, seed=0).spike_stack]
-    [[np.float64(3.0), np.float64(4.0)], [np.float64(1.0), np.float64(2.0)], [np.float64(1.0), np.float64(4.0)]]
+    >>> [[float(t[0]) for t in s.train] for s in subset_stack(sd, 3, 2, seed=0).spike_stack]
+    [[3.0, 4.0], [1.0, 2.0], [1.0, 4.0]]
     """
     n = _check_count(n_subsets, "n_subsets")
     k = _check_count(units_per_subset, "units_per_subset")

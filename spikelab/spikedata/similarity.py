@@ -102,8 +102,13 @@ def slice_vectors(stack_3d: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(stack_3d.reshape(u * t, s).T, dtype=np.float64)
 
 
-def group_pair_similarity(stack: SpikeSliceStack, stim_labels: Sequence[Any], metric: str = "cosine",
-                          bin_size: float = 1.0, slice_indices: Sequence[int] | None = None) -> PairwiseCompMatrix:
+def group_pair_similarity(
+    stack: SpikeSliceStack,
+    stim_labels: Sequence[Any],
+    metric: str = "cosine",
+    bin_size: float = 1.0,
+    slice_indices: Sequence[int] | None = None,
+) -> PairwiseCompMatrix:
     """Similarity of the mean responses of each label class of slices.
 
     The ``(U, T)`` raster (``bin_size`` ms) is averaged over the slices of each label (only
@@ -127,7 +132,9 @@ def group_pair_similarity(stack: SpikeSliceStack, stim_labels: Sequence[Any], me
     n_slices = len(stack.spike_stack)
     if labels.ndim != 1 or labels.size != n_slices:
         raise AnalysisError(f"stim_labels has {labels.size} entries for {n_slices} slices")
-    chosen = np.arange(n_slices) if slice_indices is None else np.asarray(slice_indices, dtype=np.int64)
+    chosen = (
+        np.arange(n_slices) if slice_indices is None else np.asarray(slice_indices, dtype=np.int64)
+    )
     if chosen.size == 0:
         raise AnalysisError("slice_indices selects no slice")
     raster = stack.to_raster_array(bin_size)[:, :, chosen]

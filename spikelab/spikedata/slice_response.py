@@ -44,7 +44,9 @@ def _window(window: Sequence[float], name: str) -> tuple[float, float]:
     return start, end
 
 
-def baseline_counts(stack: SpikeSliceStack, baseline_window_ms: Sequence[float]) -> tuple[np.ndarray, float]:
+def baseline_counts(
+    stack: SpikeSliceStack, baseline_window_ms: Sequence[float]
+) -> tuple[np.ndarray, float]:
     """Spikes of each unit in the baseline window of each slice, ``(U, S)``, and its duration (ms).
 
     Raises AnalysisError naming the first slice that does not contain the window.
@@ -68,21 +70,29 @@ def baseline_counts(stack: SpikeSliceStack, baseline_window_ms: Sequence[float])
     start, end = _window(baseline_window_ms, "baseline_window_ms")
     for i, s in enumerate(stack.spike_stack):
         if start < s.start_time or end > s.start_time + s.length:
-            raise AnalysisError(f"baseline_window_ms ({start}, {end}) falls outside slice {i}, which spans "
-                                f"[{s.start_time}, {s.start_time + s.length}] ms")
+            raise AnalysisError(
+                f"baseline_window_ms ({start}, {end}) falls outside slice {i}, which spans "
+                f"[{s.start_time}, {s.start_time + s.length}] ms"
+            )
     flat, offsets = flat_trains(stack)
     inside = np.concatenate([[0], np.cumsum((flat >= start) & (flat < end))])
     counts = inside[offsets[1:]] - inside[offsets[:-1]]
     return counts.reshape(len(stack.spike_stack), stack.N).T.astype(np.float64), end - start
 
 
-def _expected(stack: SpikeSliceStack, bin_size: float, baseline_window_ms: Sequence[float]) -> np.ndarray:
+def _expected(
+    stack: SpikeSliceStack, bin_size: float, baseline_window_ms: Sequence[float]
+) -> np.ndarray:
     counts, duration = baseline_counts(stack, baseline_window_ms)
     return counts / duration * bin_size  # (U, S)
 
 
-def baseline_normalized_raster(stack: SpikeSliceStack, bin_size: float, baseline_window_ms: Sequence[float],
-                               mode: str = "subtract") -> np.ndarray:
+def baseline_normalized_raster(
+    stack: SpikeSliceStack,
+    bin_size: float,
+    baseline_window_ms: Sequence[float],
+    mode: str = "subtract",
+) -> np.ndarray:
     """Each bin's count against the slice's baseline expectation: float ``(U, T, S)``.
 
     See the module docstring for the three modes.
@@ -148,7 +158,9 @@ def _zscores(stack, bin_size, baseline_window_ms, response_window_ms) -> np.ndar
 def _mask(z: np.ndarray, z_threshold: float, aggregator: str) -> np.ndarray:
     """Units whose slice-aggregated z-score exceeds the threshold in some bin."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # units with no baseline: NaN, not responsive
+        warnings.simplefilter(
+            "ignore", RuntimeWarning
+        )  # units with no baseline: NaN, not responsive
         agg = np.nanmean(z, axis=2) if aggregator == "mean" else np.nanmax(z, axis=2)
     with np.errstate(invalid="ignore"):
         return np.any(agg > float(z_threshold), axis=1)
@@ -181,7 +193,9 @@ def responsive_units(stack: SpikeSliceStack, bin_size: float, baseline_window_ms
     array([ True, False])
     """
     _check_aggregator(aggregator)
-    return _mask(_zscores(stack, bin_size, baseline_window_ms, response_window_ms), z_threshold, aggregator)
+    return _mask(
+        _zscores(stack, bin_size, baseline_window_ms, response_window_ms), z_threshold, aggregator
+    )
 
 
 def _labels(group_labels: Any, n_slices: int) -> np.ndarray:
@@ -191,9 +205,15 @@ def _labels(group_labels: Any, n_slices: int) -> np.ndarray:
     return labels
 
 
-def responsive_units_per_group(stack: SpikeSliceStack, group_labels: Sequence[Any], bin_size: float,
-                               baseline_window_ms: Sequence[float], response_window_ms: Sequence[float] | None = None,
-                               z_threshold: float = 2.0, aggregator: str = "mean") -> dict[str, np.ndarray]:
+def responsive_units_per_group(
+    stack: SpikeSliceStack,
+    group_labels: Sequence[Any],
+    bin_size: float,
+    baseline_window_ms: Sequence[float],
+    response_window_ms: Sequence[float] | None = None,
+    z_threshold: float = 2.0,
+    aggregator: str = "mean",
+) -> dict[str, np.ndarray]:
     """:func:`responsive_units` on the slices of each group (e.g. stimulation cycle).
 
     Returns ``{"groups": sorted labels (G,), "mask": bool (U, G), "responsive_count": (G,)}``.
@@ -221,10 +241,17 @@ def responsive_units_per_group(stack: SpikeSliceStack, group_labels: Sequence[An
     return {"groups": groups, "mask": mask, "responsive_count": mask.sum(axis=0)}
 
 
-def responsiveness_change(stack: SpikeSliceStack, group_labels: Sequence[Any], early_groups: Any,
-                          late_groups: Any, bin_size: float, baseline_window_ms: Sequence[float],
-                          response_window_ms: Sequence[float] | None = None, z_threshold: float = 2.0,
-                          aggregator: str = "mean") -> dict[str, Any]:
+def responsiveness_change(
+    stack: SpikeSliceStack,
+    group_labels: Sequence[Any],
+    early_groups: Any,
+    late_groups: Any,
+    bin_size: float,
+    baseline_window_ms: Sequence[float],
+    response_window_ms: Sequence[float] | None = None,
+    z_threshold: float = 2.0,
+    aggregator: str = "mean",
+) -> dict[str, Any]:
     """Units gained, lost and preserved between the slices of two sets of groups.
 
     Returns ``early_mask``, ``late_mask``, ``gained`` (late only), ``lost`` (early only),
@@ -251,7 +278,10 @@ def responsiveness_change(stack: SpikeSliceStack, group_labels: Sequence[Any], e
     for name, groups in (("early", early_groups), ("late", late_groups)):
         chosen = np.isin(labels, np.atleast_1d(np.asarray(groups)))
         if not chosen.any():
-            raise AnalysisError(f"no slice has a label in {name}_groups={groups!r}; labels: {np.unique(labels).tolist()}")
+            raise AnalysisError(
+                f"no slice has a label in {name}_groups={groups!r}; "
+                f"labels: {np.unique(labels).tolist()}"
+            )
         masks[name] = _mask(z[:, :, chosen], z_threshold, aggregator)
     early, late = masks["early"], masks["late"]
     out: dict[str, Any] = {"early_mask": early, "late_mask": late, "gained": ~early & late,
@@ -261,8 +291,12 @@ def responsiveness_change(stack: SpikeSliceStack, group_labels: Sequence[Any], e
     return out
 
 
-def response_amplitudes(stack: SpikeSliceStack, bin_size: float, response_window_ms: Sequence[float],
-                        baseline_window_ms: Sequence[float] | None = None) -> np.ndarray:
+def response_amplitudes(
+    stack: SpikeSliceStack,
+    bin_size: float,
+    response_window_ms: Sequence[float],
+    baseline_window_ms: Sequence[float] | None = None,
+) -> np.ndarray:
     """Spike count of each unit in the response window's bins per slice, ``(U, S)``.
 
     With a baseline window, the expected count of those bins is subtracted.
@@ -289,10 +323,14 @@ def response_amplitudes(stack: SpikeSliceStack, bin_size: float, response_window
     return amplitude
 
 
-def per_unit_response_regression(stack: SpikeSliceStack, bin_size: float, response_window_ms: Sequence[float],
-                                 x_values: Sequence[float] | None = None,
-                                 baseline_window_ms: Sequence[float] | None = None,
-                                 min_valid_slices: int = 3) -> dict[str, np.ndarray]:
+def per_unit_response_regression(
+    stack: SpikeSliceStack,
+    bin_size: float,
+    response_window_ms: Sequence[float],
+    x_values: Sequence[float] | None = None,
+    baseline_window_ms: Sequence[float] | None = None,
+    min_valid_slices: int = 3,
+) -> dict[str, np.ndarray]:
     """Ordinary least squares of each unit's response amplitude on ``x_values`` (default 0..S-1).
 
     Returns ``slope``, ``intercept``, ``r_squared``, ``p_value`` (two-sided t-test of the
@@ -315,7 +353,11 @@ def per_unit_response_regression(stack: SpikeSliceStack, bin_size: float, respon
     """
     amplitude = response_amplitudes(stack, bin_size, response_window_ms, baseline_window_ms)
     n_slices = amplitude.shape[1]
-    x = np.arange(n_slices, dtype=np.float64) if x_values is None else np.asarray(x_values, dtype=np.float64).ravel()
+    x = (
+        np.arange(n_slices, dtype=np.float64)
+        if x_values is None
+        else np.asarray(x_values, dtype=np.float64).ravel()
+    )
     if x.size != n_slices:
         raise AnalysisError(f"x_values has {x.size} values for {n_slices} slices")
     fit = linear_fits(x, amplitude, int(min_valid_slices))
@@ -338,6 +380,12 @@ def linear_fits(x: np.ndarray, y: np.ndarray, min_valid: int) -> dict[str, np.nd
         stderr = np.sqrt(np.maximum(1 - r**2, 0.0) * syy / sxx / df)
         t = np.where(np.abs(r) < 1, r * np.sqrt(df / ((1 - r) * (1 + r))), np.inf)
         p = np.where(syy > 0, 2 * stats.t.sf(np.abs(t), df), 1.0)
-    fit = {"slope": slope, "intercept": my - slope * mx, "r_squared": r**2, "p_value": p, "stderr": stderr}
+    fit = {
+        "slope": slope,
+        "intercept": my - slope * mx,
+        "r_squared": r**2,
+        "p_value": p,
+        "stderr": stderr,
+    }
     undefined = (n < max(min_valid, 2)) | ~(sxx > 0)
     return {k: np.where(undefined, np.nan, v).astype(np.float64) for k, v in fit.items()}

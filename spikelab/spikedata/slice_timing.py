@@ -21,8 +21,15 @@ from ._timing_kernels import TIMING_CODES, rank_order, unit_timing
 from .pairwise import PairwiseCompMatrix
 from .spikeslicestack import SpikeSliceStack
 
-__all__ = ["flat_trains", "spike_unit_timing", "spike_frac_active", "rate_unit_timing", "rank_order_correlation",
-           "order_units", "AGGREGATES"]
+__all__ = [
+    "flat_trains",
+    "spike_unit_timing",
+    "spike_frac_active",
+    "rate_unit_timing",
+    "rank_order_correlation",
+    "order_units",
+    "AGGREGATES",
+]
 
 AGGREGATES = ("median", "mean")
 
@@ -48,7 +55,9 @@ def flat_trains(stack: SpikeSliceStack) -> tuple[np.ndarray, np.ndarray]:
     return flat, offsets
 
 
-def spike_unit_timing(stack: SpikeSliceStack, timing: str = "median", min_spikes: int = 2) -> np.ndarray:
+def spike_unit_timing(
+    stack: SpikeSliceStack, timing: str = "median", min_spikes: int = 2
+) -> np.ndarray:
     """``(U, S)`` median / mean / first spike time (ms) of each unit in each slice.
 
     NaN where the unit has fewer than ``min_spikes`` spikes (or none) in the slice.
@@ -65,7 +74,9 @@ def spike_unit_timing(stack: SpikeSliceStack, timing: str = "median", min_spikes
         raise AnalysisError(f"timing must be one of {list(TIMING_CODES)}, got {timing!r}")
     flat, offsets = flat_trains(stack)
     out = np.empty((stack.N, len(stack.spike_stack)))
-    unit_timing(flat, offsets, stack.N, len(stack.spike_stack), TIMING_CODES[timing], int(min_spikes), out)
+    unit_timing(
+        flat, offsets, stack.N, len(stack.spike_stack), TIMING_CODES[timing], int(min_spikes), out
+    )
     return out
 
 
@@ -80,8 +91,9 @@ def spike_frac_active(stack: SpikeSliceStack, min_spikes: int = 2) -> np.ndarray
     >>> spike_frac_active(stack, min_spikes=2)
     array([1., 0., 0.])
     """
-    counts = np.array([[t.size for t in s.train] for s in stack.spike_stack], dtype=np.int64).reshape(
-        len(stack.spike_stack), stack.N)
+    counts = np.array(
+        [[t.size for t in s.train] for s in stack.spike_stack], dtype=np.int64
+    ).reshape(len(stack.spike_stack), stack.N)
     return (counts >= min_spikes).mean(axis=0) if counts.shape[0] else np.zeros(stack.N)
 
 
@@ -106,9 +118,14 @@ def rate_unit_timing(event_stack: np.ndarray, min_rate: float = 0.1) -> np.ndarr
     return peak
 
 
-def rank_order_correlation(timing_matrix: np.ndarray, min_overlap: int = 3, n_shuffles: int = 100,
-                           min_overlap_frac: float | None = None, seed: int | None = 1,
-                           n_jobs: int | None = -1) -> tuple[PairwiseCompMatrix, float, PairwiseCompMatrix]:
+def rank_order_correlation(
+    timing_matrix: np.ndarray,
+    min_overlap: int = 3,
+    n_shuffles: int = 100,
+    min_overlap_frac: float | None = None,
+    seed: int | None = 1,
+    n_jobs: int | None = -1,
+) -> tuple[PairwiseCompMatrix, float, PairwiseCompMatrix]:
     """Spearman rank correlation of unit timings between every pair of slices.
 
     Parameters
@@ -162,7 +179,9 @@ def rank_order_correlation(timing_matrix: np.ndarray, min_overlap: int = 3, n_sh
     set_num_threads(threads if n_jobs not in (None, 1) else 1)  # numba's setting is per thread
     try:
         pair_i, pair_j = np.triu_indices(n_slices, k=1)
-        rank_order(timing, pair_i, pair_j, threshold, n_shuffles, int(seed) % (2**63), corr, overlap)
+        rank_order(
+            timing, pair_i, pair_j, threshold, n_shuffles, int(seed) % (2**63), corr, overlap
+        )
     finally:
         set_num_threads(threads)
     active = np.isfinite(timing)
@@ -205,8 +224,8 @@ def order_units(timing_matrix: np.ndarray, shape: tuple[int, int], agg_func: str
     Examples
     --------
     >>> timing = np.array([[3.0, 3.5], [1.0, np.nan], [2.0, 2.5]])  # (U, S)
-    >>> groups, std, typical, frac = order_units(timing, (3, 2), "median", np.array([1.0, 0.5, 1.0]),
-    ...                                    0.6, False)
+    >>> frac_active = np.array([1.0, 0.5, 1.0])
+    >>> groups, std, typical, frac = order_units(timing, (3, 2), "median", frac_active, 0.6, False)
     >>> groups
     (array([2, 0]), array([1]))
     """
@@ -214,10 +233,14 @@ def order_units(timing_matrix: np.ndarray, shape: tuple[int, int], agg_func: str
         raise AnalysisError(f"agg_func must be one of {list(AGGREGATES)}, got {agg_func!r}")
     timing = np.asarray(timing_matrix, dtype=np.float64)
     if timing.shape != shape:
-        raise AnalysisError(f"timing_matrix must have shape (units, slices) = {shape}, got {timing.shape}")
+        raise AnalysisError(
+            f"timing_matrix must have shape (units, slices) = {shape}, got {timing.shape}"
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # units never active: NaN
-        typical = np.nanmedian(timing, axis=1) if agg_func == "median" else np.nanmean(timing, axis=1)
+        typical = (
+            np.nanmedian(timing, axis=1) if agg_func == "median" else np.nanmean(timing, axis=1)
+        )
         spread = np.nanstd(timing, axis=1)
     order = np.argsort(typical, kind="stable")
     if min_frac_active:

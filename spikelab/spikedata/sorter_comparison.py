@@ -36,7 +36,9 @@ def _flat(trains: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return (np.concatenate(trains) if trains else np.zeros(0)), offsets
 
 
-def _spike_time_agreement(sd: SpikeData, other: SpikeData, delta_ms: float) -> dict[str, np.ndarray]:
+def _spike_time_agreement(
+    sd: SpikeData, other: SpikeData, delta_ms: float
+) -> dict[str, np.ndarray]:
     delta = float(delta_ms)
     if not delta >= 0:
         raise AnalysisError(f"delta_ms must be >= 0 ms, got {delta_ms}")
@@ -46,7 +48,9 @@ def _spike_time_agreement(sd: SpikeData, other: SpikeData, delta_ms: float) -> d
     index2 = np.arange(times2.size) - offsets2[units2]
     order = np.argsort(times2, kind="stable")
     shared = np.zeros((sd.N, other.N), dtype=np.int64)
-    match_counts(times1, offsets1, times2[order], units2[order], index2[order], other.N, delta, shared)
+    match_counts(
+        times1, offsets1, times2[order], units2[order], index2[order], other.N, delta, shared
+    )
     n1 = np.diff(offsets1).astype(np.float64)[:, None]
     n2 = np.diff(offsets2).astype(np.float64)[None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -58,15 +62,22 @@ def _spike_time_agreement(sd: SpikeData, other: SpikeData, delta_ms: float) -> d
 
 def _waveform_attributes(sd: SpikeData, side: str) -> list[dict]:
     if sd.neuron_attributes is None:
-        raise AnalysisError(f"{side} has no neuron_attributes; a waveform comparison needs {list(_WAVEFORM_KEYS)} per unit")
+        raise AnalysisError(
+            f"{side} has no neuron_attributes; a waveform comparison needs "
+            f"{list(_WAVEFORM_KEYS)} per unit"
+        )
     for u, attrs in enumerate(sd.neuron_attributes):
         missing = [k for k in _WAVEFORM_KEYS if k not in attrs]
         if missing:
-            raise AnalysisError(f"{side}.neuron_attributes[{u}] lacks {missing} (needs {list(_WAVEFORM_KEYS)})")
+            raise AnalysisError(
+                f"{side}.neuron_attributes[{u}] lacks {missing} (needs {list(_WAVEFORM_KEYS)})"
+            )
         neighbours = np.ravel(attrs["neighbor_channels"])
         if neighbours.size == 0 or int(neighbours[0]) != int(attrs["channel"]):
-            raise AnalysisError(f"{side}.neuron_attributes[{u}]: neighbor_channels must start with the unit's own "
-                                f"channel {attrs['channel']}, got {neighbours.tolist()}")
+            raise AnalysisError(
+                f"{side}.neuron_attributes[{u}]: neighbor_channels must start with the unit's own "
+                f"channel {attrs['channel']}, got {neighbours.tolist()}"
+            )
     return sd.neuron_attributes
 
 
@@ -89,7 +100,9 @@ def footprint(attrs: dict, pre: int, post: int) -> tuple[np.ndarray, np.ndarray]
     return channels, np.array([_cut(r, centre, pre, post) for r in rows])
 
 
-def _overlap_similarity(fp1: tuple[np.ndarray, np.ndarray], fp2: tuple[np.ndarray, np.ndarray], max_lag: int) -> float:
+def _overlap_similarity(
+    fp1: tuple[np.ndarray, np.ndarray], fp2: tuple[np.ndarray, np.ndarray], max_lag: int
+) -> float:
     """Best cosine over shifts of two sparse footprints, each over the overlapping samples."""
     (ch1, rows1), (ch2, rows2) = fp1, fp2
     n = rows1.shape[1]
@@ -106,13 +119,19 @@ def _overlap_similarity(fp1: tuple[np.ndarray, np.ndarray], fp2: tuple[np.ndarra
     return best
 
 
-def _waveform_similarity(sd: SpikeData, other: SpikeData, f_rel_to_trough: tuple[int, int], max_lag: int) -> np.ndarray:
+def _waveform_similarity(
+    sd: SpikeData, other: SpikeData, f_rel_to_trough: tuple[int, int], max_lag: int
+) -> np.ndarray:
     pre, post = (int(v) for v in f_rel_to_trough)
     if pre < 0 or post < 0 or int(max_lag) < 0:
-        raise AnalysisError(f"f_rel_to_trough and max_lag must be >= 0 samples, got {f_rel_to_trough}, {max_lag}")
+        raise AnalysisError(
+            f"f_rel_to_trough and max_lag must be >= 0 samples, got {f_rel_to_trough}, {max_lag}"
+        )
     fps1 = [footprint(a, pre, post) for a in _waveform_attributes(sd, "self")]
     fps2 = [footprint(a, pre, post) for a in _waveform_attributes(other, "other")]
-    return np.array([[_overlap_similarity(a, b, int(max_lag)) for b in fps2] for a in fps1]).reshape(len(fps1), len(fps2))
+    return np.array(
+        [[_overlap_similarity(a, b, int(max_lag)) for b in fps2] for a in fps1]
+    ).reshape(len(fps1), len(fps2))
 
 
 def compare_sorter(
@@ -160,16 +179,23 @@ def compare_sorter(
            [0.        , 0.66666667]])
     """
     if not isinstance(other, SpikeData):
-        raise TypeError(f"compare_sorter needs a SpikeData to compare with, got {type(other).__name__}")
+        raise TypeError(
+            f"compare_sorter needs a SpikeData to compare with, got {type(other).__name__}"
+        )
     if comparison_type not in COMPARISON_TYPES:
-        raise AnalysisError(f"comparison_type must be one of {list(COMPARISON_TYPES)}, got {comparison_type!r}")
+        raise AnalysisError(
+            f"comparison_type must be one of {list(COMPARISON_TYPES)}, got {comparison_type!r}"
+        )
     result: dict[str, Any] = {"labels_1": list(range(sd.N)), "labels_2": list(range(other.N))}
     if comparison_type == "spike_times":
         result["metadata"] = {"comparison_type": comparison_type, "delta_ms": delta_ms}
         result.update(_spike_time_agreement(sd, other, delta_ms))
     else:
-        result["metadata"] = {"comparison_type": comparison_type, "f_rel_to_trough": f_rel_to_trough,
-                              "max_lag": max_lag}
+        result["metadata"] = {
+            "comparison_type": comparison_type,
+            "f_rel_to_trough": f_rel_to_trough,
+            "max_lag": max_lag,
+        }
         result["similarity"] = _waveform_similarity(sd, other, f_rel_to_trough, max_lag)
     return result
 
@@ -198,7 +224,9 @@ def best_match_assignment(score_matrix: np.ndarray, minimize: bool = False) -> d
     if scores.ndim != 2:
         raise AnalysisError(f"score_matrix must be 2-D (M, N), got shape {scores.shape}")
     if not np.isfinite(scores).all():
-        raise AnalysisError("score_matrix contains NaN or infinite values; replace them (e.g. with 0) first")
+        raise AnalysisError(
+            "score_matrix contains NaN or infinite values; replace them (e.g. with 0) first"
+        )
     rows, cols = linear_sum_assignment(scores, maximize=not minimize)
     unmatched_rows = np.setdiff1d(np.arange(scores.shape[0]), rows)
     unmatched_cols = np.setdiff1d(np.arange(scores.shape[1]), cols)

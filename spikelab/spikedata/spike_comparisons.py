@@ -25,7 +25,12 @@ from .spikedata import SpikeData
 from .spikeslicestack import SpikeSliceStack
 from .sttc import sttc_matrix_of
 
-__all__ = ["get_pairwise_ccg", "unit_to_unit_comparison", "get_slice_to_slice_unit_comparison", "METRICS"]
+__all__ = [
+    "get_pairwise_ccg",
+    "unit_to_unit_comparison",
+    "get_slice_to_slice_unit_comparison",
+    "METRICS",
+]
 
 METRICS = ("ccg", "sttc")
 
@@ -41,7 +46,9 @@ def _ccg(rasters: np.ndarray, bin_size: float, max_lag: float) -> tuple[np.ndarr
     return corr, lag.astype(np.float64)
 
 
-def get_pairwise_ccg(sd: SpikeData, bin_size: float = 1.0, max_lag: float = 350) -> tuple[PairwiseCompMatrix, PairwiseCompMatrix]:
+def get_pairwise_ccg(
+    sd: SpikeData, bin_size: float = 1.0, max_lag: float = 350
+) -> tuple[PairwiseCompMatrix, PairwiseCompMatrix]:
     """Lagged normalised cross-correlation of every unit pair's spike-count raster.
 
     The kernel of :mod:`spikelab.spikedata.correlation` (uncentred: a cosine similarity with
@@ -78,18 +85,27 @@ def get_pairwise_ccg(sd: SpikeData, bin_size: float = 1.0, max_lag: float = 350)
     units, times = sd.idces_times()  # grouped by unit, sorted in time: bins sorted per unit
     bins = bin_indices(times, sd.start_time, b, nb)
     # each unit's sum of squared bin counts: the lengths of its runs of equal bins, squared
-    starts = np.flatnonzero(np.r_[True, (units[1:] != units[:-1]) | (bins[1:] != bins[:-1])]) if bins.size else bins
+    starts = (
+        np.flatnonzero(np.r_[True, (units[1:] != units[:-1]) | (bins[1:] != bins[:-1])])
+        if bins.size
+        else bins
+    )
     runs = np.diff(np.r_[starts, bins.size]).astype(np.float64)
     squares = np.bincount(units[starts], weights=runs**2, minlength=sd.N).astype(np.float64)
     offsets = np.concatenate([[0], np.cumsum([t.size for t in sd.train])]).astype(np.int64)
     by_bin = np.argsort(bins, kind="stable")
     interleaved = np.empty(sd.N, dtype=np.int64)  # 0, N-1, 1, N-2, ...: even work per thread
-    interleaved[0::2], interleaved[1::2] = np.arange((sd.N + 1) // 2), np.arange(sd.N - 1, (sd.N - 1) // 2, -1)
+    interleaved[0::2], interleaved[1::2] = (
+        np.arange((sd.N + 1) // 2),
+        np.arange(sd.N - 1, (sd.N - 1) // 2, -1),
+    )
     best = np.zeros((sd.N, sd.N))
     best_lag = np.zeros((sd.N, sd.N), dtype=np.int64)
     ccg_maxima(bins, offsets, bins[by_bin], units[by_bin].astype(np.int64), squares, limit,
                interleaved, best, best_lag)
-    best[np.diag_indices(sd.N)] = 1.0  # exactly, whatever sqrt(s) * sqrt(s) rounds to (0.1.2 sets it)
+    best[np.diag_indices(sd.N)] = (
+        1.0  # exactly, whatever sqrt(s) * sqrt(s) rounds to (0.1.2 sets it)
+    )
     best_lag[np.diag_indices(sd.N)] = 0
     silent = squares == 0
     best[silent[:, None] | silent[None, :]] = 0.0
@@ -97,18 +113,26 @@ def get_pairwise_ccg(sd: SpikeData, bin_size: float = 1.0, max_lag: float = 350)
     best_lag[silent[:, None] | silent[None, :]] = 0
     corr, lag = mirror_upper(best, best_lag)
     meta = {"bin_size": bin_size, "max_lag": max_lag}
-    return PairwiseCompMatrix(corr, metadata=dict(meta)), PairwiseCompMatrix(lag.astype(np.float64), metadata=meta)
+    return PairwiseCompMatrix(corr, metadata=dict(meta)), PairwiseCompMatrix(
+        lag.astype(np.float64), metadata=meta
+    )
 
 
 def _slice_length(stack: SpikeSliceStack) -> float:
     lengths = {s.length for s in stack.spike_stack}
     if len(lengths) > 1:
-        raise AnalysisError(f"slice-to-slice STTC needs slices of one length, got {sorted(lengths)} ms")
+        raise AnalysisError(
+            f"slice-to-slice STTC needs slices of one length, got {sorted(lengths)} ms"
+        )
     return lengths.pop()
 
 
 def unit_to_unit_comparison(
-    stack: SpikeSliceStack, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0, max_lag: float = 350
+    stack: SpikeSliceStack,
+    metric: str = "ccg",
+    delt: float = 20.0,
+    bin_size: float = 1.0,
+    max_lag: float = 350,
 ):
     """For each slice, compare every pair of units.
 
@@ -134,14 +158,25 @@ def unit_to_unit_comparison(
     """
     _check_metric(metric)
     if metric == "sttc":
-        per_slice = [sttc_matrix_of(s.train, s.start_time, s.length, delt) for s in stack.spike_stack]
+        per_slice = [
+            sttc_matrix_of(s.train, s.start_time, s.length, delt) for s in stack.spike_stack
+        ]
         corr = np.stack(per_slice, axis=2) if per_slice else np.zeros((stack.N, stack.N, 0))
-        return PairwiseCompMatrixStack(corr, times=stack.times), None, lower_triangle_mean(corr), None
+        return (
+            PairwiseCompMatrixStack(corr, times=stack.times),
+            None,
+            lower_triangle_mean(corr),
+            None,
+        )
     rasters = to_raster_array(stack, bin_size)  # (U, T, S)
     corr, lag = _ccg(np.transpose(rasters, (2, 0, 1)), bin_size, max_lag)  # (S, U, U)
     corr, lag = np.transpose(corr, (1, 2, 0)), np.transpose(lag, (1, 2, 0))
-    return (PairwiseCompMatrixStack(corr, times=stack.times), PairwiseCompMatrixStack(lag, times=stack.times),
-            lower_triangle_mean(corr), lower_triangle_mean(lag))
+    return (
+        PairwiseCompMatrixStack(corr, times=stack.times),
+        PairwiseCompMatrixStack(lag, times=stack.times),
+        lower_triangle_mean(corr),
+        lower_triangle_mean(lag),
+    )
 
 
 def get_slice_to_slice_unit_comparison(
@@ -187,18 +222,40 @@ def get_slice_to_slice_unit_comparison(
         warn_too_few(n_slices, "slices")
         nan = np.full((n_slices, n_slices, n_units), np.nan)
         lag = None if metric == "sttc" else PairwiseCompMatrixStack(nan.copy())
-        return PairwiseCompMatrixStack(nan), lag, np.full(n_units, np.nan), None if lag is None else np.full(n_units, np.nan)
-    counts = np.array([[t.size for t in s.train] for s in stack.spike_stack]).reshape(n_slices, n_units)
+        return (
+            PairwiseCompMatrixStack(nan),
+            lag,
+            np.full(n_units, np.nan),
+            None if lag is None else np.full(n_units, np.nan),
+        )
+    counts = np.array([[t.size for t in s.train] for s in stack.spike_stack]).reshape(
+        n_slices, n_units
+    )
     valid = counts >= min_spikes  # (S, U)
     if metric == "sttc":
         length = _slice_length(stack)
-        per_unit = [sttc_matrix_of([s.train[u] - s.start_time for s in stack.spike_stack], 0.0, length, delt)
-                    for u in range(n_units)]
-        corr = mask_invalid(np.stack(per_unit, axis=2) if per_unit else np.zeros((n_slices, n_slices, 0)), valid)
-        return PairwiseCompMatrixStack(corr), None, slice_average(corr, valid, min_frac, frac_active), None
+        per_unit = [
+            sttc_matrix_of(
+                [s.train[u] - s.start_time for s in stack.spike_stack], 0.0, length, delt
+            )
+            for u in range(n_units)
+        ]
+        corr = mask_invalid(
+            np.stack(per_unit, axis=2) if per_unit else np.zeros((n_slices, n_slices, 0)), valid
+        )
+        return (
+            PairwiseCompMatrixStack(corr),
+            None,
+            slice_average(corr, valid, min_frac, frac_active),
+            None,
+        )
     rasters = to_raster_array(stack, bin_size)  # (U, T, S)
     corr, lag = _ccg(np.transpose(rasters, (0, 2, 1)), bin_size, max_lag)  # (U, S, S)
     corr = mask_invalid(np.transpose(corr, (1, 2, 0)), valid)
     lag = mask_invalid(np.transpose(lag, (1, 2, 0)), valid)
-    return (PairwiseCompMatrixStack(corr), PairwiseCompMatrixStack(lag),
-            slice_average(corr, valid, min_frac, frac_active), slice_average(lag, valid, min_frac, frac_active))
+    return (
+        PairwiseCompMatrixStack(corr),
+        PairwiseCompMatrixStack(lag),
+        slice_average(corr, valid, min_frac, frac_active),
+        slice_average(lag, valid, min_frac, frac_active),
+    )

@@ -140,7 +140,9 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
         if raw_time.ndim == 0:  # a sampling rate in kHz: build the time axis from 0 ms
             rate = float(raw_time)
             if not (math.isfinite(rate) and rate > 0):
-                raise ValueError(f"a scalar raw_time is a sampling rate in kHz and must be > 0, got {rate}")
+                raise ValueError(
+                    f"a scalar raw_time is a sampling rate in kHz and must be > 0, got {rate}"
+                )
             n = raw_data.shape[-1] if raw_data.ndim else 0
             raw_time = np.arange(n) / rate
         if raw_data.size and raw_data.shape[-1] != raw_time.shape[0]:
@@ -238,9 +240,17 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
         return cls(trains, **kwargs)
 
     @staticmethod
-    def from_thresholding(data: np.ndarray, fs_Hz: float = 20000.0, threshold_sigma: float = 5.0,
-                          filter: dict | bool = True, hysteresis: bool = True, direction: str = "both", *,
-                          length: float | None = None, start_time: float | None = None) -> SpikeData:
+    def from_thresholding(
+        data: np.ndarray,
+        fs_Hz: float = 20000.0,
+        threshold_sigma: float = 5.0,
+        filter: dict | bool = True,
+        hysteresis: bool = True,
+        direction: str = "both",
+        *,
+        length: float | None = None,
+        start_time: float | None = None,
+    ) -> SpikeData:
         """One unit per channel of raw traces, spikes at threshold crossings; see
         :func:`spikelab.spikedata.thresholding.from_thresholding`.
 
@@ -252,8 +262,16 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
         >>> SpikeData.from_thresholding(trace, fs_Hz=10000.0, filter=False).train
         [array([10.05, 60.05])]
         """
-        return _thresholding.from_thresholding(data, fs_Hz, threshold_sigma, filter, hysteresis, direction,
-                                               length=length, start_time=start_time)
+        return _thresholding.from_thresholding(
+            data,
+            fs_Hz,
+            threshold_sigma,
+            filter,
+            hysteresis,
+            direction,
+            length=length,
+            start_time=start_time,
+        )
 
     # ----------------------------------------------------------------- views
     def idces_times(self) -> tuple[np.ndarray, np.ndarray]:
@@ -307,7 +325,9 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
         >>> [t.tolist() for t in sd.subset([2, 0], preserve_order=True).train]
         [[3.0], [1.0]]
         """
-        idx = unit_indices(units, self.N, by=by, attributes=self.neuron_attributes, preserve_order=preserve_order)
+        idx = unit_indices(
+            units, self.N, by=by, attributes=self.neuron_attributes, preserve_order=preserve_order
+        )
         attrs = None
         if self.neuron_attributes is not None:
             attrs = [copy.deepcopy(self.neuron_attributes[i]) for i in idx]
@@ -352,8 +372,10 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
             raise ValueError(f"subtime needs start < end, got start {start} ms, end {end} ms")
         slack = 4 * np.finfo(np.float64).eps * max(1.0, abs(self.start_time), abs(stop))
         if start < self.start_time - slack or end > stop + slack:
-            raise ValueError(f"subtime window [{start}, {end}) ms leaves the recording "
-                             f"[{self.start_time}, {stop}] ms: there are no spikes to report outside it")
+            raise ValueError(
+                f"subtime window [{start}, {end}) ms leaves the recording "
+                f"[{self.start_time}, {stop}] ms: there are no spikes to report outside it"
+            )
         zero = start if shift_to is None else float(shift_to)
         train = []
         for t in self.train:
@@ -385,13 +407,20 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
             raise ValueError(f"frames need length > overlap >= 0 ms (an overlap, not a stride), "
                              f"got length {length}, overlap {overlap}")
         stop = self.start_time + self.length
-        n = int(math.floor((self.length - length) / step + 1e-9)) + 1 if self.length >= length else 0
-        windows = [(self.start_time + k * step, self.start_time + k * step + length) for k in range(n)]
+        n = (
+            int(math.floor((self.length - length) / step + 1e-9)) + 1
+            if self.length >= length
+            else 0
+        )
+        windows = [
+            (self.start_time + k * step, self.start_time + k * step + length) for k in range(n)
+        ]
         windows = [(a, min(b, stop)) for a, b in windows]
         return SpikeSliceStack(self, times_start_to_end=windows)
 
     def __getitem__(self, key: slice | int | Iterable[int]) -> SpikeData:
-        """``sd[a:b]`` is ``sd.subtime(a, b)`` (ms); ``sd[i]`` or ``sd[[i, j]]`` is ``sd.subset(...)``.
+        """``sd[a:b]`` is ``sd.subtime(a, b)`` (ms); ``sd[i]`` or ``sd[[i, j]]`` is
+        ``sd.subset(...)``.
 
         Examples
         --------
@@ -401,7 +430,9 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
         """
         if isinstance(key, slice):
             if key.step is not None:
-                raise ValueError(f"a time slice takes no step, got {key.step} (sd[start_ms:end_ms])")
+                raise ValueError(
+                    f"a time slice takes no step, got {key.step} (sd[start_ms:end_ms])"
+                )
             return self.subtime(key.start, key.stop)
         return self.subset(key)
 

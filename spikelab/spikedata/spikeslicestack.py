@@ -34,7 +34,9 @@ _spike_comparisons = topic(".spike_comparisons")
 __all__ = ["SpikeSliceStack"]
 
 
-def _like(sd: SpikeData, train: list[np.ndarray], attrs: list[dict] | None, **window: float) -> SpikeData:
+def _like(
+    sd: SpikeData, train: list[np.ndarray], attrs: list[dict] | None, **window: float
+) -> SpikeData:
     """A slice with ``sd``'s window (or ``window``) and metadata, holding ``train``."""
     return SpikeData(train, length=window.get("length", sd.length),
                      start_time=window.get("start_time", sd.start_time),
@@ -88,14 +90,20 @@ class SpikeSliceStack:
     ) -> None:
         if spike_stack is not None:
             if data_obj is not None:
-                warnings.warn("both data_obj and spike_stack given: using spike_stack", UserWarning, stacklevel=2)
+                warnings.warn(
+                    "both data_obj and spike_stack given: using spike_stack",
+                    UserWarning,
+                    stacklevel=2,
+                )
             slices, times = self._checked_slices(list(spike_stack), times_start_to_end)
             if neuron_attributes is None and drop_slice_attributes:
                 neuron_attributes = slices[0].neuron_attributes  # moved, not lost
         else:
             if not isinstance(data_obj, SpikeData):
-                raise AnalysisTypeError(f"SpikeSliceStack needs data_obj (a SpikeData) or spike_stack, "
-                                        f"got {type(data_obj).__name__}")
+                raise AnalysisTypeError(
+                    f"SpikeSliceStack needs data_obj (a SpikeData) or spike_stack, "
+                    f"got {type(data_obj).__name__}"
+                )
             slices, times = self._cut(data_obj, times_start_to_end, time_peaks, time_bounds)
             if neuron_attributes is None:
                 neuron_attributes = data_obj.neuron_attributes
@@ -127,11 +135,15 @@ class SpikeSliceStack:
             raise AnalysisError(f"all slices must have the same number of units, got {counts}")
         starts = sorted({s.start_time for s in slices})
         if len(starts) > 1:
-            raise AnalysisError(f"all slices must share one start_time (0-based or the same pre-event "
-                                f"window), got {starts} ms")
+            raise AnalysisError(
+                f"all slices must share one start_time (0-based or the same pre-event "
+                f"window), got {starts} ms"
+            )
         if times is None:
             ends = np.cumsum([s.length for s in slices])
-            times = list(zip(np.concatenate([[0.0], ends[:-1]]).tolist(), ends.tolist()))
+            times = list(
+                zip(np.concatenate([[0.0], ends[:-1]]).tolist(), ends.tolist(), strict=True)
+            )
         return slices, times
 
     def _set(self, slices: list[SpikeData], times: Sequence[tuple[float, float]],
@@ -145,7 +157,9 @@ class SpikeSliceStack:
         if neuron_attributes is not None:
             attrs = copy.deepcopy([dict(a) for a in neuron_attributes])
             if len(attrs) != self.N:
-                raise AnalysisError(f"neuron_attributes has {len(attrs)} entries for {self.N} units")
+                raise AnalysisError(
+                    f"neuron_attributes has {len(attrs)} entries for {self.N} units"
+                )
         self.neuron_attributes: list[dict] | None = attrs
 
     @classmethod
@@ -157,8 +171,11 @@ class SpikeSliceStack:
         return stack
 
     @classmethod
-    def empty(cls, n_units: int, neuron_attributes: Sequence[dict] | None = None) -> SpikeSliceStack:
-        """A stack of ``n_units`` units and no slice (e.g. a recording where no event fits a window).
+    def empty(
+        cls, n_units: int, neuron_attributes: Sequence[dict] | None = None
+    ) -> SpikeSliceStack:
+        """A stack of ``n_units`` units and no slice (e.g. a recording where no event fits a
+        window).
 
         Examples
         --------
@@ -168,7 +185,9 @@ class SpikeSliceStack:
         return cls._assemble([], [], neuron_attributes, n_units)
 
     # ----------------------------------------------------------------- selections
-    def subset(self, units: Any, by: str | None = None, preserve_order: bool = False) -> SpikeSliceStack:
+    def subset(
+        self, units: Any, by: str | None = None, preserve_order: bool = False
+    ) -> SpikeSliceStack:
         """Keep some units in every slice: indices sorted and de-duplicated (given order with
         ``preserve_order``), or every unit whose attribute ``by`` equals one of ``units``.
 
@@ -180,10 +199,17 @@ class SpikeSliceStack:
         >>> stack.subset([0, 2]).spike_stack[0].train
         [array([1., 2.]), array([4.])]
         """
-        idx = unit_indices(units, self.N, by=by, attributes=self.neuron_attributes, preserve_order=preserve_order)
-        slices = [_like(s, [s.train[i].copy() for i in idx],
-                        None if s.neuron_attributes is None else [s.neuron_attributes[i] for i in idx])
-                  for s in self.spike_stack]
+        idx = unit_indices(
+            units, self.N, by=by, attributes=self.neuron_attributes, preserve_order=preserve_order
+        )
+        slices = [
+            _like(
+                s,
+                [s.train[i].copy() for i in idx],
+                None if s.neuron_attributes is None else [s.neuron_attributes[i] for i in idx],
+            )
+            for s in self.spike_stack
+        ]
         attrs = None if self.neuron_attributes is None else [self.neuron_attributes[i] for i in idx]
         return self._assemble(slices, self.times, attrs, len(idx))
 
@@ -222,8 +248,10 @@ class SpikeSliceStack:
         duration = self.times[0][1] - self.times[0][0]
         n_ms = int(round(duration))
         if abs(duration - n_ms) > 1e-9 * max(1.0, duration):
-            raise AnalysisError(f"slices last {duration} ms, not a whole number of ms (1 index = 1 ms): "
-                                "use SpikeData.subtime with explicit ms bounds")
+            raise AnalysisError(
+                f"slices last {duration} ms, not a whole number of ms (1 index = 1 ms): "
+                "use SpikeData.subtime with explicit ms bounds"
+            )
         lo, hi = index_range(start_idx, end_idx, n_ms, "ms")
         slices = []
         for s in self.spike_stack:
@@ -239,7 +267,8 @@ class SpikeSliceStack:
         Examples
         --------
         >>> sd = SpikeData([[1.0, 2.0, 7.0]], length=10)
-        >>> SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)]).apply(lambda s: s.rates("Hz")).tolist()
+        >>> stack = SpikeSliceStack(sd, times_start_to_end=[(0, 5), (5, 10)])
+        >>> stack.apply(lambda s: s.rates("Hz")).tolist()
         [[400.0], [200.0]]
         """
         return np.stack([np.asarray(func(s, *args, **kwargs)) for s in self.spike_stack])
@@ -263,7 +292,9 @@ class SpikeSliceStack:
 
     def unit_to_unit_comparison(
         self, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0, max_lag: float = 350
-    ) -> tuple[PairwiseCompMatrixStack, PairwiseCompMatrixStack | None, np.ndarray, np.ndarray | None]:
+    ) -> tuple[
+        PairwiseCompMatrixStack, PairwiseCompMatrixStack | None, np.ndarray, np.ndarray | None
+    ]:
         """(corr, lag, av_corr, av_lag) over unit pairs per slice.
 
         See :func:`spikelab.spikedata.spike_comparisons.unit_to_unit_comparison`.
@@ -283,9 +314,17 @@ class SpikeSliceStack:
         return unit_to_unit_comparison(self, metric, delt, bin_size, max_lag)
 
     def get_slice_to_slice_unit_comparison(
-        self, metric: str = "ccg", delt: float = 20.0, bin_size: float = 1.0, max_lag: float = 350,
-        min_spikes: int = 2, min_frac: float = 0.3, frac_active: np.ndarray | None = None,
-    ) -> tuple[PairwiseCompMatrixStack, PairwiseCompMatrixStack | None, np.ndarray, np.ndarray | None]:
+        self,
+        metric: str = "ccg",
+        delt: float = 20.0,
+        bin_size: float = 1.0,
+        max_lag: float = 350,
+        min_spikes: int = 2,
+        min_frac: float = 0.3,
+        frac_active: np.ndarray | None = None,
+    ) -> tuple[
+        PairwiseCompMatrixStack, PairwiseCompMatrixStack | None, np.ndarray, np.ndarray | None
+    ]:
         """(corr, lag, av_corr, av_lag) over slice pairs per unit.
 
         See :func:`spikelab.spikedata.spike_comparisons.get_slice_to_slice_unit_comparison`.
@@ -339,10 +378,17 @@ class SpikeSliceStack:
         spike_frac_active = _slice_timing.spike_frac_active
         return spike_frac_active(self, min_spikes)
 
-    def rank_order_correlation(self, timing_matrix: np.ndarray | None = None, timing: str = "median",
-                               min_spikes: int = 2, min_overlap: int = 3, n_shuffles: int = 100,
-                               min_overlap_frac: float | None = None, seed: int | None = 1,
-                               n_jobs: int | None = -1) -> tuple[PairwiseCompMatrix, float, PairwiseCompMatrix]:
+    def rank_order_correlation(
+        self,
+        timing_matrix: np.ndarray | None = None,
+        timing: str = "median",
+        min_spikes: int = 2,
+        min_overlap: int = 3,
+        n_shuffles: int = 100,
+        min_overlap_frac: float | None = None,
+        seed: int | None = 1,
+        n_jobs: int | None = -1,
+    ) -> tuple[PairwiseCompMatrix, float, PairwiseCompMatrix]:
         """(corr, av_corr, overlap) of firing order between slices.
 
         See :func:`spikelab.spikedata.slice_timing.rank_order_correlation`.
@@ -363,12 +409,22 @@ class SpikeSliceStack:
         rank_order_correlation = _slice_timing.rank_order_correlation
         if timing_matrix is None:
             timing_matrix = self.get_unit_timing_per_slice(timing, min_spikes)
-        return rank_order_correlation(timing_matrix, min_overlap, n_shuffles, min_overlap_frac, seed, n_jobs)
+        return rank_order_correlation(
+            timing_matrix, min_overlap, n_shuffles, min_overlap_frac, seed, n_jobs
+        )
 
-    def order_units_across_slices(self, agg_func: str = "median", timing: str = "median", min_spikes: int = 2,
-                                  min_frac_active: float | None = 0.0, frac_active: np.ndarray | None = None,
-                                  timing_matrix: np.ndarray | None = None) -> tuple:
-        """Units sorted by typical timing, split by activity; see :func:`spikelab.spikedata.slice_timing.order_units`.
+    def order_units_across_slices(
+        self,
+        agg_func: str = "median",
+        timing: str = "median",
+        min_spikes: int = 2,
+        min_frac_active: float | None = 0.0,
+        frac_active: np.ndarray | None = None,
+        timing_matrix: np.ndarray | None = None,
+    ) -> tuple:
+        """Units sorted by typical timing, split by activity.
+
+        See :func:`spikelab.spikedata.slice_timing.order_units`.
 
         Returns ``((high, low) stacks, ids, std, typical timing (ms), frac active)``, each a
         (highly active, less active) pair; a group without units gives None for its stack.
@@ -388,13 +444,15 @@ class SpikeSliceStack:
             timing_matrix = self.get_unit_timing_per_slice(timing, min_spikes)
         if min_frac_active and frac_active is None:
             frac_active = self.compute_frac_active(min_spikes)
-        groups, spread, typical, frac = order_units(timing_matrix, (self.N, len(self)), agg_func, frac_active,
-                                                     min_frac_active, False)
+        groups, spread, typical, frac = order_units(
+            timing_matrix, (self.N, len(self)), agg_func, frac_active, min_frac_active, False
+        )
         stacks = tuple(self.subset(g, preserve_order=True) if g.size else None for g in groups)
         return stacks, groups, spread, typical, frac
 
-    def baseline_normalized_raster(self, bin_size: float, baseline_window_ms: tuple[float, float], *,
-                                   mode: str = "subtract") -> np.ndarray:
+    def baseline_normalized_raster(
+        self, bin_size: float, baseline_window_ms: tuple[float, float], *, mode: str = "subtract"
+    ) -> np.ndarray:
         """(U, T, S) counts against each slice's baseline.
 
         See :func:`spikelab.spikedata.slice_response.baseline_normalized_raster`.
@@ -412,9 +470,15 @@ class SpikeSliceStack:
         baseline_normalized_raster = _slice_response.baseline_normalized_raster
         return baseline_normalized_raster(self, bin_size, baseline_window_ms, mode)
 
-    def responsive_units(self, bin_size: float, baseline_window_ms: tuple[float, float], *,
-                         response_window_ms: tuple[float, float] | None = None, z_threshold: float = 2.0,
-                         aggregator: str = "mean") -> np.ndarray:
+    def responsive_units(
+        self,
+        bin_size: float,
+        baseline_window_ms: tuple[float, float],
+        *,
+        response_window_ms: tuple[float, float] | None = None,
+        z_threshold: float = 2.0,
+        aggregator: str = "mean",
+    ) -> np.ndarray:
         """Boolean (U,) mask of responding units.
 
         See :func:`spikelab.spikedata.slice_response.responsive_units`.
@@ -431,12 +495,20 @@ class SpikeSliceStack:
         array([False, False, False])
         """
         responsive_units = _slice_response.responsive_units
-        return responsive_units(self, bin_size, baseline_window_ms, response_window_ms, z_threshold, aggregator)
+        return responsive_units(
+            self, bin_size, baseline_window_ms, response_window_ms, z_threshold, aggregator
+        )
 
-    def responsive_units_per_group(self, group_labels: Sequence[Any], bin_size: float,
-                                   baseline_window_ms: tuple[float, float], *,
-                                   response_window_ms: tuple[float, float] | None = None,
-                                   z_threshold: float = 2.0, aggregator: str = "mean") -> dict[str, np.ndarray]:
+    def responsive_units_per_group(
+        self,
+        group_labels: Sequence[Any],
+        bin_size: float,
+        baseline_window_ms: tuple[float, float],
+        *,
+        response_window_ms: tuple[float, float] | None = None,
+        z_threshold: float = 2.0,
+        aggregator: str = "mean",
+    ) -> dict[str, np.ndarray]:
         """Responsive units per slice group.
 
         See :func:`spikelab.spikedata.slice_response.responsive_units_per_group`.
@@ -455,13 +527,28 @@ class SpikeSliceStack:
         ['groups', 'mask', 'responsive_count']
         """
         responsive_units_per_group = _slice_response.responsive_units_per_group
-        return responsive_units_per_group(self, group_labels, bin_size, baseline_window_ms, response_window_ms,
-                                          z_threshold, aggregator)
+        return responsive_units_per_group(
+            self,
+            group_labels,
+            bin_size,
+            baseline_window_ms,
+            response_window_ms,
+            z_threshold,
+            aggregator,
+        )
 
-    def responsiveness_change(self, group_labels: Sequence[Any], early_groups: Any, late_groups: Any,
-                              bin_size: float, baseline_window_ms: tuple[float, float], *,
-                              response_window_ms: tuple[float, float] | None = None, z_threshold: float = 2.0,
-                              aggregator: str = "mean") -> dict[str, Any]:
+    def responsiveness_change(
+        self,
+        group_labels: Sequence[Any],
+        early_groups: Any,
+        late_groups: Any,
+        bin_size: float,
+        baseline_window_ms: tuple[float, float],
+        *,
+        response_window_ms: tuple[float, float] | None = None,
+        z_threshold: float = 2.0,
+        aggregator: str = "mean",
+    ) -> dict[str, Any]:
         """Units gained / lost / preserved between groups.
 
         See :func:`spikelab.spikedata.slice_response.responsiveness_change`.
@@ -480,13 +567,27 @@ class SpikeSliceStack:
         (array([False, False, False]), array([False, False, False]))
         """
         responsiveness_change = _slice_response.responsiveness_change
-        return responsiveness_change(self, group_labels, early_groups, late_groups, bin_size, baseline_window_ms,
-                                     response_window_ms, z_threshold, aggregator)
+        return responsiveness_change(
+            self,
+            group_labels,
+            early_groups,
+            late_groups,
+            bin_size,
+            baseline_window_ms,
+            response_window_ms,
+            z_threshold,
+            aggregator,
+        )
 
-    def per_unit_response_regression(self, bin_size: float, response_window_ms: tuple[float, float], *,
-                                     x_values: Sequence[float] | None = None,
-                                     baseline_window_ms: tuple[float, float] | None = None,
-                                     min_valid_slices: int = 3) -> dict[str, np.ndarray]:
+    def per_unit_response_regression(
+        self,
+        bin_size: float,
+        response_window_ms: tuple[float, float],
+        *,
+        x_values: Sequence[float] | None = None,
+        baseline_window_ms: tuple[float, float] | None = None,
+        min_valid_slices: int = 3,
+    ) -> dict[str, np.ndarray]:
         """Per-unit OLS of response amplitude across slices.
 
         See :func:`spikelab.spikedata.slice_response.per_unit_response_regression`.
@@ -506,10 +607,13 @@ class SpikeSliceStack:
         array([-0.5, -0.6,  0.3])
         """
         per_unit_response_regression = _slice_response.per_unit_response_regression
-        return per_unit_response_regression(self, bin_size, response_window_ms, x_values, baseline_window_ms,
-                                            min_valid_slices)
+        return per_unit_response_regression(
+            self, bin_size, response_window_ms, x_values, baseline_window_ms, min_valid_slices
+        )
 
-    def slice_to_slice_similarity(self, metric: str = "cosine", *, bin_size: float = 1.0) -> PairwiseCompMatrix:
+    def slice_to_slice_similarity(
+        self, metric: str = "cosine", *, bin_size: float = 1.0
+    ) -> PairwiseCompMatrix:
         """(S, S) similarity of the slices' rasters; see :mod:`spikelab.spikedata.similarity`.
 
         Examples
@@ -525,8 +629,14 @@ class SpikeSliceStack:
         sim = similarity_matrix(slice_vectors(self.to_raster_array(bin_size)), metric)
         return PairwiseCompMatrix(sim, metadata={"metric": metric})
 
-    def group_pair_similarity(self, stim_labels: Sequence[Any], *, metric: str = "cosine", bin_size: float = 1.0,
-                              slice_indices: Sequence[int] | None = None) -> PairwiseCompMatrix:
+    def group_pair_similarity(
+        self,
+        stim_labels: Sequence[Any],
+        *,
+        metric: str = "cosine",
+        bin_size: float = 1.0,
+        slice_indices: Sequence[int] | None = None,
+    ) -> PairwiseCompMatrix:
         """(K, K) similarity of each label's mean response.
 
         See :func:`spikelab.spikedata.similarity.group_pair_similarity`.
@@ -546,10 +656,18 @@ class SpikeSliceStack:
         group_pair_similarity = _similarity.group_pair_similarity
         return group_pair_similarity(self, stim_labels, metric, bin_size, slice_indices)
 
-    def decode_slice_labels(self, labels: Sequence[Any], response_window_ms: tuple[float, float], *,
-                            bin_size: float, baseline_window_ms: tuple[float, float] | None = None,
-                            classifier: str = "ridge", cv: str | int = "loo", classifier_kwargs: dict | None = None,
-                            random_state: int | None = None) -> dict[str, Any]:
+    def decode_slice_labels(
+        self,
+        labels: Sequence[Any],
+        response_window_ms: tuple[float, float],
+        *,
+        bin_size: float,
+        baseline_window_ms: tuple[float, float] | None = None,
+        classifier: str = "ridge",
+        cv: str | int = "loo",
+        classifier_kwargs: dict | None = None,
+        random_state: int | None = None,
+    ) -> dict[str, Any]:
         """Cross-validated decoding of slice labels (``ml`` extra).
 
         See :func:`spikelab.spikedata.decoding.decode_slice_labels`.
@@ -568,23 +686,61 @@ class SpikeSliceStack:
         array(['b', 'a', 'a', 'a'], dtype='<U1')
         """
         decode_slice_labels = _decoding.decode_slice_labels
-        return decode_slice_labels(self, labels, response_window_ms, bin_size=bin_size,
-                                   baseline_window_ms=baseline_window_ms, classifier=classifier, cv=cv,
-                                   classifier_kwargs=classifier_kwargs, random_state=random_state)
+        return decode_slice_labels(
+            self,
+            labels,
+            response_window_ms,
+            bin_size=bin_size,
+            baseline_window_ms=baseline_window_ms,
+            classifier=classifier,
+            cv=cv,
+            classifier_kwargs=classifier_kwargs,
+            random_state=random_state,
+        )
 
-    def plot_aligned_slice_single_unit(self, unit_idx: int, ax=None, color_vals: np.ndarray | None = None,
-                                       color_label: str = "", cmap: str = "viridis", time_offset: float = 0,
-                                       xlabel: str = "Rel. time (ms)", ylabel: str = "Burst",
-                                       x_range: tuple[float, float] | None = None, vlines: list[dict] | None = None,
-                                       show_colorbar: bool = True, marker_size: float = 20,
-                                       font_size: int | None = None, style: str = "scatter",
-                                       invert_y: bool = False, linewidths: float = 0.5):
-        """One unit's spikes, one row per slice; see :func:`spikelab.plotting.matrices.plot_unit_across_slices`."""
+    def plot_aligned_slice_single_unit(
+        self,
+        unit_idx: int,
+        ax=None,
+        color_vals: np.ndarray | None = None,
+        color_label: str = "",
+        cmap: str = "viridis",
+        time_offset: float = 0,
+        xlabel: str = "Rel. time (ms)",
+        ylabel: str = "Burst",
+        x_range: tuple[float, float] | None = None,
+        vlines: list[dict] | None = None,
+        show_colorbar: bool = True,
+        marker_size: float = 20,
+        font_size: int | None = None,
+        style: str = "scatter",
+        invert_y: bool = False,
+        linewidths: float = 0.5,
+    ):
+        """One unit's spikes, one row per slice.
+
+        See :func:`spikelab.plotting.matrices.plot_unit_across_slices`.
+        """
         plot_unit_across_slices = _matrices.plot_unit_across_slices
         (unit,) = unit_indices([unit_idx], self.N)
-        return plot_unit_across_slices([s.train[unit] for s in self.spike_stack], ax, color_vals, color_label,
-                                       cmap, time_offset, xlabel, ylabel, x_range, vlines, show_colorbar,
-                                       marker_size, font_size, style, invert_y, linewidths)
+        return plot_unit_across_slices(
+            [s.train[unit] for s in self.spike_stack],
+            ax,
+            color_vals,
+            color_label,
+            cmap,
+            time_offset,
+            xlabel,
+            ylabel,
+            x_range,
+            vlines,
+            show_colorbar,
+            marker_size,
+            font_size,
+            style,
+            invert_y,
+            linewidths,
+        )
 
     def __len__(self) -> int:
         return len(self.spike_stack)

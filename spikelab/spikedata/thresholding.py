@@ -45,7 +45,9 @@ def butter_filter(data: np.ndarray, lowcut: float | None = None, highcut: float 
     nyquist = float(fs) / 2
     for name, value in (("lowcut", low), ("highcut", high)):
         if value is not None and not 0 < value < nyquist:
-            raise AnalysisError(f"{name}={value} Hz must lie between 0 and the Nyquist frequency {nyquist} Hz")
+            raise AnalysisError(
+                f"{name}={value} Hz must lie between 0 and the Nyquist frequency {nyquist} Hz"
+            )
     if low is not None and high is not None:
         if not low < high:
             raise AnalysisError(f"lowcut ({low} Hz) must be below highcut ({high} Hz)")
@@ -58,7 +60,11 @@ def butter_filter(data: np.ndarray, lowcut: float | None = None, highcut: float 
 
 
 def _crossings(trace: np.ndarray, threshold: float, direction: str, hysteresis: bool) -> np.ndarray:
-    above = {"both": np.abs(trace) > threshold, "up": trace > threshold, "down": trace < -threshold}[direction]
+    above = {
+        "both": np.abs(trace) > threshold,
+        "up": trace > threshold,
+        "down": trace < -threshold,
+    }[direction]
     if hysteresis:
         above = above & ~np.r_[False, above[:-1]]  # the first sample of each run
     return np.flatnonzero(above)
@@ -116,21 +122,34 @@ def from_thresholding(
         raise AnalysisError(f"fs_Hz must be a positive sampling rate in Hz, got {fs_Hz}")
     if filter is True:
         if DEFAULT_BAND["highcut"] >= fs / 2:
-            raise AnalysisError(f"the default 300-6000 Hz band needs fs_Hz above 12000 Hz, got {fs}; "
-                                "pass filter=dict(lowcut=..., highcut=...) or filter=False")
+            raise AnalysisError(
+                f"the default 300-6000 Hz band needs fs_Hz above 12000 Hz, got {fs}; "
+                "pass filter=dict(lowcut=..., highcut=...) or filter=False"
+            )
         traces = butter_filter(traces, fs=fs, **DEFAULT_BAND)
     elif isinstance(filter, dict):
         traces = butter_filter(traces, **{**filter, "fs": fs})
     elif filter is not False:
-        raise TypeError(f"filter must be True, False or a dict of butter_filter arguments, got {filter!r}")
+        raise TypeError(
+            f"filter must be True, False or a dict of butter_filter arguments, got {filter!r}"
+        )
     start = 0.0 if start_time is None else float(start_time)
     step_ms = 1000.0 / fs
     thresholds = float(threshold_sigma) * np.std(traces, axis=1)
     trains = [start + (_crossings(row, thr, direction, hysteresis) + 0.5) * step_ms
-              for row, thr in zip(traces, thresholds)]
+              for row, thr in zip(traces, thresholds, strict=True)]
     if not any(t.size for t in trains):
-        warnings.warn(f"from_thresholding found no spike at threshold_sigma={threshold_sigma}, direction="
-                      f"{direction!r}: lower the threshold or check the traces", UserWarning, stacklevel=3)
+        warnings.warn(
+            f"from_thresholding found no spike at threshold_sigma={threshold_sigma}, direction="
+            f"{direction!r}: lower the threshold or check the traces",
+            UserWarning,
+            stacklevel=3,
+        )
     n = traces.shape[1]
-    return SpikeData(trains, length=n * step_ms if length is None else float(length), start_time=start,
-                     raw_data=traces, raw_time=start + np.arange(n) * step_ms)
+    return SpikeData(
+        trains,
+        length=n * step_ms if length is None else float(length),
+        start_time=start,
+        raw_data=traces,
+        raw_time=start + np.arange(n) * step_ms,
+    )

@@ -37,7 +37,9 @@ def _units(sd: SpikeData, unit: int | slice | Sequence[int] | None) -> list[int]
     return unit_indices(unit, sd.N, preserve_order=True)
 
 
-def _channels_of(sd: SpikeData, units: list[int], channels: int | Sequence[int] | None) -> list[list[int]]:
+def _channels_of(
+    sd: SpikeData, units: list[int], channels: int | Sequence[int] | None
+) -> list[list[int]]:
     n_channels = sd.raw_data.shape[0]
     if channels is None or (not np.isscalar(channels) and len(channels) == 0):
         mapping = neuron_to_channel_map(sd)
@@ -45,10 +47,12 @@ def _channels_of(sd: SpikeData, units: list[int], channels: int | Sequence[int] 
     else:
         fixed = np.atleast_1d(np.asarray(channels)).astype(np.int64).tolist()
         chosen = [fixed for _ in units]
-    for u, chans in zip(units, chosen):
+    for u, chans in zip(units, chosen, strict=True):
         bad = [c for c in chans if not 0 <= c < n_channels]
         if bad:
-            raise AnalysisError(f"unit {u}: channel {bad[0]} is not a row of raw_data ({n_channels} channels)")
+            raise AnalysisError(
+                f"unit {u}: channel {bad[0]} is not a row of raw_data ({n_channels} channels)"
+            )
     return chosen
 
 
@@ -104,7 +108,9 @@ def get_waveform_traces(
            [48., 49., 50., 51., 52.]])
     """
     if sd.raw_data.size == 0 or sd.raw_time.size < 2:
-        raise AnalysisError("this SpikeData has no raw_data (or fewer than 2 samples) to cut waveforms from")
+        raise AnalysisError(
+            "this SpikeData has no raw_data (or fewer than 2 samples) to cut waveforms from"
+        )
     traces = np.atleast_2d(sd.raw_data)
     fs_khz = 1.0 / float(sd.raw_time[1] - sd.raw_time[0])
     if bandpass is not None:
@@ -112,13 +118,15 @@ def get_waveform_traces(
         traces = butter_filter(traces, low, high, fs=fs_khz * 1000.0, order=filter_order)
     before, after = _half_up(float(ms_before) * fs_khz), _half_up(float(ms_after) * fs_khz)
     if before < 0 or after < 0 or before + after == 0:
-        raise AnalysisError(f"ms_before and ms_after must be >= 0 and span a sample, got {ms_before}, {ms_after}")
+        raise AnalysisError(
+            f"ms_before and ms_after must be >= 0 and span a sample, got {ms_before}, {ms_after}"
+        )
     units = _units(sd, unit)
     channels_per_unit = _channels_of(sd, units, channels)
     meta: dict[str, Any] = {"fs_kHz": fs_khz, "unit_indices": units, "channels": channels_per_unit,
                             "spike_times_ms": []}
     waveforms, averages, per_channel = [], [], []
-    for u, chans in zip(units, channels_per_unit):
+    for u, chans in zip(units, channels_per_unit, strict=True):
         train = sd.train[u]
         centre = np.floor((train - sd.raw_time[0]) * fs_khz + 0.5).astype(np.int64)
         ok = (centre - before >= 0) & (centre + after <= traces.shape[1])
@@ -126,12 +134,26 @@ def get_waveform_traces(
         snippet = traces[np.asarray(chans, dtype=np.int64)[:, None, None], window[None, :, :]]
         waveforms.append(snippet)
         meta["spike_times_ms"].append(train[ok])
-        averages.append(snippet.mean(axis=2) if snippet.shape[2] else np.full(snippet.shape[:2], np.nan))
+        averages.append(
+            snippet.mean(axis=2) if snippet.shape[2] else np.full(snippet.shape[:2], np.nan)
+        )
         per_channel.append({c: snippet[k] for k, c in enumerate(chans)})
         if store:
-            _store(sd, u, snippet, averages[-1], dict(fs_kHz=fs_khz, ms_before=ms_before, ms_after=ms_after,
-                                                       bandpass=bandpass, filter_order=filter_order,
-                                                       channels=chans, spike_times_ms=train[ok]))
+            _store(
+                sd,
+                u,
+                snippet,
+                averages[-1],
+                dict(
+                    fs_kHz=fs_khz,
+                    ms_before=ms_before,
+                    ms_after=ms_after,
+                    bandpass=bandpass,
+                    filter_order=filter_order,
+                    channels=chans,
+                    spike_times_ms=train[ok],
+                ),
+            )
     if return_avg_waveform:
         meta["avg_waveforms"] = averages
     if return_channel_waveforms:
@@ -140,7 +162,11 @@ def get_waveform_traces(
     return (waveforms[0] if single else waveforms), meta
 
 
-def _store(sd: SpikeData, unit: int, snippet: np.ndarray, average: np.ndarray, traces_meta: dict) -> None:
+def _store(
+    sd: SpikeData, unit: int, snippet: np.ndarray, average: np.ndarray, traces_meta: dict
+) -> None:
     if sd.neuron_attributes is None:
         sd.neuron_attributes = [{} for _ in range(sd.N)]
-    sd.neuron_attributes[unit].update(waveforms=snippet, avg_waveform=average, traces_meta=traces_meta)
+    sd.neuron_attributes[unit].update(
+        waveforms=snippet, avg_waveform=average, traces_meta=traces_meta
+    )
