@@ -1,4 +1,7 @@
-"""The spikelab 0.1.2 interpreter the benchmarks compare against (see ``tests/reference_env.py``)."""
+"""The spikelab 0.1.2 interpreter the benchmarks compare against.
+
+See ``tests/reference_env.py``.
+"""
 
 from __future__ import annotations
 

@@ -82,7 +82,9 @@ def naive_sttc_pair(a: np.ndarray, b: np.ndarray, delt: float, length: float) ->
     return 0.5 * (h1 + h2)
 
 
-def naive_rate_windows(sd: SpikeData, events: np.ndarray, pre: float, post: float, sigma: float) -> np.ndarray:
+def naive_rate_windows(
+    sd: SpikeData, events: np.ndarray, pre: float, post: float, sigma: float
+) -> np.ndarray:
     """Inverse-ISI rate over the whole recording (1 ms grid), smoothed, then windows cut out."""
     grid = np.arange(sd.start_time, sd.start_time + sd.length, 1.0)
     full = np.zeros((sd.N, grid.size))
@@ -91,7 +93,9 @@ def naive_rate_windows(sd: SpikeData, events: np.ndarray, pre: float, post: floa
         for k in range(1, t.size):
             full[u, idx[k - 1] : idx[k]] = 1000.0 / (t[k] - t[k - 1])
     full = gaussian_filter1d(full, sigma, axis=1)
-    return np.stack([full[:, (grid >= e - pre) & (grid < e + post)] for e in np.sort(events)], axis=2)
+    return np.stack(
+        [full[:, (grid >= e - pre) & (grid < e + post)] for e in np.sort(events)], axis=2
+    )
 
 
 def naive_slice_corr_unit(stack_u: np.ndarray, max_lag: int) -> np.ndarray:
@@ -145,8 +149,12 @@ def bench_sttc(sd: SpikeData, n_naive_pairs: int) -> Row:
     per_pair = (time.perf_counter() - start) / len(pairs)
     assert np.allclose(naive, [matrix[i, j] for i, j in pairs], atol=1e-9), "naive STTC disagrees"
     total_pairs = sd.N * (sd.N - 1) // 2
-    return Row(f"STTC matrix, {sd.N} units x {sd.length / 1000:.0f} s, delt 20 ms", ours,
-               per_pair * total_pairs, f"naive: numpy per pair on {len(pairs)} pairs, x{total_pairs / len(pairs):.0f}")
+    return Row(
+        f"STTC matrix, {sd.N} units x {sd.length / 1000:.0f} s, delt 20 ms",
+        ours,
+        per_pair * total_pairs,
+        f"naive: numpy per pair on {len(pairs)} pairs, x{total_pairs / len(pairs):.0f}",
+    )
 
 
 def bench_align(sd: SpikeData, events: np.ndarray) -> tuple[Row, Row]:
@@ -157,8 +165,11 @@ def bench_align(sd: SpikeData, events: np.ndarray) -> tuple[Row, Row]:
     naive = naive_rate_windows(sd, events, 250, 500, 10.0)
     naive_s = time.perf_counter() - start
     naive_mb = peak_mb(lambda: naive_rate_windows(sd, events, 250, 500, 10.0))
-    assert np.allclose(align().event_stack, naive, rtol=1e-9, atol=1e-9), "naive rate windows disagree"
-    name = f"align_to_events(kind='rate'), {sd.N} units x {sd.length / 1000:.0f} s, {events.size} events"
+    assert np.allclose(align().event_stack, naive, rtol=1e-9, atol=1e-9), (
+        "naive rate windows disagree"
+    )
+    name = (f"align_to_events(kind='rate'), {sd.N} units x {sd.length / 1000:.0f} s, "
+            f"{events.size} events")
     return (Row(name, ours, naive_s, "naive: rate over the whole recording, then cut"),
             Row("  same, peak memory (MB, tracemalloc)", ours_mb, naive_mb, "MB, not s"))
 
@@ -171,10 +182,16 @@ def bench_slice_corr(rss: RateSliceStack, n_naive_units: int) -> Row:
     naive = [naive_slice_corr_unit(rss.event_stack[u], 10) for u in range(n_naive_units)]
     per_unit = (time.perf_counter() - start) / n_naive_units
     for u, expected in enumerate(naive):
-        assert np.allclose(scores[:, :, u], expected, atol=1e-9, equal_nan=True), "naive slice corr disagrees"
+        assert np.allclose(scores[:, :, u], expected, atol=1e-9, equal_nan=True), (
+            "naive slice corr disagrees"
+        )
     n_units, _, n_slices = rss.event_stack.shape
-    return Row(f"slice-to-slice unit corr, {n_units} units x {n_slices} slices, max_lag 10", ours,
-               per_unit * n_units, f"naive: np.correlate per pair on {n_naive_units} units, x{n_units / n_naive_units:.0f}")
+    return Row(
+        f"slice-to-slice unit corr, {n_units} units x {n_slices} slices, max_lag 10",
+        ours,
+        per_unit * n_units,
+        f"naive: np.correlate per pair on {n_naive_units} units, x{n_units / n_naive_units:.0f}",
+    )
 
 
 def bench_bursts(sd: SpikeData) -> Row:
@@ -186,8 +203,12 @@ def bench_bursts(sd: SpikeData) -> Row:
     naive_s = time.perf_counter() - start
     edges = sd.get_bursts(*args)[1]
     assert edges.shape == naive.shape and np.array_equal(edges, naive), "naive bursts disagree"
-    return Row(f"get_bursts, {sd.N} units x {sd.length / 1000:.0f} s ({edges.shape[0]} bursts)", ours, naive_s,
-               "naive: per-unit histograms, whole-array scans per burst")
+    return Row(
+        f"get_bursts, {sd.N} units x {sd.length / 1000:.0f} s ({edges.shape[0]} bursts)",
+        ours,
+        naive_s,
+        "naive: per-unit histograms, whole-array scans per burst",
+    )
 
 
 def main() -> None:
@@ -195,14 +216,22 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes (check the script runs)")
     args = parser.parse_args()
     big_units, small_units, length = (60, 30, 60_000.0) if args.quick else (500, 100, 600_000.0)
-    big, small = make_recording(big_units, length, seed=0), make_recording(small_units, length, seed=1)
-    events = np.sort(np.random.default_rng(2).uniform(1000, length - 1000, 100 if not args.quick else 15))
+    big, small = (
+        make_recording(big_units, length, seed=0),
+        make_recording(small_units, length, seed=1),
+    )
+    events = np.sort(
+        np.random.default_rng(2).uniform(1000, length - 1000, 100 if not args.quick else 15)
+    )
     rss = small.align_to_events(events, 250, 500, kind="rate")
     rows = [bench_sttc(big, 40 if args.quick else 300), *bench_align(small, events),
             bench_slice_corr(rss, 2), bench_bursts(big)]
     print(f"{'benchmark':<72} {'ours':>9} {'naive':>9} {'ratio':>7}  note")
     for r in rows:
-        print(f"{r.name:<72} {r.ours_s:>9.3f} {r.naive_s:>9.3f} {r.naive_s / r.ours_s:>6.0f}x  {r.note}")
+        print(
+            f"{r.name:<72} {r.ours_s:>9.3f} {r.naive_s:>9.3f} "
+            f"{r.naive_s / r.ours_s:>6.0f}x  {r.note}"
+        )
 
 
 if __name__ == "__main__":

@@ -95,17 +95,30 @@ def main() -> None:
         print(f"workspace: {args.items} items x {args.mb:g} MB = {size:.0f} MiB file")
         rows = [
             ("ls: spikelab ls (index only)", best_of(lambda: read_inventory(path), args.repeat)),
-            ("ls: AnalysisWorkspace.load().describe()",
-             best_of(lambda: AnalysisWorkspace.load(path).describe(), args.repeat)),
-            ("ls: 0.1.2 AnalysisWorkspace.load().describe()",
-             reference_ls(reference, path, args.repeat)),
-            ("info: spikelab info (one item)",
-             best_of(lambda: read_item(path, "rec", "item_000"), args.repeat)),
-            ("info: AnalysisWorkspace.load_item (one item)",
-             best_of(lambda: AnalysisWorkspace.load_item(path, "rec", "item_000"), args.repeat)),
-            ("verify: spikelab verify (decode + sha256)", best_of(lambda: check(path), args.repeat)),
-            ("verify: AnalysisWorkspace.load (decode only)",
-             best_of(lambda: AnalysisWorkspace.load(path), args.repeat)),
+            (
+                "ls: AnalysisWorkspace.load().describe()",
+                best_of(lambda: AnalysisWorkspace.load(path).describe(), args.repeat),
+            ),
+            (
+                "ls: 0.1.2 AnalysisWorkspace.load().describe()",
+                reference_ls(reference, path, args.repeat),
+            ),
+            (
+                "info: spikelab info (one item)",
+                best_of(lambda: read_item(path, "rec", "item_000"), args.repeat),
+            ),
+            (
+                "info: AnalysisWorkspace.load_item (one item)",
+                best_of(lambda: AnalysisWorkspace.load_item(path, "rec", "item_000"), args.repeat),
+            ),
+            (
+                "verify: spikelab verify (decode + sha256)",
+                best_of(lambda: check(path), args.repeat),
+            ),
+            (
+                "verify: AnalysisWorkspace.load (decode only)",
+                best_of(lambda: AnalysisWorkspace.load(path), args.repeat),
+            ),
         ]
         for label, seconds in rows:
             shown = "n/a (no 0.1.2 reference)" if seconds is None else f"{seconds * 1e3:10.1f} ms"

@@ -68,9 +68,11 @@ def main() -> None:
             t0 = time.perf_counter()
             save(sd, path)
             saved = time.perf_counter() - t0
-            ours = best_of(lambda: load_recording(path, include="all") if name == "phy"
-                           else load_recording(path), args.repeat)
-            floor = best_of(lambda: raw(path), args.repeat)
+            # best_of calls them before the loop moves on: binding the loop variables as
+            # defaults only says so.
+            ours = best_of(lambda path=path, name=name: load_recording(path, include="all")
+                           if name == "phy" else load_recording(path), args.repeat)
+            floor = best_of(lambda raw=raw, path=path: raw(path), args.repeat)
             print(f"{name:6} {saved:8.2f} {ours:17.3f} {floor:17.3f}  {ours / floor:5.1f}x")
 
 

@@ -109,7 +109,7 @@ def run_job(graph, name: str, namespace: str, work: Path) -> dict:
     marks = {m["phase"]: m["wall"] for m in json.loads(timings.read_text())["phases"]}
     points = [spawned, marks["start"], marks["lookup"], marks["code"], marks["inputs"],
               marks["analysis"], marks["saving"], ended]
-    phases = {phase: b - a for phase, a, b in zip(PHASES, points, points[1:])}
+    phases = {phase: b - a for phase, a, b in zip(PHASES, points, points[1:], strict=False)}
     return {"phases": phases, "wall": wall, "cpu": cpu,
             "first_line": marks["inputs"] - spawned}
 

@@ -75,7 +75,7 @@ def main() -> None:
     work = tempfile.mkdtemp(dir=args.dir, prefix="spikelab-bench-")
     try:
         parts = [os.path.join(work, tag) for tag in ("A", "B")]
-        for path, tag in zip(parts, ("A", "B")):
+        for path, tag in zip(parts, ("A", "B"), strict=True):
             make_part(path, tag, args.items, item_bytes)
         rounds = iter(range(10**6))
 

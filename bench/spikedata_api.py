@@ -13,11 +13,12 @@ environment the test suite builds and caches, or ``$SPIKELAB_REF_PYTHON``: see
 ``tests/reference_env.py``), each timing the best of two calls (the first call pays
 numba's cache load; the best is the least disturbed by other work on the machine), or of
 up to five when the calls are fast (under 3 s in all).  Where 0.1.2 would take hours on
-the full recording, both packages run on the same subset (fewer units, or a shorter recording) and the table says so; the
-0.1.2 time is then also extrapolated to the full size by the case's cost model (pairs x
-length, or spikes), a lower bound for anything worse than linear.  ``--full`` runs those cases
-at the full size too; a 0.1.2 case still running after ``--timeout`` seconds is reported as
-``> timeout``.  A call that takes over a minute is timed once.
+the full recording, both packages run on the same subset (fewer units, or a shorter
+recording) and the table says so; the 0.1.2 time is then also extrapolated to the full
+size by the case's cost model (pairs x length, or spikes), a lower bound for anything worse
+than linear.  ``--full`` runs those cases at the full size too; a 0.1.2 case still running
+after ``--timeout`` seconds is reported as ``> timeout``.  A call that takes over a minute
+is timed once.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ class Case:
     code: str                    # a call on `sd` (and `other`, `raw`, `scores`), timed
     units: int | None = None     # run on the first `units` units (None: all)
     length_s: float | None = None  # ... and the first `length_s` seconds (None: all)
-    scale: str = "none"          # how the reference time grows to the full size: pairs, spikes, units, length
+    scale: str = (
+        "none"  # how the reference time grows to the full size: pairs, spikes, units, length
+    )
     setup: str = ""              # untimed preparation
 
 
@@ -54,23 +57,64 @@ CASES = [
     Case("interspike_intervals", "sd.interspike_intervals()"),
     Case("cv_isi", "sd.cv_isi()"),
     Case("cv2_isi", "sd.cv2_isi()"),
-    Case("latencies", "sd.latencies(queries, window_ms=100)", setup="queries = np.linspace(0, sd.length, 2000)"),
+    Case(
+        "latencies",
+        "sd.latencies(queries, window_ms=100)",
+        setup="queries = np.linspace(0, sd.length, 2000)",
+    ),
     Case("latencies_to_index", "sd.latencies_to_index(0, window_ms=100)"),
-    Case("get_pairwise_latencies", "sd.get_pairwise_latencies(window_ms=100)", units=60, scale="pairs"),
-    Case("get_pairwise_ccg", "sd.get_pairwise_ccg(bin_size=1.0, max_lag=350)", units=20, length_s=60, scale="pairs_length"),
+    Case(
+        "get_pairwise_latencies",
+        "sd.get_pairwise_latencies(window_ms=100)",
+        units=60,
+        scale="pairs",
+    ),
+    Case(
+        "get_pairwise_ccg",
+        "sd.get_pairwise_ccg(bin_size=1.0, max_lag=350)",
+        units=20,
+        length_s=60,
+        scale="pairs_length",
+    ),
     Case("compute_spike_trig_pop_rate", "sd.compute_spike_trig_pop_rate()"),
-    Case("compare_sorter", "sd.compare_sorter(other)", units=100, length_s=120, scale="pairs_length",
-         setup="other = jittered(sd)"),
-    Case("best_match_assignment", "sd.best_match_assignment(scores)", setup="scores = np.random.default_rng(0).random((sd.N, sd.N))"),
+    Case(
+        "compare_sorter",
+        "sd.compare_sorter(other)",
+        units=100,
+        length_s=120,
+        scale="pairs_length",
+        setup="other = jittered(sd)",
+    ),
+    Case(
+        "best_match_assignment",
+        "sd.best_match_assignment(scores)",
+        setup="scores = np.random.default_rng(0).random((sd.N, sd.N))",
+    ),
     Case("spike_shuffle", "sd.spike_shuffle(seed=0)", units=100, length_s=120, scale="spikes"),
-    Case("spike_shuffle_stack", "sd.spike_shuffle_stack(2, seed=0)", units=50, length_s=60, scale="spikes"),
-    Case("randomize", "randomize(binary, seed=0)", units=50, length_s=60, scale="spikes",
-         setup="binary = np.minimum(sd.raster(1.0), 1)"),
+    Case(
+        "spike_shuffle_stack",
+        "sd.spike_shuffle_stack(2, seed=0)",
+        units=50,
+        length_s=60,
+        scale="spikes",
+    ),
+    Case(
+        "randomize",
+        "randomize(binary, seed=0)",
+        units=50,
+        length_s=60,
+        scale="spikes",
+        setup="binary = np.minimum(sd.raster(1.0), 1)",
+    ),
     Case("subset_stack", "sd.subset_stack(20, sd.N // 5, seed=0)"),
     Case("append", "sd.append(sd)"),
     Case("concatenate_spike_data", "sd.concatenate_spike_data(sd)"),
-    Case("split_epochs", "both.split_epochs()",
-         setup="both = sd.append(sd); both.metadata['rec_chunks_ms'] = [(0, sd.length), (sd.length, 2 * sd.length)]"),
+    Case(
+        "split_epochs",
+        "both.split_epochs()",
+        setup="both = sd.append(sd); "
+              "both.metadata['rec_chunks_ms'] = [(0, sd.length), (sd.length, 2 * sd.length)]",
+    ),
     Case("subset", "sd.subset(list(range(sd.N - 1, -1, -2)), preserve_order=True)"),
     Case("__getitem__", "sd[1000.0:sd.length / 2]"),
     Case("times", "list(sd.times)"),
@@ -79,13 +123,25 @@ CASES = [
     Case("electrodes", "sd.electrodes", setup=_ATTRS),
     Case("unit_locations", "sd.unit_locations", setup=_ATTRS),
     Case("get_neuron_attribute", "sd.get_neuron_attribute('x')", setup=_ATTRS),
-    Case("set_neuron_attribute", "sd.set_neuron_attribute('depth', list(range(sd.N)))", setup=_ATTRS),
-    Case("from_thresholding", "SpikeData.from_thresholding(traces, fs_Hz=20000.0)",
-         setup="traces = np.random.default_rng(0).normal(size=(16, 1_200_000))"),
-    Case("get_waveform_traces", "raw.get_waveform_traces(None, store=False)", length_s=60,
-         setup="raw = with_raw(sd)"),
-    Case("plot_spatial_network", "sd.plot_spatial_network(Figure().add_subplot(), matrix, top_pct=1)",
-         setup=_ATTRS + "; matrix = np.random.default_rng(0).random((sd.N, sd.N))"),
+    Case(
+        "set_neuron_attribute", "sd.set_neuron_attribute('depth', list(range(sd.N)))", setup=_ATTRS
+    ),
+    Case(
+        "from_thresholding",
+        "SpikeData.from_thresholding(traces, fs_Hz=20000.0)",
+        setup="traces = np.random.default_rng(0).normal(size=(16, 1_200_000))",
+    ),
+    Case(
+        "get_waveform_traces",
+        "raw.get_waveform_traces(None, store=False)",
+        length_s=60,
+        setup="raw = with_raw(sd)",
+    ),
+    Case(
+        "plot_spatial_network",
+        "sd.plot_spatial_network(Figure().add_subplot(), matrix, top_pct=1)",
+        setup=_ATTRS + "; matrix = np.random.default_rng(0).random((sd.N, sd.N))",
+    ),
 ]
 
 
@@ -100,13 +156,14 @@ def attach_attributes(sd):
 
 def jittered(sd):
     rng = np.random.default_rng(1)
-    return SpikeData([np.sort(np.clip(t + rng.normal(0, 0.2, t.size), 0, sd.length)) for t in sd.train],
-                     length=sd.length)
+    trains = [np.sort(np.clip(t + rng.normal(0, 0.2, t.size), 0, sd.length)) for t in sd.train]
+    return SpikeData(trains, length=sd.length)
 
 def with_raw(sd):
     raw = np.random.default_rng(2).normal(size=(32, int(sd.length * 20)))
     attrs = [{"channel": u % 32} for u in range(sd.N)]
-    return SpikeData(sd.train, length=sd.length, raw_data=raw, raw_time=20.0, neuron_attributes=attrs)
+    return SpikeData(sd.train, length=sd.length, raw_data=raw, raw_time=20.0,
+                     neuron_attributes=attrs)
 """
 
 
@@ -139,15 +196,28 @@ def worker(data_path: str, case_json: str) -> None:
         if best > 60:  # a second slow call would only add to the wait (and to the timeout)
             break
     n_spikes = sum(t.size for t in namespace["sd"].train)
-    print(json.dumps({"seconds": best, "units": namespace["sd"].N, "length_ms": namespace["sd"].length,
-                      "spikes": n_spikes}))
+    print(
+        json.dumps(
+            {
+                "seconds": best,
+                "units": namespace["sd"].N,
+                "length_ms": namespace["sd"].length,
+                "spikes": n_spikes,
+            }
+        )
+    )
 
 
 def run(python: str, data_path: str, case: Case, timeout: float, isolated: bool) -> dict | None:
     args = [python, "-I", str(HERE)] if isolated else [python, str(HERE)]
     try:
-        done = subprocess.run([*args, "--worker", data_path, json.dumps(case.__dict__)], capture_output=True,
-                              text=True, timeout=timeout, cwd=tempfile.gettempdir())
+        done = subprocess.run(
+            [*args, "--worker", data_path, json.dumps(case.__dict__)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=tempfile.gettempdir(),
+        )
     except subprocess.TimeoutExpired:
         return None
     if done.returncode != 0:
@@ -159,14 +229,21 @@ def extrapolate(seconds: float, case: Case, run_info: dict, full: dict) -> float
     if case.scale == "pairs":
         return seconds * (full["units"] / run_info["units"]) ** 2
     if case.scale == "pairs_length":
-        return seconds * (full["units"] / run_info["units"]) ** 2 * full["length_ms"] / run_info["length_ms"]
+        return (
+            seconds
+            * (full["units"] / run_info["units"]) ** 2
+            * full["length_ms"]
+            / run_info["length_ms"]
+        )
     if case.scale == "spikes":
         return seconds * full["spikes"] / run_info["spikes"]
     return seconds
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="60 units x 60 s")
     parser.add_argument("--only", nargs="*", help="case names to run")
     parser.add_argument("--full", action="store_true", help="no case on a subset (units, length)")
@@ -201,12 +278,16 @@ def main() -> None:
             ref = run(ref_python, data_path, case, args.timeout, isolated=True)
             size = f"{ours['units']} units x {ours['length_ms'] / 1000:g} s"
             if ref is None:
-                print(f"{case.name:30s} {ours['seconds']:10.4f} {'>' + format(args.timeout, 'g'):>10s} "
-                      f"{'-':>9s}  {size}; 0.1.2 timed out")
+                print(
+                    f"{case.name:30s} {ours['seconds']:10.4f} "
+                    f"{'>' + format(args.timeout, 'g'):>10s} "
+                    f"{'-':>9s}  {size}; 0.1.2 timed out"
+                )
                 continue
             note = size
             if case.units or case.length_s:
-                note += f"; 0.1.2 at full size ~{extrapolate(ref['seconds'], case, ref, full):.0f} s ({case.scale})"
+                at_full = extrapolate(ref["seconds"], case, ref, full)
+                note += f"; 0.1.2 at full size ~{at_full:.0f} s ({case.scale})"
             print(f"{case.name:30s} {ours['seconds']:10.4f} {ref['seconds']:10.4f} "
                   f"{ref['seconds'] / max(ours['seconds'], 1e-9):8.1f}x  {note}", flush=True)
 

@@ -44,8 +44,15 @@ def make_inputs(path: Path, n_units: int, length_ms: float) -> None:
         burst = np.repeat(centres, counts) + rng.normal(5 * (u % 20), 40, counts.sum())
         trains[f"train{u}"] = np.sort(np.clip(np.concatenate([background, burst]), 0, length_ms))
     n_pairs = min(n_units, 100)
-    np.savez(path, n_units=n_units, length=length_ms, peaks=centres, **trains,
-             matrix=rng.uniform(-1, 1, (n_units, n_units)), mstack=rng.uniform(-1, 1, (n_pairs, n_pairs, 200)))
+    np.savez(
+        path,
+        n_units=n_units,
+        length=length_ms,
+        peaks=centres,
+        **trains,
+        matrix=rng.uniform(-1, 1, (n_units, n_units)),
+        mstack=rng.uniform(-1, 1, (n_pairs, n_pairs, 200)),
+    )
 
 
 # --------------------------------------------------------------------------- the cases
@@ -58,7 +65,6 @@ class Objects(dict):
 
     def __missing__(self, name):
         from spikelab.spikedata.pairwise import PairwiseCompMatrix, PairwiseCompMatrixStack
-        from spikelab.spikedata.ratedata import RateData
         from spikelab.spikedata.rateslicestack import RateSliceStack
         from spikelab.spikedata.spikedata import SpikeData
         from spikelab.spikedata.spikeslicestack import SpikeSliceStack
@@ -67,13 +73,18 @@ class Objects(dict):
         factories = {
             "RateSliceStack": lambda: RateSliceStack,
             "sd": lambda: SpikeData([d[f"train{u}"] for u in range(n)], length=float(d["length"])),
-            "sss": lambda: SpikeSliceStack(self["sd"], time_peaks=d["peaks"], time_bounds=(250, 500)),
-            "rss": lambda: RateSliceStack(self["sd"], time_peaks=d["peaks"], time_bounds=(250, 500)),
+            "sss": lambda: SpikeSliceStack(
+                self["sd"], time_peaks=d["peaks"], time_bounds=(250, 500)
+            ),
+            "rss": lambda: RateSliceStack(
+                self["sd"], time_peaks=d["peaks"], time_bounds=(250, 500)
+            ),
             # 10 ms inverse-ISI rates of the whole recording
             "rd": lambda: self["sd"].resampled_isi(np.arange(0, float(d["length"]), 10.0)),
             "pcm": lambda: PairwiseCompMatrix(d["matrix"]),
             "pcms": lambda: PairwiseCompMatrixStack(
-                d["mstack"], times=[(i, i + 1.0) for i in range(d["mstack"].shape[2])]),
+                d["mstack"], times=[(i, i + 1.0) for i in range(d["mstack"].shape[2])]
+            ),
         }
         self[name] = factories[name]()
         return self[name]
@@ -84,29 +95,55 @@ CASES = {
     "sss.get_unit_timing_per_slice": lambda o: o["sss"].get_unit_timing_per_slice("median", 2),
     "sss.compute_frac_active": lambda o: o["sss"].compute_frac_active(2),
     "sss.rank_order_correlation(raw)": lambda o: o["sss"].rank_order_correlation(n_shuffles=0),
-    "sss.rank_order_correlation(100 shuffles)": lambda o: o["sss"].rank_order_correlation(n_shuffles=100),
-    "sss.order_units_across_slices": lambda o: o["sss"].order_units_across_slices(min_frac_active=0.5),
+    "sss.rank_order_correlation(100 shuffles)": lambda o: o["sss"].rank_order_correlation(
+        n_shuffles=100
+    ),
+    "sss.order_units_across_slices": lambda o: o["sss"].order_units_across_slices(
+        min_frac_active=0.5
+    ),
     "sss.subset": lambda o: o["sss"].subset(list(range(0, o["n"], 2))),
     "sss.subslice": lambda o: o["sss"].subslice(list(range(0, len(o["sss"].spike_stack), 2))),
     "sss.subtime_by_index": lambda o: o["sss"].subtime_by_index(100, 600),
     "sss.apply(rates)": lambda o: o["sss"].apply(lambda s: s.rates("Hz")),
-    "sss.baseline_normalized_raster": lambda o: o["sss"].baseline_normalized_raster(10, (-250, -50), mode="zscore"),
-    "sss.responsive_units": lambda o: o["sss"].responsive_units(10, (-250, -50), response_window_ms=(0, 200)),
-    "sss.responsive_units_per_group": lambda o: o["sss"].responsive_units_per_group(o["labels"], 10, (-250, -50)),
-    "sss.responsiveness_change": lambda o: o["sss"].responsiveness_change(o["labels"], [0, 1], [2, 3], 10, (-250, -50)),
+    "sss.baseline_normalized_raster": lambda o: o["sss"].baseline_normalized_raster(
+        10, (-250, -50), mode="zscore"
+    ),
+    "sss.responsive_units": lambda o: o["sss"].responsive_units(
+        10, (-250, -50), response_window_ms=(0, 200)
+    ),
+    "sss.responsive_units_per_group": lambda o: o["sss"].responsive_units_per_group(
+        o["labels"], 10, (-250, -50)
+    ),
+    "sss.responsiveness_change": lambda o: o["sss"].responsiveness_change(
+        o["labels"], [0, 1], [2, 3], 10, (-250, -50)
+    ),
     "sss.per_unit_response_regression": lambda o: o["sss"].per_unit_response_regression(
-        10, (0, 200), baseline_window_ms=(-250, -50)),
-    "sss.slice_to_slice_similarity(cosine)": lambda o: o["sss"].slice_to_slice_similarity("cosine", bin_size=10),
+        10, (0, 200), baseline_window_ms=(-250, -50)
+    ),
+    "sss.slice_to_slice_similarity(cosine)": lambda o: o["sss"].slice_to_slice_similarity(
+        "cosine", bin_size=10
+    ),
     "sss.slice_to_slice_similarity(cross_entropy)": lambda o: o["sss"].slice_to_slice_similarity(
-        "cross_entropy", bin_size=10),
-    "sss.group_pair_similarity": lambda o: o["sss"].group_pair_similarity(o["labels"], metric="pearson", bin_size=10),
-    "sss.decode_slice_labels": lambda o: o["sss"].decode_slice_labels(o["labels"], (0, 200), bin_size=10),
-    "sss.plot_aligned_slice_single_unit": lambda o: o["sss"].plot_aligned_slice_single_unit(0, color_vals=o["labels"]),
+        "cross_entropy", bin_size=10
+    ),
+    "sss.group_pair_similarity": lambda o: o["sss"].group_pair_similarity(
+        o["labels"], metric="pearson", bin_size=10
+    ),
+    "sss.decode_slice_labels": lambda o: o["sss"].decode_slice_labels(
+        o["labels"], (0, 200), bin_size=10
+    ),
+    "sss.plot_aligned_slice_single_unit": lambda o: o["sss"].plot_aligned_slice_single_unit(
+        0, color_vals=o["labels"]
+    ),
     # RateSliceStack
-    "rss(RateData)": lambda o: o["RateSliceStack"](o["rd"], time_peaks=o.d["peaks"], time_bounds=(250, 500)),
+    "rss(RateData)": lambda o: o["RateSliceStack"](
+        o["rd"], time_peaks=o.d["peaks"], time_bounds=(250, 500)
+    ),
     "rss.get_unit_timing_per_slice": lambda o: o["rss"].get_unit_timing_per_slice(),
     "rss.rank_order_correlation(raw)": lambda o: o["rss"].rank_order_correlation(n_shuffles=0),
-    "rss.order_units_across_slices": lambda o: o["rss"].order_units_across_slices("median", MIN_FRAC_ACTIVE=0.5),
+    "rss.order_units_across_slices": lambda o: o["rss"].order_units_across_slices(
+        "median", MIN_FRAC_ACTIVE=0.5
+    ),
     "rss.slice_to_slice_similarity(cosine)": lambda o: o["rss"].slice_to_slice_similarity("cosine"),
     "rss.subset": lambda o: o["rss"].subset(list(range(0, o["n"], 2))),
     "rss.subslice": lambda o: o["rss"].subslice(list(range(0, o["rss"].event_stack.shape[2], 2))),
@@ -157,8 +194,13 @@ def worker(case: str, inputs: str, budget: float) -> None:
 
 def run(python: str, case: str, inputs: Path, timeout: float) -> str:
     try:
-        done = subprocess.run([python, "-I", str(HERE), "--worker", case, str(inputs), str(timeout)],
-                              capture_output=True, text=True, timeout=timeout + 120, cwd=tempfile.gettempdir())
+        done = subprocess.run(
+            [python, "-I", str(HERE), "--worker", case, str(inputs), str(timeout)],
+            capture_output=True,
+            text=True,
+            timeout=timeout + 120,
+            cwd=tempfile.gettempdir(),
+        )
     except subprocess.TimeoutExpired:
         return f"> {timeout:.0f} s"
     lines = done.stdout.strip().splitlines()
@@ -169,7 +211,9 @@ def run(python: str, case: str, inputs: Path, timeout: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", default="")
     parser.add_argument("--timeout", type=float, default=600.0)
@@ -186,11 +230,14 @@ def main() -> None:
 
         ref = find_reference()
         print(f"{n_units} units x {length / 1000:.0f} s; reference: {ref or 'not found'}")
-        print(f"| case | ours | 0.1.2 |\n| --- | --- | --- |")
+        print("| case | ours | 0.1.2 |\n| --- | --- | --- |")
         for case in CASES:
             if args.only in case:
                 theirs = run(ref, case, inputs, args.timeout) if ref else "-"
-                print(f"| `{case}` | {run(sys.executable, case, inputs, args.timeout)} | {theirs} |", flush=True)
+                print(
+                    f"| `{case}` | {run(sys.executable, case, inputs, args.timeout)} | {theirs} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

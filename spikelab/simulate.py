@@ -4,9 +4,9 @@ Dissociated cortical cultures on multi-electrode arrays fire tonically at rates 
 orders of magnitude and, every few seconds, in *network bursts*: a wave that starts at an
 initiation zone, recruits a large part of the network within tens of ms, and is followed by
 a short quiet period. :func:`culture` draws such a recording from a handful of physiological
-parameters (:class:`~spikelab.simulate.CultureParams`) and returns it as a :class:`~spikelab.SpikeData` whose
-``metadata`` holds the ground truth (burst onsets and centres), so that detection can be
-checked against it.
+parameters (:class:`~spikelab.simulate.CultureParams`) and returns it as a
+:class:`~spikelab.SpikeData` whose ``metadata`` holds the ground truth (burst onsets and
+centres), so that detection can be checked against it.
 
 A ``dose`` argument models a drug that suppresses bursting (e.g. an NMDA antagonist):
 the burst rate falls as ``1 / (1 + dose / dose_ec50)`` and the recruited fraction by up to

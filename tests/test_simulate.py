@@ -22,10 +22,10 @@ def _spikes_in(sd, lo: float, hi: float) -> list[np.ndarray]:
 def test_same_seed_same_recording_other_seed_differs():
     a, b = culture(20, 30.0, 0.2, seed=4), culture(20, 30.0, 0.2, seed=4)
     c = culture(20, 30.0, 0.2, seed=5)
-    assert all(np.array_equal(x, y) for x, y in zip(a.train, b.train))
+    assert all(np.array_equal(x, y) for x, y in zip(a.train, b.train, strict=True))
     assert a.neuron_attributes == b.neuron_attributes
     np.testing.assert_array_equal(a.metadata["burst_times_ms"], b.metadata["burst_times_ms"])
-    assert not all(np.array_equal(x, y) for x, y in zip(a.train, c.train))
+    assert not all(np.array_equal(x, y) for x, y in zip(a.train, c.train, strict=True))
 
 
 def test_shape_attributes_and_grid():
@@ -93,7 +93,7 @@ def test_recruitment_and_burst_centres_match_the_truth():
     sd = culture(200, 120.0, 0.25, seed=9, params=QUIET)
     onsets, centres = sd.metadata["burst_onsets_ms"], sd.metadata["burst_times_ms"]
     joined = []
-    for onset, centre in zip(onsets, centres):
+    for onset, centre in zip(onsets, centres, strict=True):
         spikes = _spikes_in(sd, onset - 50.0, onset + 1000.0)
         joined.append(np.mean([s.size > 0 for s in spikes]))
         assert centre == pytest.approx(np.median(np.concatenate(spikes)))

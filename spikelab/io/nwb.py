@@ -63,8 +63,8 @@ def load_nwb(path: PathLike) -> SpikeData:
         Spike times in ms. ``neuron_attributes``: ``unit_id`` (the table's ids), electrode
         fields when units reference electrodes, other scalar columns. ``metadata``: the
         JSON metadata a spikelab writer left in scratch, then the subject fields
-        (:data:`~spikelab.io.nwb.SUBJECT_FIELDS`) and the file fields :data:`~spikelab.io.nwb.FILE_FIELDS`
-        (``session_start_time`` as an ISO 8601 string).
+        (:data:`~spikelab.io.nwb.SUBJECT_FIELDS`) and the file fields
+        :data:`~spikelab.io.nwb.FILE_FIELDS` (``session_start_time`` as an ISO 8601 string).
 
     Raises
     ------
@@ -116,7 +116,7 @@ def _unit_attributes(nwbfile: NWBFile, units: Any, n: int) -> list[dict]:
             continue
         values = np.asarray(column.data[:])
         if values.shape == (n,) and values.dtype.kind in "biufSUO":
-            for attr, value in zip(attrs, values.tolist()):
+            for attr, value in zip(attrs, values.tolist(), strict=True):
                 attr[name] = value.decode() if isinstance(value, bytes) else value
     return attrs
 
@@ -136,7 +136,8 @@ def _add_electrodes(electrodes: Any, units: Any, attrs: list[dict]) -> None:
         if name in cols:
             fields[name] = [v.decode() if isinstance(v, bytes) else str(v)
                             for v in electrodes[name].data[:]]
-    for attr, a, b in zip(attrs, starts, ends):
+    # A file whose electrodes index does not have one entry per unit is not checked here.
+    for attr, a, b in zip(attrs, starts, ends, strict=False):
         if b > a:
             attr.update({name: values[rows[a]] for name, values in fields.items()})
 
@@ -213,8 +214,8 @@ def save_nwb(sd: SpikeData, path: PathLike, *, session_description: str | None =
         NWB file fields; default to the same-named ``sd.metadata`` entries, else a generic
         description, a fresh UUID and the current time. A naive datetime (or ISO string
         without offset) is taken as UTC. The subject comes from the ``subject_*`` metadata
-        entries (:data:`~spikelab.io.nwb.SUBJECT_FIELDS`), by default an unknown donor (sex ``U``, age
-        ``P0D/``, i.e. unknown). ``metadata["sample_rate_hz"]``, when present, sets the
+        entries (:data:`~spikelab.io.nwb.SUBJECT_FIELDS`), by default an unknown donor (sex
+        ``U``, age ``P0D/``, i.e. unknown). ``metadata["sample_rate_hz"]``, when present, sets the
         units table's resolution (s).
     """
     meta = dict(sd.metadata)

@@ -84,7 +84,7 @@ def load_phy(folder: PathLike, include: str | Sequence[str] = "good") -> SpikeDa
     ids, labels = _selected_clusters(root, clusters, wanted)
     unit = _unit_of_spike(clusters, ids)
     trains = _split_by_unit(samples * 1000.0 / fs, unit, ids.size)
-    attrs = [{"unit_id": int(c), "label": lab} for c, lab in zip(ids, labels)]
+    attrs = [{"unit_id": int(c), "label": lab} for c, lab in zip(ids, labels, strict=True)]
     _add_positions(root, attrs, unit, templates)
     length = _length_ms(root, params, fs, samples)
     metadata = {"sample_rate_hz": fs, "labels_included": sorted(set(labels))}
@@ -238,7 +238,7 @@ def _add_positions(root: Path, attrs: list[dict], unit: np.ndarray,
                               f"refers to template {templates.max()} but templates.npy "
                               f"has {tpl.shape[0]}")
     channel_map = _channel_map(root, pos.shape[0])
-    for attr, ch in zip(attrs, _peak_channels(tpl, unit, templates, len(attrs))):
+    for attr, ch in zip(attrs, _peak_channels(tpl, unit, templates, len(attrs)), strict=True):
         attr.update(channel=int(channel_map[ch]), x=float(pos[ch, 0]), y=float(pos[ch, 1]))
 
 
@@ -409,5 +409,7 @@ def _write_labels(root: Path, sd: SpikeData, ids: np.ndarray,
         labels = [a["label"] for a in attrs] if have else ["good"] * sd.N
     if len(labels) != sd.N:
         raise ValueError(f"labels has {len(labels)} entries but there are {sd.N} units")
-    rows = ["cluster_id\tgroup"] + [f"{c}\t{lab}" for c, lab in zip(ids.tolist(), labels)]
+    rows = ["cluster_id\tgroup"] + [
+        f"{c}\t{lab}" for c, lab in zip(ids.tolist(), labels, strict=True)
+    ]
     (root / "cluster_group.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -15,8 +15,8 @@ from ._axes import condition_colors, finite, new_axes, show_empty
 __all__ = ["plot_distributions", "plot_sttc_distribution", "plot_burst_corr_distribution",
            "plot_summary", "SUMMARY_METRICS"]
 
-#: The summary metrics :func:`~spikelab.plotting.plot_summary` draws, each key of the summary dict with its
-#: axis label.
+#: The summary metrics :func:`~spikelab.plotting.plot_summary` draws, each key of the summary
+#: dict with its axis label.
 SUMMARY_METRICS: dict[str, str] = {
     "burst_rate_hz": "burst rate (Hz)",
     "mean_sttc": "mean STTC (unit pairs)",
@@ -111,8 +111,8 @@ def plot_summary(summary: Mapping[str, Any]) -> Figure:
     ----------
     summary : mapping
         The ``all/summary`` item: ``conditions`` (str array) and, per metric in
-        :data:`~spikelab.plotting.conditions.SUMMARY_METRICS` that was computed, an array aligned with it. NaN (e.g. no
-        valid pair) is drawn as "n/a".
+        :data:`~spikelab.plotting.conditions.SUMMARY_METRICS` that was computed, an array
+        aligned with it. NaN (e.g. no valid pair) is drawn as "n/a".
 
     Returns
     -------
@@ -127,7 +127,7 @@ def plot_summary(summary: Mapping[str, Any]) -> Figure:
         show_empty(axes[0], "no conditions" if not conditions else "no summary metric computed")
         return fig
     colors = condition_colors(conditions)
-    for ax, key in zip(axes, metrics):
+    for ax, key in zip(axes, metrics, strict=True):
         _bars(ax, conditions, np.asarray(summary[key], dtype=np.float64), colors)
         ax.set_ylabel(SUMMARY_METRICS[key])
         ax.set_xlabel("condition")

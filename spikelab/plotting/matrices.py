@@ -25,10 +25,18 @@ def _finish(ax: Axes, own_figure: bool, save_path: str | None) -> tuple[Figure, 
     return (ax.figure, ax) if own_figure else ax
 
 
-def plot_matrix(matrix: np.ndarray, labels: Sequence[Any] | None = None, ax: Axes | None = None,
-                cmap: str | None = None, vmin: float | None = None, vmax: float | None = None,
-                colorbar_label: str = "", font_size: int = 14, tick_labels: Sequence[str] | None = None,
-                save_path: str | None = None) -> tuple[Figure, Axes] | Axes:
+def plot_matrix(
+    matrix: np.ndarray,
+    labels: Sequence[Any] | None = None,
+    ax: Axes | None = None,
+    cmap: str | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    colorbar_label: str = "",
+    font_size: int = 14,
+    tick_labels: Sequence[str] | None = None,
+    save_path: str | None = None,
+) -> tuple[Figure, Axes] | Axes:
     """Heatmap of an ``(n, n)`` matrix; NaN (undefined pairs) in grey.
 
     Parameters

@@ -38,7 +38,9 @@ def network_edges(matrix: np.ndarray, edge_threshold: float | None = None,
 def _scaled(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """``values`` mapped linearly onto ``[lo, hi]`` (all ``hi`` when they are all equal)."""
     span = np.ptp(values) if values.size else 0.0
-    return np.full(values.shape, hi) if span == 0 else lo + (values - values.min()) / span * (hi - lo)
+    return (
+        np.full(values.shape, hi) if span == 0 else lo + (values - values.min()) / span * (hi - lo)
+    )
 
 
 def draw_spatial_network(
@@ -65,20 +67,39 @@ def draw_spatial_network(
     positions = np.asarray(positions, dtype=np.float64)
     matrix = np.asarray(matrix, dtype=np.float64)
     n = matrix.shape[0]
-    if matrix.shape != (n, n) or positions.shape[0] != n or positions.ndim != 2 or positions.shape[1] < 2:
-        raise ValueError(f"need an (N, N) matrix and (N, 2) positions, got {matrix.shape} and {positions.shape}")
+    if (
+        matrix.shape != (n, n)
+        or positions.shape[0] != n
+        or positions.ndim != 2
+        or positions.shape[1] < 2
+    ):
+        raise ValueError(
+            f"need an (N, N) matrix and (N, 2) positions, got {matrix.shape} and {positions.shape}"
+        )
     rows, cols, values = network_edges(matrix, edge_threshold, top_pct)
     if values.size:
         colours = np.tile(to_rgba(edge_color), (values.size, 1))
         colours[:, 3] = _scaled(values, *edge_alpha_range)
         segments = np.stack([positions[rows, :2], positions[cols, :2]], axis=1)
-        ax.add_collection(LineCollection(segments, colors=colours, linewidths=edge_linewidth, zorder=1))
+        ax.add_collection(
+            LineCollection(segments, colors=colours, linewidths=edge_linewidth, zorder=1)
+        )
     off_diagonal = np.where(np.eye(n, dtype=bool), np.nan, matrix)
     with np.errstate(invalid="ignore"):
         strength = np.nanmean(off_diagonal, axis=1) if n > 1 else np.zeros(n)
-    strength = np.nan_to_num(strength, nan=np.nanmin(strength) if np.isfinite(strength).any() else 0.0)
-    scatter = ax.scatter(positions[:, 0], positions[:, 1], s=_scaled(strength, *node_size_range), c=strength,
-                         cmap=node_cmap, edgecolors="black", linewidths=node_linewidth, zorder=2)
+    strength = np.nan_to_num(
+        strength, nan=np.nanmin(strength) if np.isfinite(strength).any() else 0.0
+    )
+    scatter = ax.scatter(
+        positions[:, 0],
+        positions[:, 1],
+        s=_scaled(strength, *node_size_range),
+        c=strength,
+        cmap=node_cmap,
+        edgecolors="black",
+        linewidths=node_linewidth,
+        zorder=2,
+    )
     ax.set_aspect("equal")
     ax.autoscale_view()
     ax.set_xticks([])
@@ -88,8 +109,14 @@ def draw_spatial_network(
         y0, y1 = ax.get_ylim()
         left, bottom = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
         ax.plot([left, left + scale_bar_um], [bottom, bottom], color="black", lw=2, zorder=3)
-        ax.text(left + scale_bar_um / 2, bottom + 0.02 * (y1 - y0), f"{scale_bar_um:g} µm", ha="center",
-                va="bottom", fontsize=font_size)
+        ax.text(
+            left + scale_bar_um / 2,
+            bottom + 0.02 * (y1 - y0),
+            f"{scale_bar_um:g} µm",
+            ha="center",
+            va="bottom",
+            fontsize=font_size,
+        )
     return scatter
 
 

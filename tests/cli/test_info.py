@@ -49,7 +49,7 @@ def test_text_shows_every_field(workspace_file, cli, key):
     for field, value in info.items():
         if field == "provenance":
             continue
-        line = next(l for l in out.splitlines() if l.split()[:1] == [field])
+        line = next(row for row in out.splitlines() if row.split()[:1] == [field])
         shown = str(value) if field != "created_at" else f"({value})"
         assert shown in line
     assert f"size on disk  {human_size(sum(dataset_sizes(path, f'rec1/{key}').values()))}" in out
@@ -107,6 +107,6 @@ def test_multiline_note_is_indented(tmp_path, cli):
     ws.store("n", "k", np.zeros(1), note="line one\nline two")
     ws.save(tmp_path / "w")
     lines = cli("info", tmp_path / "w", "n", "k")[1].splitlines()
-    i = next(i for i, l in enumerate(lines) if l.split()[:1] == ["note"])
+    i = next(i for i, row in enumerate(lines) if row.split()[:1] == ["note"])
     assert lines[i].endswith("line one")
     assert lines[i + 1].strip() == "line two" and lines[i + 1].startswith("      ")

@@ -42,7 +42,7 @@ def test_text_lists_every_item_with_type_note_and_provenance(workspace_file, cli
 ])
 def test_shape_column(workspace_file, cli, key, shape_text):
     path, _ = workspace_file
-    line = next(l for l in cli("ls", path)[1].splitlines() if l.split()[1:2] == [key])
+    line = next(row for row in cli("ls", path)[1].splitlines() if row.split()[1:2] == [key])
     assert f"  {shape_text}  " in line
 
 

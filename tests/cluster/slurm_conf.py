@@ -95,4 +95,4 @@ KillWait=10
 Waittime=0
 NodeName={NODE_NAME} NodeAddr=127.0.0.1 CPUs={resources.cpus} RealMemory={resources.usable_memory_mb} State=UNKNOWN
 PartitionName={PARTITION} Nodes={NODE_NAME} Default=YES MaxTime=INFINITE State=UP
-"""
+"""  # noqa: E501 (slurm.conf has one line per node)

@@ -34,7 +34,9 @@ def _modules_with_examples() -> list[str]:
 
 
 def test_examples_are_found():
-    assert {"spikelab.spikedata.combine", "spikelab.workspace.pack"} <= set(_modules_with_examples())
+    assert {"spikelab.spikedata.combine", "spikelab.workspace.pack"} <= set(
+        _modules_with_examples()
+    )
 
 
 @pytest.mark.parametrize("name", _modules_with_examples())

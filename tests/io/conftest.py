@@ -24,7 +24,7 @@ def on_sample_grid(sd: SpikeData, fs_hz: float) -> SpikeData:
 
 def assert_same_trains(a: SpikeData, b: SpikeData, atol: float = 0.0) -> None:
     assert a.N == b.N
-    for i, (x, y) in enumerate(zip(a.train, b.train)):
+    for i, (x, y) in enumerate(zip(a.train, b.train, strict=True)):
         assert x.shape == y.shape, f"unit {i}: {x.size} vs {y.size} spikes"
         if atol:
             np.testing.assert_allclose(x, y, rtol=0, atol=atol, err_msg=f"unit {i}")

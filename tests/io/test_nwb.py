@@ -34,7 +34,7 @@ def test_round_trip_spike_times_length_and_attributes(sim, tmp_path, assert_same
     back = load_recording(path)
     assert_same_trains(back, sim, atol=1e-9)  # s <-> ms conversion: float tolerance
     assert (back.start_time, back.length) == (sim.start_time, sim.length)
-    for got, want in zip(back.neuron_attributes, sim.neuron_attributes):
+    for got, want in zip(back.neuron_attributes, sim.neuron_attributes, strict=True):
         for name in ("unit_id", "x", "y", "rate_hz", "recruitment"):
             assert got[name] == want[name]
 
@@ -160,7 +160,9 @@ def test_missing_file(tmp_path):
         load_recording(tmp_path / "nope.nwb")
 
 
-@pytest.mark.parametrize("values", [np.array([b"0.5", b"1.0", b"2.0"]), np.array([b"x", b"y", b"z"])])
+@pytest.mark.parametrize(
+    "values", [np.array([b"0.5", b"1.0", b"2.0"]), np.array([b"x", b"y", b"z"])]
+)
 def test_spike_times_stored_as_strings_name_the_file(tmp_path, values):
     path = tmp_path / "strings.nwb"
     save_nwb(SpikeData([[500.0, 1000.0], [2000.0]], length=3000.0), path)

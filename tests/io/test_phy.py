@@ -34,7 +34,7 @@ def test_round_trip_exact_on_the_sample_grid(sim, tmp_path, on_sample_grid, asse
     back = load_recording(tmp_path / "ks")
     assert_same_trains(back, sd)  # exact: same sample -> same float
     assert back.length == sd.length and back.start_time == 0.0
-    for got, want in zip(back.neuron_attributes, sd.neuron_attributes):
+    for got, want in zip(back.neuron_attributes, sd.neuron_attributes, strict=True):
         assert (got["unit_id"], got["x"], got["y"], got["label"]) == (
             want["unit_id"], want["x"], want["y"], "good")
 
@@ -192,15 +192,25 @@ def test_save_rejects_negative_times(tmp_path):
         save_phy(SpikeData([[-1.0, 2.0]], start_time=-5.0, length=10.0), tmp_path / "x", FS)
 
 
-@pytest.mark.parametrize("name, array, match", [
-    ("channel_map.npy", np.array([10, 11], dtype=np.int32), r"channel_map\.npy.*\(4,.*got 2"),
-    ("channel_map.npy", np.array([0.5, 1, 2, 3]), r"channel_map\.npy.*dtype float64"),
-    ("channel_positions.npy", np.array([[0.0], [20], [40], [60]]),
-     r"channel_positions\.npy.*\(4, 1\).*\(channels, 2\)"),
-    ("channel_positions.npy", np.array([["a", "b"]] * 4), r"channel_positions\.npy.*numbers"),
-    ("templates.npy", np.zeros((3, 0, 4), dtype=np.float32), r"templates\.npy.*\(3, 0, 4\).*sample"),
-    ("templates.npy", np.zeros((3, 5, 3), dtype=np.float32), r"does not match"),
-])
+@pytest.mark.parametrize(
+    "name, array, match",
+    [
+        ("channel_map.npy", np.array([10, 11], dtype=np.int32), r"channel_map\.npy.*\(4,.*got 2"),
+        ("channel_map.npy", np.array([0.5, 1, 2, 3]), r"channel_map\.npy.*dtype float64"),
+        (
+            "channel_positions.npy",
+            np.array([[0.0], [20], [40], [60]]),
+            r"channel_positions\.npy.*\(4, 1\).*\(channels, 2\)",
+        ),
+        ("channel_positions.npy", np.array([["a", "b"]] * 4), r"channel_positions\.npy.*numbers"),
+        (
+            "templates.npy",
+            np.zeros((3, 0, 4), dtype=np.float32),
+            r"templates\.npy.*\(3, 0, 4\).*sample",
+        ),
+        ("templates.npy", np.zeros((3, 5, 3), dtype=np.float32), r"does not match"),
+    ],
+)
 def test_templates_and_channels_that_do_not_fit_name_the_file(tmp_path, name, array, match):
     root = _geometry_folder(tmp_path / "f")
     np.save(root / name, array)

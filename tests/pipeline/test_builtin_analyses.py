@@ -46,7 +46,10 @@ def results():
 
 def test_every_analysis_writes_its_keys_with_the_documented_types(results):
     sd = results["spikedata"]
-    assert results["tburst"].ndim == 1 and results["burst_edges"].shape == (len(results["tburst"]), 2)
+    assert results["tburst"].ndim == 1 and results["burst_edges"].shape == (
+        len(results["tburst"]),
+        2,
+    )
     assert results["burst_stats"]["n_bursts"] == len(results["tburst"]) > 3
     assert isinstance(results["burst_rss"], RateSliceStack)
     assert isinstance(results["burst_sss"], SpikeSliceStack)

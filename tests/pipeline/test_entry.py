@@ -39,7 +39,7 @@ def test_a_jobs_warnings_go_to_its_log_once_each_naming_the_job(tmp_path):
     assert warnings.showwarning is not None  # the job's handler is gone after the job
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        warnings.warn("after the job")
+        warnings.warn("after the job", stacklevel=1)
     assert caught and "after the job" not in log.read_text()
 
 

@@ -72,7 +72,10 @@ def test_the_summary_reads_only_what_is_enabled(config):
     assert StepGraph(config).reads("summary") == {
         "bursts": ["burst_stats"], "burst_corr": ["burst_corr_unit_avg"]}
     config["analyses"]["sttc"]["enabled"] = True
-    assert StepGraph(config).reads("summary")["sttc"] == ["sttc_matrix_delt10", "sttc_matrix_delt20"]
+    assert StepGraph(config).reads("summary")["sttc"] == [
+        "sttc_matrix_delt10",
+        "sttc_matrix_delt20",
+    ]
 
 
 @pytest.mark.parametrize("edit", [
@@ -157,29 +160,52 @@ def test_pairs_get_one_comparison_namespace_each(config, project, pairs, expecte
 
 
 BAD_DECLARATIONS = [
-    (dict(reads={"nope": ["x"]}), r"analyses\.isi_hist\.reads\.nope: no analysis 'nope'; valid: "
-                                  r"recording, bursts"),
-    (dict(reads={"bursts": ["tbursts"]}), r"analyses\.isi_hist\.reads\.bursts: bursts does not "
-                                          r"write \['tbursts'\]; it writes tburst"),
-    (dict(reads={"fr_corr": "all"}, _disable="fr_corr"),
-     r"analyses\.isi_hist is enabled but needs analyses\.fr_corr, which is disabled"),
+    (
+        dict(reads={"nope": ["x"]}),
+        r"analyses\.isi_hist\.reads\.nope: no analysis 'nope'; valid: "
+        r"recording, bursts",
+    ),
+    (
+        dict(reads={"bursts": ["tbursts"]}),
+        r"analyses\.isi_hist\.reads\.bursts: bursts does not "
+        r"write \['tbursts'\]; it writes tburst",
+    ),
+    (
+        dict(reads={"fr_corr": "all"}, _disable="fr_corr"),
+        r"analyses\.isi_hist is enabled but needs analyses\.fr_corr, which is disabled",
+    ),
     (dict(reads={"summary": ["summary"]}), r"reads\.summary: summary has scope: all"),
-    (dict(keys=["tburst"]), r"analyses\.isi_hist\.keys: 'tburst' is also written by analyses\.bursts"),
+    (
+        dict(keys=["tburst"]),
+        r"analyses\.isi_hist\.keys: 'tburst' is also written by analyses\.bursts",
+    ),
     (dict(keys=["spikedata"]), r"analyses\.isi_hist\.keys: 'spikedata' is the recording itself"),
     (dict(keys=[]), r"analyses\.isi_hist\.keys: the list of keys .* is required"),
     (dict(keys=None), r"analyses\.isi_hist\.keys: the list of keys .* is required"),
     (dict(keys=["a/b"]), r"analyses\.isi_hist\.keys: .*'/'"),
     (dict(function="isi_histogram"), r"analyses\.isi_hist\.function: .*not a function reference"),
-    (dict(function="workflow/analyses/nowhere.py:f"), r"analyses\.isi_hist\.function: .*nowhere\.py "
-                                                      r"not found"),
-    (dict(function="workflow/analyses/isi.py:isi_hist"),
-     r"analyses\.isi_hist\.function: .*defines no 'isi_hist' .*functions there: isi_histogram, compare"),
-    (dict(function="nolab.analyses:f"), r"analyses\.isi_hist\.function: .*module nolab\.analyses "
-                                        r"not found"),
+    (
+        dict(function="workflow/analyses/nowhere.py:f"),
+        r"analyses\.isi_hist\.function: .*nowhere\.py "
+        r"not found",
+    ),
+    (
+        dict(function="workflow/analyses/isi.py:isi_hist"),
+        r"analyses\.isi_hist\.function: .*defines no 'isi_hist' "
+        r".*functions there: isi_histogram, compare",
+    ),
+    (
+        dict(function="nolab.analyses:f"),
+        r"analyses\.isi_hist\.function: .*module nolab\.analyses "
+        r"not found",
+    ),
     (dict(scope="pairs"), r"analyses\.isi_hist\.scope: 'pairs'; valid: \['recording', 'all'\]"),
     (dict(pairs="all"), r"analyses\.isi_hist\.pairs: only a scope: all analysis"),
     (dict(scope="all", pairs={"baseline": "D99"}), r"pairs\.baseline: no recording 'D99'"),
-    (dict(scope="all", pairs=[["D0", "D0"]]), r"pairs: \[D0, D0\] compares a recording with itself"),
+    (
+        dict(scope="all", pairs=[["D0", "D0"]]),
+        r"pairs: \[D0, D0\] compares a recording with itself",
+    ),
     (dict(colour="red"), r"analyses\.isi_hist: unknown field\(s\) \['colour'\]"),
 ]
 
@@ -192,7 +218,7 @@ def test_every_bad_declaration_is_one_config_error_naming_its_key(config, projec
     if disable:
         config["analyses"][disable]["enabled"] = False
     with pytest.raises(ConfigError, match=message):
-        StepGraph(config, project_dir=project).versions
+        _ = StepGraph(config, project_dir=project).versions
 
 
 def test_a_cycle_is_named(config, project):
@@ -210,7 +236,9 @@ def test_names_of_the_workflow_rules_are_refused(config, project, name):
 
 def test_a_block_without_function_that_is_no_builtin_says_how_to_declare_one(config):
     config["analyses"]["bursts2"] = {"enabled": True}
-    with pytest.raises(ConfigError, match=r"analyses\.bursts2: not a built-in analysis .*`function:`"):
+    with pytest.raises(
+        ConfigError, match=r"analyses\.bursts2: not a built-in analysis .*`function:`"
+    ):
         StepGraph(config)
 
 
@@ -226,7 +254,7 @@ def test_colliding_comparison_namespaces_are_refused(config, project):
 def test_an_unparsable_analysis_file_is_named_with_its_line(config, project):
     (project / "workflow" / "analyses" / "isi.py").write_text("def isi_histogram(:\n")
     with pytest.raises(ConfigError, match=r"analyses\.isi_hist\.function: .*isi\.py line 1"):
-        StepGraph(with_analysis(config), project_dir=project).versions
+        _ = StepGraph(with_analysis(config), project_dir=project).versions
 
 
 def test_a_manual_version_joins_the_code_hash(config, project):

@@ -104,8 +104,9 @@ def test_rate_windows_at_non_integer_events(seed, sigma, whole, part):
     sd = SpikeData([np.sort(rng.uniform(0, 2000, 60)) for _ in range(2)], length=2000)
     got = sd.align_to_events(events, 250, 500, kind="rate", sigma_ms=sigma)
     assert got.event_stack.shape == (2, 750, len(events))
-    np.testing.assert_allclose(got.event_stack, naive_window_rates(sd, events, 250, 500, 1.0, sigma),
-                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        got.event_stack, naive_window_rates(sd, events, 250, 500, 1.0, sigma), rtol=1e-9, atol=1e-9
+    )
 
 
 @FAST
@@ -141,7 +142,9 @@ def test_kernel_wider_than_the_recording_reflects_repeatedly():
     # reach int(4 * 40 + 0.5) = 160 samples > 50: scipy reflects the signal several times
     sd = SpikeData([[1.0, 4.0, 20.0, 21.5, 44.0], [3.0, 30.0]], length=50)
     got = sd.align_to_events([25.0], 25, 25, kind="rate", sigma_ms=40)
-    np.testing.assert_allclose(got.event_stack, naive_window_rates(sd, [25.0], 25, 25, 1.0, 40.0), rtol=1e-12)
+    np.testing.assert_allclose(
+        got.event_stack, naive_window_rates(sd, [25.0], 25, 25, 1.0, 40.0), rtol=1e-12
+    )
 
 
 def test_rate_slice_stack_from_windows_uses_the_same_rates(sd4):
@@ -151,8 +154,14 @@ def test_rate_slice_stack_from_windows_uses_the_same_rates(sd4):
 
 
 def test_units_without_spikes_give_zero_rates_and_no_units_an_empty_stack():
-    assert not SpikeData([[], []], length=1000).align_to_events([500], 100, 100, kind="rate").event_stack.any()
-    assert SpikeData([], length=1000).align_to_events([500], 100, 100, kind="rate").event_stack.shape == (0, 200, 1)
+    assert (
+        not SpikeData([[], []], length=1000)
+        .align_to_events([500], 100, 100, kind="rate")
+        .event_stack.any()
+    )
+    assert SpikeData([], length=1000).align_to_events(
+        [500], 100, 100, kind="rate"
+    ).event_stack.shape == (0, 200, 1)
 
 
 # ------------------------------------------------------------------ bad input

@@ -70,7 +70,9 @@ def test_duplicate_burst_times_warn_and_are_kept(two_bursts):
 def test_acc_rate_of_another_length_falls_back_to_the_peak(two_bursts):
     pop = np.array([0, 1, 4, 2, 0, 0, 1, 3, 1, 0.0])
     tburst, edges, amp = two_bursts.get_bursts(0.5, 1, 0.5, pop_rate=pop, pop_rate_acc=np.zeros(3))
-    assert tburst.tolist() == [2, 7] and amp.tolist() == [4, 3] and edges.tolist() == [[1, 4], [6, 8]]
+    assert (
+        tburst.tolist() == [2, 7] and amp.tolist() == [4, 3] and edges.tolist() == [[1, 4], [6, 8]]
+    )
 
 
 # ------------------------------------------------------------------ against a naive detector
@@ -169,20 +171,28 @@ def test_frac_spikes_in_overlapping_bursts():
     frac = sd.get_frac_spikes_in_burst(edges)
     np.testing.assert_allclose(frac[:2], [1.0, 0.5])  # overlap counted twice, as 0.1.2
     assert np.isnan(frac[2])
-    np.testing.assert_allclose(sd.get_frac_spikes_in_burst(edges, per_spike=True)[:2], [8 / 11, 3 / 4])
+    np.testing.assert_allclose(
+        sd.get_frac_spikes_in_burst(edges, per_spike=True)[:2], [8 / 11, 3 / 4]
+    )
     assert np.isnan(sd.get_frac_spikes_in_burst(np.zeros((0, 2)))).all()
 
 
 # ------------------------------------------------------------------ bad input
-@pytest.mark.parametrize("call, match", [
-    (lambda sd: sd.get_bursts(0.5, 10, 0.2, pop_rms_override=0, **NO_SMOOTHING), "pop_rms_override"),
-    (lambda sd: sd.get_bursts(0.5, 0, 0.2, **NO_SMOOTHING), "min_burst_diff"),
-    (lambda sd: sd.get_bursts(0.5, 10, 0.2, raster_bin_size_ms=0), "raster_bin_size_ms"),
-    (lambda sd: sd.get_frac_active(np.array([[190, 250]]), 1, 0.5), "outside the recording"),
-    (lambda sd: sd.get_frac_spikes_in_burst(np.array([[-10, 46]])), "outside the recording"),
-    (lambda sd: sd.get_frac_active(np.array([[np.nan, 4]]), 1, 0.5), "NaN"),
-    (lambda sd: sd.get_bursts(0.5, 10, 0.2), "too large"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda sd: sd.get_bursts(0.5, 10, 0.2, pop_rms_override=0, **NO_SMOOTHING),
+            "pop_rms_override",
+        ),
+        (lambda sd: sd.get_bursts(0.5, 0, 0.2, **NO_SMOOTHING), "min_burst_diff"),
+        (lambda sd: sd.get_bursts(0.5, 10, 0.2, raster_bin_size_ms=0), "raster_bin_size_ms"),
+        (lambda sd: sd.get_frac_active(np.array([[190, 250]]), 1, 0.5), "outside the recording"),
+        (lambda sd: sd.get_frac_spikes_in_burst(np.array([[-10, 46]])), "outside the recording"),
+        (lambda sd: sd.get_frac_active(np.array([[np.nan, 4]]), 1, 0.5), "NaN"),
+        (lambda sd: sd.get_bursts(0.5, 10, 0.2), "too large"),
+    ],
+)
 def test_bad_burst_arguments_raise(two_bursts, call, match):
     with pytest.raises(AnalysisError, match=match):
         call(two_bursts)

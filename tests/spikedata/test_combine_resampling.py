@@ -23,7 +23,12 @@ def trains_of(sd):
 def test_append_places_the_second_recording_after_the_first():
     a = SpikeData([[1.0, 2.0], [3.0]], length=10, metadata={"x": 1, "y": 2},
                   neuron_attributes=[{"id": 0}, {"id": 1}])
-    b = SpikeData([[0.5], [4.0]], length=5, metadata={"x": 9, "z": 3}, neuron_attributes=[{"id": 5}, {"id": 6}])
+    b = SpikeData(
+        [[0.5], [4.0]],
+        length=5,
+        metadata={"x": 9, "z": 3},
+        neuron_attributes=[{"id": 5}, {"id": 6}],
+    )
     both = a.append(b, offset=2)
     assert trains_of(both) == [[1.0, 2.0, 12.5], [3.0, 16.0]]
     assert both.length == 17 and both.start_time == 0
@@ -69,9 +74,19 @@ def test_append_rejects_what_it_cannot_join(other, kwargs, error):
 
 # ------------------------------------------------------------------ concatenate units
 def test_concatenate_adds_the_other_units_over_this_window():
-    a = SpikeData([[1.0, 2.0], [3.0]], length=10, metadata={"x": 1, "y": 2}, raw_data=np.zeros((1, 2)),
-                  raw_time=np.arange(2.0))
-    c = SpikeData([[0.5, 11.0], [4.0], [10.0]], length=20, metadata={"x": 9, "q": 1}, neuron_attributes=[{}] * 3)
+    a = SpikeData(
+        [[1.0, 2.0], [3.0]],
+        length=10,
+        metadata={"x": 1, "y": 2},
+        raw_data=np.zeros((1, 2)),
+        raw_time=np.arange(2.0),
+    )
+    c = SpikeData(
+        [[0.5, 11.0], [4.0], [10.0]],
+        length=20,
+        metadata={"x": 9, "q": 1},
+        neuron_attributes=[{}] * 3,
+    )
     with pytest.warns(RuntimeWarning, match="only one"):
         out = a.concatenate_spike_data(c)
     assert trains_of(out) == [[1.0, 2.0], [3.0], [0.5], [4.0], []]  # [0, 10): 10 and 11 left out
@@ -102,7 +117,9 @@ def test_split_epochs_undoes_append():
     assert one.metadata == {"other": 5, "source_file": "a.nwb", "epoch_index": 0}
     assert two.metadata == {"other": 5, "epoch_index": 1}
     assert two.neuron_attributes[0]["template"].tolist() == [1.0, 1.0]
-    assert "epoch_templates" not in two.neuron_attributes[0] and two.neuron_attributes[1] == {"id": 1}
+    assert "epoch_templates" not in two.neuron_attributes[0] and two.neuron_attributes[1] == {
+        "id": 1
+    }
 
 
 def test_split_epochs_needs_epoch_boundaries():
@@ -111,7 +128,9 @@ def test_split_epochs_needs_epoch_boundaries():
 
 
 # ------------------------------------------------------------------ randomize / shuffles
-@given(seeds, st.integers(1, 12), st.integers(1, 40), st.floats(0.01, 0.6), st.sampled_from([0, 1, 5]))
+@given(
+    seeds, st.integers(1, 12), st.integers(1, 40), st.floats(0.01, 0.6), st.sampled_from([0, 1, 5])
+)
 @FAST
 def test_randomize_keeps_row_and_column_sums(seed, rows, cols, density, swap_per_spike):
     rng = np.random.default_rng(seed)
@@ -178,21 +197,32 @@ def test_spike_shuffle_keeps_unit_and_bin_counts(seed, bin_size):
     for _ in range(int(rng.integers(2, 6))):
         bins = rng.choice(10, int(rng.integers(0, 8)), replace=False)
         trains.append(np.sort(bins * bin_size + rng.uniform(0.01, 0.99) * bin_size))
-    sd = SpikeData(trains, length=10 * bin_size, start_time=0.0, neuron_attributes=[{"u": i} for i in range(len(trains))])
+    sd = SpikeData(
+        trains,
+        length=10 * bin_size,
+        start_time=0.0,
+        neuron_attributes=[{"u": i} for i in range(len(trains))],
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         out = sd.spike_shuffle(seed=seed, bin_size=bin_size)
     np.testing.assert_array_equal(out.raster(bin_size).sum(axis=1), sd.raster(bin_size).sum(axis=1))
     np.testing.assert_array_equal(out.raster(bin_size).sum(axis=0), sd.raster(bin_size).sum(axis=0))
     assert out.length == sd.length and out.neuron_attributes == sd.neuron_attributes
-    centres = (np.concatenate(out.train) / bin_size) % 1 if sum(t.size for t in out.train) else np.zeros(0)
+    centres = (
+        (np.concatenate(out.train) / bin_size) % 1
+        if sum(t.size for t in out.train)
+        else np.zeros(0)
+    )
     np.testing.assert_allclose(centres, 0.5)  # every spike at its bin's centre
 
 
 def test_spike_shuffle_of_event_centred_data_and_a_partial_last_bin():
     sd = SpikeData([[-9.5, -4.2, 0.1], [-7.0, 1.9]], length=12, start_time=-10)
     with pytest.warns(RuntimeWarning, match="swaps"):  # unit 0 fills every bin: nothing can move
-        out = sd.spike_shuffle(seed=0, bin_size=5)  # bins (-10,-5], (-5,0], (0,2]: the last is 2 ms long
+        out = sd.spike_shuffle(
+            seed=0, bin_size=5
+        )  # bins (-10,-5], (-5,0], (0,2]: the last is 2 ms long
     assert out.start_time == -10 and out.length == 12
     assert sorted(np.concatenate(out.train).tolist()) == [-7.5, -7.5, -2.5, 1.0, 1.0]
 
@@ -204,24 +234,36 @@ def test_spike_shuffle_binarises_with_a_warning():
 
 
 def test_shuffle_stack_is_reproducible_and_spans_the_recording():
-    sd = SpikeData([[1.5, 8.5, 12.5], [3.5, 4.5], [5.5, 6.5, 14.5]], length=16, neuron_attributes=[{}, {}, {}])
+    sd = SpikeData(
+        [[1.5, 8.5, 12.5], [3.5, 4.5], [5.5, 6.5, 14.5]], length=16, neuron_attributes=[{}, {}, {}]
+    )
     stack = sd.spike_shuffle_stack(4, seed=42)
     again = sd.spike_shuffle_stack(4, seed=42)
     assert isinstance(stack, SpikeSliceStack) and len(stack.spike_stack) == 4
     assert stack.times == [(0.0, 16.0)] * 4 and stack.neuron_attributes == [{}, {}, {}]
-    assert all(trains_of(a) == trains_of(b) for a, b in zip(stack.spike_stack, again.spike_stack))
+    assert all(
+        trains_of(a) == trains_of(b)
+        for a, b in zip(stack.spike_stack, again.spike_stack, strict=True)
+    )
     with pytest.raises(AnalysisError, match="n_shuffles"):
         sd.spike_shuffle_stack(0)
 
 
 # ------------------------------------------------------------------ random subsets
 def test_subset_stack_draws_independent_sets_without_replacement():
-    sd = SpikeData([[float(u + 1)] for u in range(6)], length=10, neuron_attributes=[{"u": u} for u in range(6)])
+    sd = SpikeData(
+        [[float(u + 1)] for u in range(6)],
+        length=10,
+        neuron_attributes=[{"u": u} for u in range(6)],
+    )
     stack = sd.subset_stack(50, 3, seed=1)
     assert stack.neuron_attributes is None and stack.times == [(0.0, 10.0)] * 50
     chosen = [[a["u"] for a in s.neuron_attributes] for s in stack.spike_stack]
     assert all(len(set(c)) == 3 and c == sorted(c) for c in chosen)
-    assert all(trains_of(s) == [[u + 1.0] for u in c] for s, c in zip(stack.spike_stack, chosen))
+    assert all(
+        trains_of(s) == [[u + 1.0] for u in c]
+        for s, c in zip(stack.spike_stack, chosen, strict=True)
+    )
     assert len({tuple(c) for c in chosen}) > 5  # draws are independent
     rng = np.random.default_rng(1)
     assert chosen[0] == sorted(rng.choice(6, 3, replace=False).tolist())  # 0.1.2's draw

@@ -62,4 +62,6 @@ def test_bad_calls_raise_the_builtin_class_0_1_2_raises(tmp_path, reference_pyth
         assert ours[case], f"{case}: 0.1.2 raises {classes[0]}, we raise nothing"
         for builtin in ("TypeError", "ValueError", "IndexError"):
             if builtin in classes:
-                assert builtin in ours[case], f"{case}: 0.1.2 raises a {builtin}, we raise {ours[case][0]}"
+                assert builtin in ours[case], (
+                    f"{case}: 0.1.2 raises a {builtin}, we raise {ours[case][0]}"
+                )

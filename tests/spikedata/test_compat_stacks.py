@@ -37,7 +37,9 @@ def _inputs(path: Path) -> None:
         background = rng.uniform(0, length, rng.integers(20, 200))
         # an evoked response: a few spikes after some peaks at a unit-specific latency
         evoked = np.concatenate([p + rng.normal(5 + 2 * u, 3, rng.integers(0, 4)) for p in peaks])
-        trains[f"train{u}"] = np.sort(np.clip(np.concatenate([background, evoked]), 0, length - 1e-3))
+        trains[f"train{u}"] = np.sort(
+            np.clip(np.concatenate([background, evoked]), 0, length - 1e-3)
+        )
     timing = rng.normal(20, 10, (n_units, 9))
     timing[rng.uniform(size=timing.shape) < 0.25] = np.nan
     matrix = rng.normal(size=(9, 9))
@@ -51,8 +53,13 @@ def _inputs(path: Path) -> None:
 
 
 def _run(python: str, inputs: Path, out: Path) -> dict[str, np.ndarray]:
-    done = subprocess.run([python, "-I", str(CASES), str(inputs), str(out)], capture_output=True, text=True,
-                          timeout=600, cwd=out.parent)
+    done = subprocess.run(
+        [python, "-I", str(CASES), str(inputs), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=out.parent,
+    )
     assert done.returncode == 0, done.stderr
     return dict(np.load(out, allow_pickle=False))
 
@@ -76,21 +83,29 @@ def _entries(results: dict[str, np.ndarray], case: str) -> dict[str, np.ndarray]
 
 def _mismatch(case: str, ours: dict[str, np.ndarray], ref: dict[str, np.ndarray]) -> str | None:
     """Why ``case`` disagrees, or None."""
-    raised = {side: json.loads(str(r[case + "#raises"][0])) for side, r in (("ours", ours), ("0.1.2", ref))
-              if case + "#raises" in r}
+    raised = {
+        side: json.loads(str(r[case + "#raises"][0]))
+        for side, r in (("ours", ours), ("0.1.2", ref))
+        if case + "#raises" in r
+    }
     if raised:
         if len(raised) == 1:
             return f"only {next(iter(raised))} raises {next(iter(raised.values()))}"
         expected = set(raised["0.1.2"]) & {"ValueError", "TypeError", "IndexError"}
-        return None if expected <= set(raised["ours"]) else f"raises {raised['ours']}, 0.1.2 {raised['0.1.2']}"
+        return (
+            None
+            if expected <= set(raised["ours"])
+            else f"raises {raised['ours']}, 0.1.2 {raised['0.1.2']}"
+        )
     if sorted(ours) != sorted(ref):
         return f"different outputs: {sorted(set(ours) ^ set(ref))}"
     for key in ours:
         if key.endswith("#str"):
             if json.loads(str(ours[key][0])) != json.loads(str(ref[key][0])):
                 return f"{key}: {ours[key][0]} != {ref[key][0]}"
-        elif ours[key].shape != ref[key].shape or not np.allclose(ours[key], ref[key], rtol=1e-9, atol=1e-9,
-                                                                   equal_nan=True):
+        elif ours[key].shape != ref[key].shape or not np.allclose(
+            ours[key], ref[key], rtol=1e-9, atol=1e-9, equal_nan=True
+        ):
             return f"{key}: {ours[key]} != {ref[key]}"
     return None
 
@@ -107,8 +122,11 @@ def test_same_answers_as_0_1_2(results):
 
 def test_documented_differences_hold(results):
     ours, ref = results
-    # subtime_by_index of 0-based slices: the same spikes, ours on the slices' axis, 0.1.2's re-based
-    trimmed = {k: v for k, v in _entries(ours, "sss_subtime_by_index_0based").items() if "/unit" in k}
+    # subtime_by_index of 0-based slices: the same spikes, ours on the slices' axis, 0.1.2's
+    # re-based
+    trimmed = {
+        k: v for k, v in _entries(ours, "sss_subtime_by_index_0based").items() if "/unit" in k
+    }
     assert trimmed
     for key, value in trimmed.items():
         np.testing.assert_allclose(value - 10.0, ref[key], atol=1e-9)
@@ -120,7 +138,9 @@ def test_documented_differences_hold(results):
     assert not np.array_equal(ids, np.sort(ids))
     for s in range(14):
         for k, unit in enumerate(ids):
-            theirs = ref[f"sss_order_stack/0/0/slice{s}/unit{int(np.searchsorted(np.sort(ids), unit))}"]
+            theirs = ref[
+                f"sss_order_stack/0/0/slice{s}/unit{int(np.searchsorted(np.sort(ids), unit))}"
+            ]
             np.testing.assert_array_equal(ours[f"sss_order_stack/0/0/slice{s}/unit{k}"], theirs)
     # subslice([4, 0, -1, 4]): ours is slices 4, 0, 13 with their own windows
     assert "sss_subslice#raises" not in ours and "sss_subslice#raises" not in ref
@@ -128,6 +148,8 @@ def test_documented_differences_hold(results):
     z_ours, z_ref = ours["tm_rank_shuffled/0/matrix"], ref["tm_rank_shuffled/0/matrix"]
     assert np.array_equal(np.isnan(z_ours), np.isnan(z_ref)) and np.isfinite(z_ours).sum() >= 10
     np.testing.assert_allclose(z_ours, z_ref, atol=0.3)
-    np.testing.assert_array_equal(ours["tm_rank_shuffled/2/matrix"], ref["tm_rank_shuffled/2/matrix"])
+    np.testing.assert_array_equal(
+        ours["tm_rank_shuffled/2/matrix"], ref["tm_rank_shuffled/2/matrix"]
+    )
     # a fractional unit index: 0.1.2 truncates it, we refuse (TypeError)
     assert "TypeError" in json.loads(str(ours["sss_subset_float#raises"][0]))

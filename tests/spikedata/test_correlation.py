@@ -60,7 +60,9 @@ def test_two_silent_signals_are_undefined():
 
 def test_negative_max_lag_means_its_absolute_value():
     a, b = [0, 1, 0, 0, 0], [0, 0, 0, 1, 0]
-    assert compute_cross_correlation_with_lag(a, b, -2) == compute_cross_correlation_with_lag(a, b, 2)
+    assert compute_cross_correlation_with_lag(a, b, -2) == compute_cross_correlation_with_lag(
+        a, b, 2
+    )
 
 
 def test_uncentred_by_default_pearson_when_centered():
@@ -98,11 +100,19 @@ def test_kernel_equals_brute_force(ref, data, max_lag, centered):
     else:
         assert got[0] == pytest.approx(expected[0], abs=1e-9)
         # a different lag is only acceptable when it scores the same (float rounding of ties)
-        assert got[1] == expected[1] or score_at(ref, comp, got[1], centered) == pytest.approx(expected[0], abs=1e-9)
+        assert got[1] == expected[1] or score_at(ref, comp, got[1], centered) == pytest.approx(
+            expected[0], abs=1e-9
+        )
 
 
 @FAST
-@given(st.integers(1, 4), st.integers(1, 5), st.integers(1, 12), st.integers(0, 6), st.integers(0, 10_000))
+@given(
+    st.integers(1, 4),
+    st.integers(1, 5),
+    st.integers(1, 12),
+    st.integers(0, 6),
+    st.integers(0, 10_000),
+)
 def test_batched_matrices_equal_the_kernel_pair_by_pair(batch, n, length, max_lag, seed):
     rng = np.random.default_rng(seed)
     x = np.round(rng.normal(size=(batch, n, length)), 1) * (rng.uniform(size=(batch, n, 1)) > 0.2)
@@ -114,7 +124,9 @@ def test_batched_matrices_equal_the_kernel_pair_by_pair(batch, n, length, max_la
                 value, best = compute_cross_correlation_with_lag(x[b, i], y[b, j], max_lag)
                 np.testing.assert_allclose(corr[b, i, j], value, atol=1e-12)
                 # exact ties (values rounded to 0.1) may break either way in float sums
-                assert lag[b, i, j] == best or score_at(x[b, i], y[b, j], lag[b, i, j]) == pytest.approx(value, abs=1e-12)
+                assert lag[b, i, j] == best or score_at(
+                    x[b, i], y[b, j], lag[b, i, j]
+                ) == pytest.approx(value, abs=1e-12)
 
 
 def test_all_pairs_is_symmetric_with_antisymmetric_lags():
@@ -136,7 +148,9 @@ def test_all_pairs_is_symmetric_with_antisymmetric_lags():
 ])
 @pytest.mark.parametrize("max_lag", [0, 1])
 def test_a_nan_sample_gives_nan_at_lag_zero_never_zero(ref, comp, expected, max_lag):
-    value, lag = compute_cross_correlation_with_lag(np.array(ref, float), np.array(comp, float), max_lag)
+    value, lag = compute_cross_correlation_with_lag(
+        np.array(ref, float), np.array(comp, float), max_lag
+    )
     assert lag == 0
     assert (np.isnan(value) and np.isnan(expected)) or value == expected
 
@@ -144,10 +158,16 @@ def test_a_nan_sample_gives_nan_at_lag_zero_never_zero(ref, comp, expected, max_
 def test_pairwise_fr_corr_marks_only_the_pairs_of_a_nan_unit():
     from spikelab import RateData
 
-    rates = np.array([[1, 2, 3, 4], [np.nan] * 4, [1, np.nan, 3, 4], [0, 0, 0, 0], [2, 2, 1, 2]], float)
+    rates = np.array(
+        [[1, 2, 3, 4], [np.nan] * 4, [1, np.nan, 3, 4], [0, 0, 0, 0], [2, 2, 1, 2]], float
+    )
     corr, lag = RateData(rates, np.arange(4.0)).get_pairwise_fr_corr(max_lag=1)
     nan_units = [1, 2]
     assert np.isnan(corr.matrix[np.ix_(nan_units, [0, 1, 2, 4])]).all()
-    assert (corr.matrix[3, nan_units] == 0).all()  # a silent unit is 0 against anything active or broken
-    assert corr.matrix[0, 4] == pytest.approx(compute_cross_correlation_with_lag(rates[0], rates[4], 1)[0])
+    assert (
+        corr.matrix[3, nan_units] == 0
+    ).all()  # a silent unit is 0 against anything active or broken
+    assert corr.matrix[0, 4] == pytest.approx(
+        compute_cross_correlation_with_lag(rates[0], rates[4], 1)[0]
+    )
     assert (lag.matrix[nan_units] == 0).all()

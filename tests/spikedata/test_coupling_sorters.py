@@ -25,7 +25,9 @@ def naive_stpr_raw(sd, bin_size, reach):
         if r[i].sum() == 0 or m == 0:
             continue
         for k, lag in enumerate(range(-reach, reach + 1)):
-            total = sum(r[i, t] * (others[t + lag] - m) for t in range(t_max) if 0 <= t + lag < t_max)
+            total = sum(
+                r[i, t] * (others[t + lag] - m) for t in range(t_max) if 0 <= t + lag < t_max
+            )
             out[i, k] = total / (r[i].sum() * m)
     return out
 
@@ -34,8 +36,12 @@ def naive_stpr_raw(sd, bin_size, reach):
 @settings(max_examples=15, deadline=None)
 def test_stpr_matches_the_definition(seed, bin_size):
     rng = np.random.default_rng(seed)
-    sd = SpikeData([np.sort(rng.uniform(0, 300, rng.integers(0, 25))) for _ in range(4)], length=300)
-    curves, zero, peak, delay, lags = sd.compute_spike_trig_pop_rate(window_ms=12, bin_size=bin_size, cut_outer=2)
+    sd = SpikeData(
+        [np.sort(rng.uniform(0, 300, rng.integers(0, 25))) for _ in range(4)], length=300
+    )
+    curves, zero, peak, delay, lags = sd.compute_spike_trig_pop_rate(
+        window_ms=12, bin_size=bin_size, cut_outer=2
+    )
     reach = int(round(12 / bin_size))
     b, a = butter(2, 20, fs=1000 / bin_size)
     raw = naive_stpr_raw(sd, bin_size, reach)
@@ -100,14 +106,20 @@ def test_agreement_reference_case():
     np.testing.assert_allclose(r["agreement"], [[2 / 5, 0, 1 / 4], [0, 2 / 3, 0], [0, 0, 0]])
     np.testing.assert_allclose(r["frac_1"], [[0.5, 0, 0.25], [0, 1, 0], [0, 0, 0]])
     np.testing.assert_allclose(r["frac_2"], [[2 / 3, 0, 1], [0, 2 / 3, 0], [0, 0, 0]])
-    assert r["labels_1"] == [0, 1, 2] and r["metadata"] == {"comparison_type": "spike_times", "delta_ms": 0.4}
+    assert r["labels_1"] == [0, 1, 2] and r["metadata"] == {
+        "comparison_type": "spike_times",
+        "delta_ms": 0.4,
+    }
 
 
 @given(seeds, st.sampled_from([0.0, 0.25, 0.5, 1.5]))
 @FAST
 def test_shared_spikes_are_a_maximum_matching(seed, delta):
     rng = np.random.default_rng(seed)
-    grid = lambda n: np.sort(np.round(rng.uniform(0, 20, n) * 4) / 4)  # ties and exact distances
+
+    def grid(n):  # ties and exact distances
+        return np.sort(np.round(rng.uniform(0, 20, n) * 4) / 4)
+
     a = SpikeData([grid(rng.integers(0, 9)) for _ in range(3)], length=20)
     b = SpikeData([grid(rng.integers(0, 9)) for _ in range(2)], length=20)
     r = a.compare_sorter(b, delta_ms=delta)
@@ -132,14 +144,21 @@ def test_compare_sorter_rejects_bad_arguments():
 # ------------------------------------------------------------------ footprints
 def unit_attrs(channel, neighbours, rows):
     rows = np.asarray(rows, dtype=float)
-    return {"template": rows[0], "neighbor_templates": rows, "channel": channel, "neighbor_channels": neighbours}
+    return {
+        "template": rows[0],
+        "neighbor_templates": rows,
+        "channel": channel,
+        "neighbor_channels": neighbours,
+    }
 
 
 def dense_footprint(attrs, pre, post, n_channels):
     tpl = attrs["template"]
     centre = int(np.argmax(np.abs(tpl)))
     fp = np.zeros((n_channels, pre + post + 1))
-    for ch, row in zip(attrs["neighbor_channels"], [tpl] + list(attrs["neighbor_templates"][1:])):
+    for ch, row in zip(
+        attrs["neighbor_channels"], [tpl] + list(attrs["neighbor_templates"][1:]), strict=True
+    ):
         for k in range(pre + post + 1):
             src = centre - pre + k
             if 0 <= src < row.size:
@@ -162,7 +181,9 @@ def dense_similarity(fp1, fp2, max_lag):
 def test_footprints_are_cut_around_the_largest_absolute_value():
     from spikelab.spikedata.sorter_comparison import footprint
 
-    channels, rows = footprint(unit_attrs(2, [2, 5], [[0, 1, -5, 2, 11, 0], [1, 2, 3, 4, 5, 6]]), 2, 2)
+    channels, rows = footprint(
+        unit_attrs(2, [2, 5], [[0, 1, -5, 2, 11, 0], [1, 2, 3, 4, 5, 6]]), 2, 2
+    )
     assert channels.tolist() == [2, 5]
     assert rows.tolist() == [[-5, 2, 11, 0, 0], [3, 4, 5, 6, 0]]  # zero past the end
 
@@ -183,7 +204,9 @@ def test_waveform_similarity_matches_dense_footprints(seed, max_lag):
         f_rel_to_trough=(3, 4), max_lag=max_lag)["similarity"]
     for i, x in enumerate(a):
         for j, y in enumerate(b):
-            expected = dense_similarity(dense_footprint(x, 3, 4, 6), dense_footprint(y, 3, 4, 6), max_lag)
+            expected = dense_similarity(
+                dense_footprint(x, 3, 4, 6), dense_footprint(y, 3, 4, 6), max_lag
+            )
             assert sim[i, j] == pytest.approx(expected, abs=1e-12)
 
 
@@ -193,7 +216,9 @@ def test_a_shifted_copy_is_found_within_max_lag():
     shifted = np.roll(rows, 2, axis=1)
     a = SpikeData([[1.0]], length=2, neuron_attributes=[unit_attrs(0, [0, 3], rows)])
     b = SpikeData([[1.0]], length=2, neuron_attributes=[unit_attrs(0, [0, 3], shifted)])
-    sim = a.compare_sorter(b, comparison_type="waveforms", f_rel_to_trough=(5, 5), max_lag=0)["similarity"]
+    sim = a.compare_sorter(b, comparison_type="waveforms", f_rel_to_trough=(5, 5), max_lag=0)[
+        "similarity"
+    ]
     assert sim[0, 0] == pytest.approx(1.0)  # both footprints are centred on the extremum
 
 
@@ -218,6 +243,8 @@ def test_best_match_assignment_is_optimal(seed, m, n, minimize):
         totals = [sum(scores[p[j], j] for j in range(n)) for p in permutations(range(m), n)]
     assert r["total_score"] == pytest.approx(min(totals) if minimize else max(totals))
     assert len(r["row_indices"]) == k and sorted(r["row_order"]) == list(range(m))
-    np.testing.assert_array_equal(r["reordered_matrix"], scores[np.ix_(r["row_order"], r["col_order"])])
+    np.testing.assert_array_equal(
+        r["reordered_matrix"], scores[np.ix_(r["row_order"], r["col_order"])]
+    )
     np.testing.assert_array_equal(np.diag(r["reordered_matrix"])[:k], r["scores"])
     assert len(r["unmatched_rows"]) == m - k and len(r["unmatched_cols"]) == n - k

@@ -29,7 +29,13 @@ seeds = st.integers(0, 2**32 - 1)
 # ------------------------------------------------------------------ intervals
 def test_interval_statistics_reference_values():
     sd = SpikeData([[1.0, 2.0, 2.5, 7.0], [3.0], [], [1.5, 4.0, 9.0], [1.0, 1.0, 1.0]], length=10)
-    assert [i.tolist() for i in sd.interspike_intervals()] == [[1.0, 0.5, 4.5], [], [], [2.5, 5.0], [0.0, 0.0]]
+    assert [i.tolist() for i in sd.interspike_intervals()] == [
+        [1.0, 0.5, 4.5],
+        [],
+        [],
+        [2.5, 5.0],
+        [0.0, 0.0],
+    ]
     # unit 0: intervals 1, .5, 4.5 -> mean 2, std sqrt(19/6); unit 3: 2.5, 5 -> 1.25 / 3.75
     np.testing.assert_allclose(sd.cv_isi(), [np.sqrt(19 / 6) / 2, np.nan, np.nan, 1 / 3, np.nan])
     # unit 0: 2*.5/1.5 and 2*4/5; unit 3: 2*2.5/7.5; unit 4: 0/0
@@ -41,12 +47,12 @@ def test_interval_statistics_reference_values():
 def test_interval_statistics_match_a_naive_loop(seed):
     sd = random_sd(seed)
     for unit, train in enumerate(sd.train):
-        isi = [b - a for a, b in zip(train[:-1], train[1:])]
+        isi = [b - a for a, b in zip(train[:-1], train[1:], strict=True)]
         mean = sum(isi) / len(isi) if isi else 0.0
         if len(isi) >= 2 and mean > 0:
             std = (sum((x - mean) ** 2 for x in isi) / len(isi)) ** 0.5
             assert sd.cv_isi()[unit] == pytest.approx(std / mean, rel=1e-12)
-            terms = [2 * abs(b - a) / (a + b) for a, b in zip(isi[:-1], isi[1:])]
+            terms = [2 * abs(b - a) / (a + b) for a, b in zip(isi[:-1], isi[1:], strict=True)]
             assert sd.cv2_isi()[unit] == pytest.approx(sum(terms) / len(terms), rel=1e-12)
         else:
             assert np.isnan(sd.cv_isi()[unit])
@@ -90,11 +96,15 @@ def test_sliding_rate_reference_case():
     assert rd.rate_unit == "kHz"
 
 
-@given(seeds, st.sampled_from([0.3, 0.5, 1.0, 2.5]), st.floats(0.2, 12), st.booleans(), st.booleans())
+@given(
+    seeds, st.sampled_from([0.3, 0.5, 1.0, 2.5]), st.floats(0.2, 12), st.booleans(), st.booleans()
+)
 @FAST
 def test_sliding_rate_matches_a_naive_window(seed, step, window, apply_square, explicit_range):
     sd = random_sd(seed, length=40.0, grid=0.5)
-    t_start, t_end = (3.0, 31.5) if explicit_range else (sd.start_time - window / 2, sd.length + window / 2)
+    t_start, t_end = (
+        (3.0, 31.5) if explicit_range else (sd.start_time - window / 2, sd.length + window / 2)
+    )
     kwargs = dict(t_start=t_start, t_end=t_end) if explicit_range else {}
     rd = sd.sliding_rate(window, step_size=step, apply_square=apply_square, **kwargs)
     expected, times = naive_sliding_rate(sd, window, step, t_start, t_end, apply_square)
@@ -131,7 +141,11 @@ def naive_nearest(train, t, later_on_tie):
     best = None
     for s in train:
         d = s - t
-        if best is None or abs(d) < abs(best) or (abs(d) == abs(best) and (d > best) == later_on_tie):
+        if (
+            best is None
+            or abs(d) < abs(best)
+            or (abs(d) == abs(best) and (d > best) == later_on_tie)
+        ):
             best = d
     return np.nan if best is None else best
 
@@ -143,7 +157,9 @@ def test_latencies_reference_case():
     np.testing.assert_allclose(sd.latencies_to_index(3, window_ms=3),
                                [[-0.5, -1.5, -2.0], [1.5, -1.0, np.nan], [np.nan] * 3, [0.0] * 3])
     assert sd.latencies([], window_ms=3).shape == (4, 0)
-    assert sd.latencies([4.0], window_ms=1.0)[0, 0] != sd.latencies([4.0], window_ms=1.0)[0, 0]  # 2.5 ms away
+    assert (
+        sd.latencies([4.0], window_ms=1.0)[0, 0] != sd.latencies([4.0], window_ms=1.0)[0, 0]
+    )  # 2.5 ms away
     assert sd.latencies([5.5], window_ms=1.5)[0, 0] == 1.5  # the window is inclusive
 
 
@@ -209,7 +225,9 @@ def test_pairwise_ccg_reference_case():
     assert np.isnan(corr.matrix[2, 2]) and corr.matrix[0, 2] == 0 and corr.matrix[0, 0] == 1
     assert corr.metadata == {"bin_size": 1.0, "max_lag": 0}
     corr, lag = SpikeData([[1.0, 3.0], [2.0, 4.0]], length=6).get_pairwise_ccg(max_lag=2)
-    assert corr.matrix[0, 1] == pytest.approx(1) and lag.matrix[0, 1] == -1 and lag.matrix[1, 0] == 1  # 1 bin later
+    assert (
+        corr.matrix[0, 1] == pytest.approx(1) and lag.matrix[0, 1] == -1 and lag.matrix[1, 0] == 1
+    )  # 1 bin later
 
 
 @given(seeds, st.sampled_from([0.5, 1.0, 2.5]), st.floats(0, 30))

@@ -1,4 +1,5 @@
-"""PairwiseCompMatrix / Stack operations: normalise, threshold, mask, group, graph, index, plot, embed."""
+"""PairwiseCompMatrix / Stack operations: normalise, threshold, mask, group, graph, index, plot,
+embed."""
 
 import tomllib
 from pathlib import Path
@@ -25,7 +26,9 @@ def stack():
     rng = np.random.default_rng(0)
     values = rng.normal(size=(3, 3, 4))
     values[0, 1, 2] = np.nan
-    return PairwiseCompMatrixStack(values, ["a", "b", "c"], [(0, 1), (1, 2), (2, 3), (3, 4)], {"k": 1})
+    return PairwiseCompMatrixStack(
+        values, ["a", "b", "c"], [(0, 1), (1, 2), (2, 3), (3, 4)], {"k": 1}
+    )
 
 
 def test_normalize_hand_values(pcm):
@@ -56,7 +59,9 @@ def test_threshold_and_remove(pcm):
     for op, fn in [("lt", np.less), ("ge", np.greater_equal), ("ne", np.not_equal)]:
         with np.errstate(invalid="ignore"):
             expected = np.where(fn(M.T, 0.5), -9.0, M)
-        np.testing.assert_array_equal(pcm.remove_by_condition(cond, op, 0.5, fill=-9).matrix, expected)
+        np.testing.assert_array_equal(
+            pcm.remove_by_condition(cond, op, 0.5, fill=-9).matrix, expected
+        )
     out = pcm.remove_by_condition(cond, "abs_gt", 0.6)
     np.testing.assert_array_equal(np.isnan(out.matrix), np.isnan(M) | (np.abs(M.T) > 0.6))
     assert out.metadata["removed_by_condition"]["op"] == "abs_gt"
@@ -124,7 +129,11 @@ def test_every_optional_dependency_is_in_its_extra():
 
 def test_stack_indexing(stack):
     one = stack[-1]
-    assert isinstance(one, PairwiseCompMatrix) and one.metadata == {"k": 1, "stack_index": -1, "time": (3.0, 4.0)}
+    assert isinstance(one, PairwiseCompMatrix) and one.metadata == {
+        "k": 1,
+        "stack_index": -1,
+        "time": (3.0, 4.0),
+    }
     np.testing.assert_array_equal(one.matrix, stack.stack[:, :, 3])
     for index, chosen in [(slice(1, 3), [1, 2]), (slice(None, None, -2), [3, 1]), ([2, 0], [2, 0]),
                           (np.array([True, False, True, False]), [0, 2])]:
@@ -158,15 +167,24 @@ def test_stack_operations(stack):
 
 def test_plots_return_figures(pcm, stack):
     fig, ax = pcm.plot(colorbar_label="r")
-    assert isinstance(fig, Figure) and [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert isinstance(fig, Figure) and [t.get_text() for t in ax.get_xticklabels()] == [
+        "a",
+        "b",
+        "c",
+    ]
     image = ax.get_images()[0]
-    assert image.get_cmap().name.startswith("RdBu_r") and image.get_clim() == (-2.0, 2.0)  # diverging, centred
+    assert image.get_cmap().name.startswith("RdBu_r") and image.get_clim() == (
+        -2.0,
+        2.0,
+    )  # diverging, centred
     other = Figure().add_subplot()
     assert stack.plot_mean(ax=other) is other
 
 
 def test_dim_red_uses_the_lower_triangles(stack):
-    emb, ratio, comps = PairwiseCompMatrixStack(np.nan_to_num(stack.stack)).dim_red_on_lower_diagonal_corr_matrix()
+    emb, ratio, comps = PairwiseCompMatrixStack(
+        np.nan_to_num(stack.stack)
+    ).dim_red_on_lower_diagonal_corr_matrix()
     feats = np.nan_to_num(stack.stack)[np.tril_indices(3, -1)].T
     np.testing.assert_allclose(emb, (feats - feats.mean(axis=0)) @ comps.T)
     assert emb.shape == (4, 2) and comps.shape == (2, 3) and ratio.sum() <= 1 + 1e-12
@@ -195,6 +213,7 @@ def test_umap_embedding_and_communities():
     from spikelab.spikedata.manifold import embed
     emb, trust = embed(x, "UMAP", 2, random_state=0, n_jobs=1)
     assert emb.shape == (60, 2) and 0.9 < trust <= 1.0
-    emb, labels, trust = embed(x, "UMAP", 2, use_graph_communities=True, return_labels=True, random_state=0,
-                               n_jobs=1)
+    emb, labels, trust = embed(
+        x, "UMAP", 2, use_graph_communities=True, return_labels=True, random_state=0, n_jobs=1
+    )
     assert len(set(labels[:30]) & set(labels[30:])) == 0  # the two clusters never share a community

@@ -24,7 +24,10 @@ def test_pairwise_fr_corr_spec_example():
     assert corr.matrix[0, 1] == pytest.approx(0.912871, abs=1e-6)
     assert corr.matrix[0, 2] == corr.matrix[1, 2] == 0.0 and np.isnan(corr.matrix[2, 2])
     assert corr.matrix[0, 0] == pytest.approx(1.0)
-    assert corr.metadata["max_lag"] == 10 and corr.metadata["compare_func"] == "compute_cross_correlation_with_lag"
+    assert (
+        corr.metadata["max_lag"] == 10
+        and corr.metadata["compare_func"] == "compute_cross_correlation_with_lag"
+    )
 
 
 def test_pairwise_fr_corr_matches_the_kernel_on_pairs_i_le_j():
@@ -73,7 +76,9 @@ def test_slice_to_slice_masks_invalid_slices_and_applies_min_frac(rss):
 
 
 def test_frac_active_overrides_which_units_are_averaged(rss):
-    _, av = rss.get_slice_to_slice_unit_corr_from_stack(0.1, 0.3, 2, frac_active=np.array([0.5, 1, 1, 0.8]))
+    _, av = rss.get_slice_to_slice_unit_corr_from_stack(
+        0.1, 0.3, 2, frac_active=np.array([0.5, 1, 1, 0.8])
+    )
     assert np.isnan(av[0]) and not np.isnan(av[1]) and not np.isnan(av[3])
 
 
@@ -98,7 +103,9 @@ def test_time_corr_is_the_cosine_similarity_of_population_vectors(rss):
     scores, av = rss.get_slice_to_slice_time_corr_from_stack()
     assert scores.shape == (6, 6, 30)
     a, b = rss.event_stack[:, 7, 0], rss.event_stack[:, 7, 4]
-    assert scores.stack[0, 4, 7] == pytest.approx(a @ b / np.linalg.norm(a) / np.linalg.norm(b), abs=1e-12)
+    assert scores.stack[0, 4, 7] == pytest.approx(
+        a @ b / np.linalg.norm(a) / np.linalg.norm(b), abs=1e-12
+    )
     rows, cols = np.tril_indices(6, -1)
     assert av[7] == pytest.approx(np.nanmean(scores.stack[rows, cols, 7]))
 

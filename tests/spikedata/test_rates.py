@@ -25,7 +25,9 @@ def test_raster_reference_example():
 
 @pytest.mark.parametrize("start", [0.0, -20.0, 1234.5])
 def test_bins_are_left_open_right_closed_after_shifting_by_start(start):
-    sd = SpikeData([[start, start + 1, start + 1.25, start + 2, start + 4]], length=4, start_time=start)
+    sd = SpikeData(
+        [[start, start + 1, start + 1.25, start + 2, start + 4]], length=4, start_time=start
+    )
     assert sd.raster(1.0).tolist() == [[2, 2, 0, 1]]
     assert sd.binned(2.0).tolist() == [4, 1]
 
@@ -63,7 +65,9 @@ def test_raster_matches_exact_rational_binning(times, b, start):
         return (Fraction(float(t)) - Fraction(start)) / Fraction(b)
 
     # float rounding may move spikes sitting on a bin edge: this test is about the rest
-    stored = [t for t in stored if exact_bins(t) == 0 or abs(exact_bins(t) - round(exact_bins(t))) > 1e-6]
+    stored = [
+        t for t in stored if exact_bins(t) == 0 or abs(exact_bins(t) - round(exact_bins(t))) > 1e-6
+    ]
     sd = SpikeData([stored], length=length, start_time=start)
     nb = math.ceil(Fraction(length) / Fraction(b) - Fraction(1, 10**9))
     naive = np.zeros(nb, dtype=np.int64)
@@ -173,7 +177,10 @@ def test_resampled_isi_rejects_bad_grids(times, sigma, match):
 
 
 def test_resampled_isi_on_an_empty_grid_is_empty():
-    assert SpikeData([[1.0, 2.0]], length=10).resampled_isi(np.array([])).inst_Frate_data.shape == (1, 0)
+    assert SpikeData([[1.0, 2.0]], length=10).resampled_isi(np.array([])).inst_Frate_data.shape == (
+        1,
+        0,
+    )
 
 
 # ------------------------------------------------------------------ population rate
@@ -210,7 +217,9 @@ def test_pop_rate_matches_naive_smoothing(square, sigma, bin_size):
 def test_long_gaussian_kernels_match_the_direct_sum_with_exact_zeros():
     # 6 sigma = 300 bins: the FFT path; the silent stretch must stay exactly 0, not 1e-17
     rng = np.random.default_rng(8)
-    trains = [np.sort(np.r_[rng.uniform(0, 300, 20), rng.uniform(1500, 2000, 20)]) for _ in range(3)]
+    trains = [
+        np.sort(np.r_[rng.uniform(0, 300, 20), rng.uniform(1500, 2000, 20)]) for _ in range(3)
+    ]
     sd = SpikeData(trains, length=2000)
     counts = sd.raster(1.0).sum(axis=0).astype(float)
     g = np.arange(-150, 151)

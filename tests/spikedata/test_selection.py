@@ -22,10 +22,18 @@ def test_unit_indices_sort_and_deduplicate(units, preserve, expected):
     assert unit_indices(units, 4, preserve_order=preserve) == expected
 
 
-@pytest.mark.parametrize("units, error", [
-    ([-1], AnalysisError), ([4], AnalysisError), ([1.0], AnalysisTypeError), ([0.5], AnalysisTypeError),
-    (["1"], AnalysisTypeError), ([True], AnalysisTypeError), (np.array([1.0]), AnalysisTypeError),
-])
+@pytest.mark.parametrize(
+    "units, error",
+    [
+        ([-1], AnalysisError),
+        ([4], AnalysisError),
+        ([1.0], AnalysisTypeError),
+        ([0.5], AnalysisTypeError),
+        (["1"], AnalysisTypeError),
+        ([True], AnalysisTypeError),
+        (np.array([1.0]), AnalysisTypeError),
+    ],
+)
 def test_bad_unit_indices_raise_the_builtin_class_0_1_2_raises(units, error):
     with pytest.raises(error):
         unit_indices(units, 4)
@@ -49,17 +57,29 @@ def test_by_attribute_errors_name_the_problem():
         unit_indices([1], 4, by="unit_id", attributes=ATTRS)
 
 
-@pytest.mark.parametrize("slices, expected", [
-    ([3, 0, 3], [3, 0]), (-1, [4]), ([True, False, True, False, False], [0, 2]), (np.array([1, -5]), [1, 0]),
-])
+@pytest.mark.parametrize(
+    "slices, expected",
+    [
+        ([3, 0, 3], [3, 0]),
+        (-1, [4]),
+        ([True, False, True, False, False], [0, 2]),
+        (np.array([1, -5]), [1, 0]),
+    ],
+)
 def test_slice_indices_keep_caller_order(slices, expected):
     assert slice_indices(slices, 5) == expected
 
 
-@pytest.mark.parametrize("slices, error", [
-    ([5], AnalysisError), ([-6], AnalysisError), ([], AnalysisError), ([True, False], AnalysisError),
-    (1.0, AnalysisTypeError),
-])
+@pytest.mark.parametrize(
+    "slices, error",
+    [
+        ([5], AnalysisError),
+        ([-6], AnalysisError),
+        ([], AnalysisError),
+        ([True, False], AnalysisError),
+        (1.0, AnalysisTypeError),
+    ],
+)
 def test_bad_slice_indices_raise(slices, error):
     with pytest.raises(error):
         slice_indices(slices, 5)

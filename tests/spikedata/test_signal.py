@@ -69,8 +69,8 @@ def test_burst_edges_match_the_definition(pop, data):
     levels = data.draw(st.lists(st.floats(-1, 4), min_size=len(peaks), max_size=len(peaks)))
     starts, ends = burst_edges(pop, np.asarray(peaks, dtype=np.int64), np.asarray(levels))
     assert starts.dtype == ends.dtype == np.int64
-    assert list(zip(starts.tolist(), ends.tolist())) == [
-        naive_edges(pop, p, lv) for p, lv in zip(peaks, levels)]
+    assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == [
+        naive_edges(pop, p, lv) for p, lv in zip(peaks, levels, strict=True)]
 
 
 def test_burst_edges_far_from_the_peak():
@@ -91,7 +91,9 @@ def test_fft_convolution_equals_the_direct_one(n, taps):
     assert got.shape == direct.shape
     np.testing.assert_allclose(got, direct, rtol=0, atol=1e-12 * max(1.0, direct.max()))
     # the function it replaces: the same rounding class
-    np.testing.assert_allclose(got, oaconvolve(x, kernel, mode="same"), rtol=0, atol=1e-12 * direct.max())
+    np.testing.assert_allclose(
+        got, oaconvolve(x, kernel, mode="same"), rtol=0, atol=1e-12 * direct.max()
+    )
 
 
 # ------------------------------------------------------------------ Gaussian smoothing
@@ -113,7 +115,9 @@ def test_gaussian_smooth_keeps_the_input():
 # ------------------------------------------------------------------ binning
 def naive_bin(t, origin, b, n):
     x = (t - origin) / b
-    return min(max(math.ceil(x - max(1e-9, 4 * np.finfo(float).eps * abs(x))) - 1, 0), max(n - 1, 0))
+    return min(
+        max(math.ceil(x - max(1e-9, 4 * np.finfo(float).eps * abs(x))) - 1, 0), max(n - 1, 0)
+    )
 
 
 @FAST
@@ -126,7 +130,10 @@ def test_bin_indices_and_counts_match_the_definition(times, origin, b, n):
     counts = bin_counts(t, origin, b, n)
     assert counts.dtype == np.int64 and counts.size == n
     if n:
-        assert counts.tolist() == np.bincount(np.asarray(expected, dtype=np.int64), minlength=n).tolist()
+        assert (
+            counts.tolist()
+            == np.bincount(np.asarray(expected, dtype=np.int64), minlength=n).tolist()
+        )
 
 
 def test_binning_in_chunks_equals_binning_at_once():

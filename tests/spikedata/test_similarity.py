@@ -28,8 +28,14 @@ def naive(a, b, metric):
 
 
 @settings(max_examples=60, deadline=None)
-@given(hnp.arrays(float, st.tuples(st.integers(1, 5), st.integers(1, 6)), elements=st.sampled_from([0.0, 1, 2, 5, 0.5])),
-       st.sampled_from(["cosine", "pearson", "euclidean", "cross_entropy"]))
+@given(
+    hnp.arrays(
+        float,
+        st.tuples(st.integers(1, 5), st.integers(1, 6)),
+        elements=st.sampled_from([0.0, 1, 2, 5, 0.5]),
+    ),
+    st.sampled_from(["cosine", "pearson", "euclidean", "cross_entropy"]),
+)
 def test_matches_the_pairwise_formula(x, metric):
     got = similarity_matrix(x, metric)
     for i in range(x.shape[0]):
@@ -70,7 +76,10 @@ def test_group_pair_similarity_averages_each_class():
     stack = SpikeSliceStack(sd, times_start_to_end=[(0, 10), (10, 20), (20, 30), (30, 40)])
     sim = stack.group_pair_similarity(["x", "y", "x", "y"], metric="euclidean", bin_size=5)
     raster = stack.to_raster_array(5).astype(float)
-    mean_x, mean_y = raster[:, :, [0, 2]].mean(axis=2).ravel(), raster[:, :, [1, 3]].mean(axis=2).ravel()
+    mean_x, mean_y = (
+        raster[:, :, [0, 2]].mean(axis=2).ravel(),
+        raster[:, :, [1, 3]].mean(axis=2).ravel(),
+    )
     assert sim.labels == ["x", "y"] and sim.metadata == {"metric": "euclidean", "n_classes": 2}
     assert sim.matrix[0, 1] == pytest.approx(np.linalg.norm(mean_x - mean_y))
     only_x = stack.group_pair_similarity(["x", "y", "x", "y"], slice_indices=[0, 2])

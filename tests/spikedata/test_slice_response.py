@@ -10,7 +10,9 @@ from spikelab import SpikeData, SpikeSliceStack
 @pytest.fixture
 def sss():
     # unit 0: spikes at -9 -7 -5 -4 0.5 1 around event 10 and -5 -4 around event 50
-    sd = SpikeData([[1, 3, 5, 6, 10.5, 11, 45, 46, 90], [1, 2, 3, 44, 47, 95], [8, 9, 52, 53, 54]], length=100)
+    sd = SpikeData(
+        [[1, 3, 5, 6, 10.5, 11, 45, 46, 90], [1, 2, 3, 44, 47, 95], [8, 9, 52, 53, 54]], length=100
+    )
     return SpikeSliceStack(sd, time_peaks=[10, 50], time_bounds=(10, 10))
 
 
@@ -29,8 +31,10 @@ def test_baseline_normalised_raster_hand_values(sss):
     assert frac[0, 0, 0] == pytest.approx(3 - 20 / 7)
 
 
-@pytest.mark.parametrize("window, match", [((-20, -5), "outside slice 0"), ((-5, -10), "end > start"),
-                                           ((-5, -5), "end > start")])
+@pytest.mark.parametrize(
+    "window, match",
+    [((-20, -5), "outside slice 0"), ((-5, -10), "end > start"), ((-5, -5), "end > start")],
+)
 def test_baseline_window_errors(sss, window, match):
     with pytest.raises(ValueError, match=match):
         sss.baseline_normalized_raster(5, window)
@@ -44,13 +48,23 @@ def evoked():
     # burst in (0, 5] after the first event only
     tr0 = [1, *np.linspace(16.5, 19.5, 10), 41, *np.linspace(56.5, 59.5, 10)]
     tr1 = [1, *np.linspace(11.5, 14.5, 10)]
-    return SpikeSliceStack(SpikeData([tr0, tr1], length=100), time_peaks=[10, 50], time_bounds=(10, 10))
+    return SpikeSliceStack(
+        SpikeData([tr0, tr1], length=100), time_peaks=[10, 50], time_bounds=(10, 10)
+    )
 
 
-@pytest.mark.parametrize("window, expected", [
-    (None, [True, True]), ((5, 10), [True, False]), ((0, 5), [False, True]), ((0, 5.5), [True, True]),
-    ((4, 6), [True, True]), ((-1, 0.5), [False, True]), ((9.9, 10), [True, False]),
-])
+@pytest.mark.parametrize(
+    "window, expected",
+    [
+        (None, [True, True]),
+        ((5, 10), [True, False]),
+        ((0, 5), [False, True]),
+        ((0, 5.5), [True, True]),
+        ((4, 6), [True, True]),
+        ((-1, 0.5), [False, True]),
+        ((9.9, 10), [True, False]),
+    ],
+)
 def test_response_windows_select_the_bins_they_overlap(evoked, window, expected):
     assert evoked.responsive_units(5, (-10, -5), response_window_ms=window).tolist() == expected
 
@@ -71,7 +85,10 @@ def test_responsiveness_per_group_and_change(evoked):
     np.testing.assert_array_equal(per["mask"], [[True, True], [True, False]])
     np.testing.assert_array_equal(per["responsive_count"], [2, 1])
     change = evoked.responsiveness_change([0, 1], [0], [1], 5, (-10, -5))
-    assert change["lost"].tolist() == [False, True] and change["preserved"].tolist() == [True, False]
+    assert change["lost"].tolist() == [False, True] and change["preserved"].tolist() == [
+        True,
+        False,
+    ]
     assert (change["gained_count"], change["lost_count"], change["preserved_count"]) == (0, 1, 1)
     with pytest.raises(ValueError, match="early_groups"):
         evoked.responsiveness_change([0, 1], [7], [1], 5, (-10, -5))
@@ -80,20 +97,30 @@ def test_responsiveness_per_group_and_change(evoked):
 def test_response_regression_matches_scipy_linregress():
     rng = np.random.default_rng(2)
     peaks = np.arange(100, 2000, 100.0)
-    trains = [np.sort(np.concatenate([rng.uniform(0, 2000, 60)] +
-                                     [p + rng.uniform(0, 20, k // 3 + u) for k, p in enumerate(peaks)]))
-              for u in range(4)]
+    trains = [
+        np.sort(
+            np.concatenate(
+                [rng.uniform(0, 2000, 60)]
+                + [p + rng.uniform(0, 20, k // 3 + u) for k, p in enumerate(peaks)]
+            )
+        )
+        for u in range(4)
+    ]
     stack = SpikeSliceStack(SpikeData(trains, length=2000), time_peaks=peaks, time_bounds=(50, 50))
     x = np.sqrt(np.arange(len(peaks)))
     fit = stack.per_unit_response_regression(5, (0, 20), x_values=x, baseline_window_ms=(-50, -10))
     for u in range(4):
         ref = stats.linregress(x, fit["amplitudes"][u])
         got = [fit[k][u] for k in ("slope", "intercept", "p_value", "stderr")]
-        np.testing.assert_allclose(got, [ref.slope, ref.intercept, ref.pvalue, ref.stderr], rtol=1e-9)
+        np.testing.assert_allclose(
+            got, [ref.slope, ref.intercept, ref.pvalue, ref.stderr], rtol=1e-9
+        )
         assert fit["r_squared"][u] == pytest.approx(ref.rvalue**2, rel=1e-9)
     raw = stack.per_unit_response_regression(5, (0, 20))["amplitudes"]
     np.testing.assert_array_equal(raw, stack.to_raster_array(5)[:, 10:14].sum(axis=1))
-    assert np.isnan(stack.per_unit_response_regression(5, (0, 20), min_valid_slices=50)["slope"]).all()
+    assert np.isnan(
+        stack.per_unit_response_regression(5, (0, 20), min_valid_slices=50)["slope"]
+    ).all()
 
 
 def test_constant_response_regresses_flat():

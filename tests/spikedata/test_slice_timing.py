@@ -12,17 +12,27 @@ from spikelab.spikedata.slice_timing import order_units, rank_order_correlation
 
 @pytest.fixture
 def sss():
-    sd = SpikeData([[5, 6, 10, 45, 46, 90], [1, 2, 3, 44, 47, 95], [8, 9, 52, 53, 54], [99]], length=100)
+    sd = SpikeData(
+        [[5, 6, 10, 45, 46, 90], [1, 2, 3, 44, 47, 95], [8, 9, 52, 53, 54], [99]], length=100
+    )
     return SpikeSliceStack(sd, time_peaks=[10, 50], time_bounds=(10, 10))
 
 
 def test_timing_matrix_hand_values(sss):
     # slice 0 (event 10): unit 0 at -5, -4, 0; unit 1 at -9, -8, -7; unit 2 at -2, -1
     nan = np.nan
-    np.testing.assert_array_equal(sss.get_unit_timing_per_slice("median"), [[-4, -4.5], [-8, -4.5], [-1.5, 3], [nan, nan]])
-    np.testing.assert_array_equal(sss.get_unit_timing_per_slice("mean"), [[-3, -4.5], [-8, -4.5], [-1.5, 3], [nan, nan]])
-    np.testing.assert_array_equal(sss.get_unit_timing_per_slice("first"), [[-5, -5], [-9, -6], [-2, 2], [nan, nan]])
-    np.testing.assert_array_equal(sss.get_unit_timing_per_slice("median", min_spikes=3)[2], [np.nan, 3])
+    np.testing.assert_array_equal(
+        sss.get_unit_timing_per_slice("median"), [[-4, -4.5], [-8, -4.5], [-1.5, 3], [nan, nan]]
+    )
+    np.testing.assert_array_equal(
+        sss.get_unit_timing_per_slice("mean"), [[-3, -4.5], [-8, -4.5], [-1.5, 3], [nan, nan]]
+    )
+    np.testing.assert_array_equal(
+        sss.get_unit_timing_per_slice("first"), [[-5, -5], [-9, -6], [-2, 2], [nan, nan]]
+    )
+    np.testing.assert_array_equal(
+        sss.get_unit_timing_per_slice("median", min_spikes=3)[2], [np.nan, 3]
+    )
     np.testing.assert_array_equal(sss.compute_frac_active(2), [1, 1, 1, 0])
     np.testing.assert_array_equal(sss.compute_frac_active(0), [1, 1, 1, 1])
     with pytest.raises(ValueError, match="timing"):
@@ -105,7 +115,9 @@ def test_shuffled_z_scores_of_unrelated_slices_are_standard_normal():
 
 def test_order_units_hand_example():
     tm = np.array([[3, np.nan, 0, 4], [1, 2, np.nan, 3], [1, 0, 4, 4], [1, 3, 0, 2]], dtype=float)
-    groups, spread, typical, frac = order_units(tm, (4, 4), "median", np.isfinite(tm).mean(axis=1), 0.8, True)
+    groups, spread, typical, frac = order_units(
+        tm, (4, 4), "median", np.isfinite(tm).mean(axis=1), 0.8, True
+    )
     # medians 3, 2, 2.5, 1.5 -> order 3, 1, 2, 0; units 0 and 1 are active in 3 of 4 slices
     np.testing.assert_array_equal(groups[0], [3, 2])
     np.testing.assert_array_equal(groups[1], [1, 0])

@@ -13,14 +13,18 @@ def stack():
     rng = np.random.default_rng(7)
     trains = [np.sort(rng.uniform(0, 3000, n)) for n in (60, 45, 30, 0)]
     with pytest.warns(UserWarning):
-        return SpikeData(trains, length=3000).align_to_events([400, 900.5, 1300, 2100, 2990], 200, 300)
+        return SpikeData(trains, length=3000).align_to_events(
+            [400, 900.5, 1300, 2100, 2990], 200, 300
+        )
 
 
 def test_unit_to_unit_sttc_equals_the_sttc_of_each_slice(stack):
     corr, lag, av, av_lag = stack.unit_to_unit_comparison(metric="sttc", delt=10)
     assert lag is None and av_lag is None and corr.shape == (4, 4, 4)
     for s, sl in enumerate(stack.spike_stack):
-        np.testing.assert_allclose(corr.stack[:, :, s], sl.spike_time_tilings(10).matrix, atol=1e-12)
+        np.testing.assert_allclose(
+            corr.stack[:, :, s], sl.spike_time_tilings(10).matrix, atol=1e-12
+        )
     rows, cols = np.tril_indices(4, -1)
     assert av[1] == pytest.approx(np.mean(corr.stack[rows, cols, 1]))
 
@@ -38,7 +42,9 @@ def test_unit_to_unit_ccg_is_the_kernel_on_count_rasters(stack):
 
 
 def test_slice_to_slice_sttc_masks_slices_with_too_few_spikes(stack):
-    corr, lag, av, av_lag = stack.get_slice_to_slice_unit_comparison(metric="sttc", delt=20, min_spikes=3)
+    corr, lag, av, av_lag = stack.get_slice_to_slice_unit_comparison(
+        metric="sttc", delt=20, min_spikes=3
+    )
     assert lag is None and corr.shape == (4, 4, 4)
     counts = np.array([[t.size for t in s.train] for s in stack.spike_stack])
     for u in range(3):
@@ -52,7 +58,9 @@ def test_slice_to_slice_sttc_masks_slices_with_too_few_spikes(stack):
 
 
 def test_slice_to_slice_ccg_returns_lags_and_their_average(stack):
-    corr, lag, av, av_lag = stack.get_slice_to_slice_unit_comparison(metric="ccg", max_lag=5, min_spikes=1)
+    corr, lag, av, av_lag = stack.get_slice_to_slice_unit_comparison(
+        metric="ccg", max_lag=5, min_spikes=1
+    )
     rasters = stack.to_raster_array(1.0).astype(float)
     value, best = kernel(rasters[0, :, 0], rasters[0, :, 3], 5)
     assert corr.stack[0, 3, 0] == pytest.approx(value, abs=1e-12) and lag.stack[0, 3, 0] == best
@@ -79,6 +87,8 @@ def test_bad_comparison_arguments(stack, call, match):
 
 def test_slice_to_slice_sttc_needs_slices_of_one_length():
     sd = SpikeData([[1.0, 2.0, 30.0, 31.0]], length=100)
-    uneven = SpikeSliceStack(spike_stack=[sd.subtime(0, 10), sd.subtime(25, 40)])  # windows must match
+    uneven = SpikeSliceStack(
+        spike_stack=[sd.subtime(0, 10), sd.subtime(25, 40)]
+    )  # windows must match
     with pytest.raises(AnalysisError, match="one length"):
         uneven.get_slice_to_slice_unit_comparison(metric="sttc", min_spikes=1)

@@ -104,7 +104,7 @@ def test_idces_times_round_trip():
     sd = SpikeData([[1.0, 5.0], [], [2.0]], length=6)
     idces, times = sd.idces_times()
     back = SpikeData.from_idces_times(idces, times, N=sd.N, length=sd.length)
-    assert all(np.array_equal(a, b) for a, b in zip(sd.train, back.train))
+    assert all(np.array_equal(a, b) for a, b in zip(sd.train, back.train, strict=True))
 
 
 def test_subset_by_index_and_attribute():

@@ -13,8 +13,11 @@ ATTRS = [{"id": "a"}, {"id": "b"}, {"id": "a"}]
 
 @pytest.fixture
 def sd():
-    return SpikeData([[5, 6, 10, 45, 46, 90], [1, 2, 3, 44, 47, 95], [8, 9, 52, 53, 54]], length=100,
-                     neuron_attributes=ATTRS)
+    return SpikeData(
+        [[5, 6, 10, 45, 46, 90], [1, 2, 3, 44, 47, 95], [8, 9, 52, 53, 54]],
+        length=100,
+        neuron_attributes=ATTRS,
+    )
 
 
 @pytest.fixture
@@ -31,7 +34,11 @@ def test_windows_out_of_order_are_sorted_with_a_warning(sd):
     with pytest.warns(UserWarning, match="not sorted"):
         stack = SpikeSliceStack(sd, times_start_to_end=[(50, 70), (0, 20)])
     assert stack.times == [(0.0, 20.0), (50.0, 70.0)]
-    assert trains(stack)[0] == [[5.0, 6.0, 10.0], [1.0, 2.0, 3.0], [8.0, 9.0]]  # slices follow the times
+    assert trains(stack)[0] == [
+        [5.0, 6.0, 10.0],
+        [1.0, 2.0, 3.0],
+        [8.0, 9.0],
+    ]  # slices follow the times
 
 
 @pytest.mark.parametrize("windows, match", [
@@ -107,7 +114,9 @@ def test_subtime_by_index_keeps_the_event_axis(sss):
     with pytest.raises(ValueError):
         sss.subtime_by_index(5, 5)
     with pytest.raises(ValueError, match="whole number"):
-        SpikeSliceStack(SpikeData([[1.0]], length=30), times_start_to_end=[(0, 20.5)]).subtime_by_index(0, 3)
+        SpikeSliceStack(
+            SpikeData([[1.0]], length=30), times_start_to_end=[(0, 20.5)]
+        ).subtime_by_index(0, 3)
 
 
 def test_apply_stacks_per_slice_results(sss):
@@ -143,8 +152,14 @@ def test_rate_stack_selections_and_conversion():
 
 
 # --------------------------------------------------------------------------- RateData
-@pytest.mark.parametrize("times, match", [([0.0, np.nan, 2.0], "finite"), ([0.0, np.inf, 2.0], "finite"),
-                                          ([0.0, 2.0, 1.0], "non-decreasing")])
+@pytest.mark.parametrize(
+    "times, match",
+    [
+        ([0.0, np.nan, 2.0], "finite"),
+        ([0.0, np.inf, 2.0], "finite"),
+        ([0.0, 2.0, 1.0], "non-decreasing"),
+    ],
+)
 def test_ratedata_times_must_be_finite_and_sorted(times, match):
     with pytest.raises(ValueError, match=match):
         RateData(np.ones((1, 3)), times)
@@ -172,7 +187,9 @@ def test_ratedata_frames_windows_and_values():
     rd = RateData(np.arange(20.0).reshape(2, 10), np.arange(10.0) * 2)  # spans 0 .. 20 ms
     frames = rd.frames(6, 2)
     assert frames.times == [(0.0, 6.0), (4.0, 10.0), (8.0, 14.0), (12.0, 18.0)]
-    np.testing.assert_array_equal(frames.event_stack[0].T, [[0, 1, 2], [2, 3, 4], [4, 5, 6], [6, 7, 8]])
+    np.testing.assert_array_equal(
+        frames.event_stack[0].T, [[0, 1, 2], [2, 3, 4], [4, 5, 6], [6, 7, 8]]
+    )
     assert frames.step_size == 2.0
     for length, overlap in [(6, -1), (6, 6), (60, 0), (0, 0)]:
         with pytest.raises(ValueError):
@@ -222,7 +239,10 @@ def test_analysis_errors_are_still_value_errors():
 
 def test_plot_unit_across_slices(sss):
     from matplotlib.figure import Figure
-    fig, ax, points = sss.plot_aligned_slice_single_unit(0, color_vals=[1.0, 2.0, 3.0], color_label="amp")
+
+    fig, ax, points = sss.plot_aligned_slice_single_unit(
+        0, color_vals=[1.0, 2.0, 3.0], color_label="amp"
+    )
     assert isinstance(fig, Figure) and points is not None
     np.testing.assert_array_equal(points.get_offsets()[:, 0], [-5, -4, 0, -5, -4])  # slices 0 and 1
     np.testing.assert_array_equal(points.get_offsets()[:, 1], [0, 0, 0, 1, 1])
@@ -242,11 +262,17 @@ def test_ratedata_selections_are_independent_copies(select):
     rates = np.arange(12.0).reshape(3, 4)
     rd = RateData(rates.copy(), np.arange(4.0), [{"id": i} for i in range(3)])
     part = select(rd)
-    expected = part.inst_Frate_data.copy(), part.times.copy(), [dict(a) for a in part.neuron_attributes]
+    expected = (
+        part.inst_Frate_data.copy(),
+        part.times.copy(),
+        [dict(a) for a in part.neuron_attributes],
+    )
     rd.inst_Frate_data[:] = -1.0
     rd.times[:] = 99.0
     rd.neuron_attributes[0]["id"] = "changed"
-    assert np.array_equal(part.inst_Frate_data, expected[0]) and np.array_equal(part.times, expected[1])
+    assert np.array_equal(part.inst_Frate_data, expected[0]) and np.array_equal(
+        part.times, expected[1]
+    )
     assert part.neuron_attributes == expected[2]
     part.inst_Frate_data[:] = 7.0  # and the other way round
     assert not np.any(rd.inst_Frate_data == 7.0)

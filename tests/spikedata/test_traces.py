@@ -26,15 +26,22 @@ def naive_crossings(trace, thr, direction, hysteresis):
 
 
 @pytest.mark.filterwarnings("ignore:from_thresholding found no spike")
-@given(st.integers(0, 2**32 - 1), st.sampled_from(["both", "up", "down"]), st.booleans(), st.floats(1.0, 3.0))
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["both", "up", "down"]),
+    st.booleans(),
+    st.floats(1.0, 3.0),
+)
 @FAST
 def test_threshold_crossings_match_a_naive_scan(seed, direction, hysteresis, sigma):
     rng = np.random.default_rng(seed)
     data = rng.normal(size=(2, 300))
     sd = SpikeData.from_thresholding(data, fs_Hz=1000.0, threshold_sigma=sigma, filter=False,
                                      hysteresis=hysteresis, direction=direction, start_time=-50.0)
-    for row, train in zip(data, sd.train):
-        expected = [-50.0 + k + 0.5 for k in naive_crossings(row, sigma * row.std(), direction, hysteresis)]
+    for row, train in zip(data, sd.train, strict=True):
+        expected = [
+            -50.0 + k + 0.5 for k in naive_crossings(row, sigma * row.std(), direction, hysteresis)
+        ]
         np.testing.assert_allclose(train, expected)
     assert sd.length == 300 and sd.start_time == -50.0
     assert sd.raw_data is data and sd.raw_time[0] == -50.0 and sd.raw_time[1] == -49.0
@@ -45,9 +52,13 @@ def test_thresholding_reference_case():
     trace[0, [100, 101, 600]] = [40, 30, -40]
     trace[0, ::7] += 1
     sd = SpikeData.from_thresholding(trace, fs_Hz=10000.0, filter=False)
-    np.testing.assert_allclose(sd.train[0], [10.05, 60.05])  # (sample + 0.5) / 10 kHz; 101 continues the run
-    np.testing.assert_allclose(SpikeData.from_thresholding(trace, fs_Hz=10000.0, filter=False, direction="up").train[0],
-                               [10.05])
+    np.testing.assert_allclose(
+        sd.train[0], [10.05, 60.05]
+    )  # (sample + 0.5) / 10 kHz; 101 continues the run
+    np.testing.assert_allclose(
+        SpikeData.from_thresholding(trace, fs_Hz=10000.0, filter=False, direction="up").train[0],
+        [10.05],
+    )
 
 
 @pytest.mark.filterwarnings("ignore:from_thresholding found no spike")
@@ -59,8 +70,12 @@ def test_default_filter_is_a_zero_phase_300_6000_hz_band_pass():
     filtered = SpikeData.from_thresholding(data, fs_Hz=20000.0).raw_data
     sos = signal.butter(3, [300, 6000], btype="bandpass", fs=20000.0, output="sos")
     np.testing.assert_allclose(filtered, signal.sosfiltfilt(sos, data, axis=-1))
-    custom = SpikeData.from_thresholding(data, fs_Hz=20000.0, filter={"highcut": 1000, "order": 2}).raw_data
-    np.testing.assert_allclose(custom, signal.sosfiltfilt(signal.butter(2, 1000, fs=20000.0, output="sos"), data))
+    custom = SpikeData.from_thresholding(
+        data, fs_Hz=20000.0, filter={"highcut": 1000, "order": 2}
+    ).raw_data
+    np.testing.assert_allclose(
+        custom, signal.sosfiltfilt(signal.butter(2, 1000, fs=20000.0, output="sos"), data)
+    )
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -85,8 +100,13 @@ def test_butter_filter_kinds():
     t = np.arange(4000) / 20000.0
     slow, fast = np.sin(2 * np.pi * 20 * t), np.sin(2 * np.pi * 2000 * t)
     inner = slice(500, -500)
-    assert np.abs(butter_filter(slow + fast, lowcut=300, fs=20000.0)[inner] - fast[inner]).max() < 0.02
-    assert np.abs(butter_filter(slow + fast, highcut=300, fs=20000.0)[inner] - slow[inner]).max() < 0.02
+    assert (
+        np.abs(butter_filter(slow + fast, lowcut=300, fs=20000.0)[inner] - fast[inner]).max() < 0.02
+    )
+    assert (
+        np.abs(butter_filter(slow + fast, highcut=300, fs=20000.0)[inner] - slow[inner]).max()
+        < 0.02
+    )
     with pytest.raises(AnalysisError, match="lowcut, highcut or both"):
         butter_filter(slow)
 
@@ -103,16 +123,24 @@ def test_snippets_are_cut_around_each_spike(recording):
     snippets, meta = recording.get_waveform_traces(0, ms_before=0.2, ms_after=0.3, store=False)
     # spikes at 2 and 5 ms are samples 20 and 50 of channel 1 (row values 100 + k); the
     # first and last spikes have no room for a whole snippet
-    np.testing.assert_array_equal(snippets[0].T, [[118, 119, 120, 121, 122], [148, 149, 150, 151, 152]])
+    np.testing.assert_array_equal(
+        snippets[0].T, [[118, 119, 120, 121, 122], [148, 149, 150, 151, 152]]
+    )
     assert meta["channels"] == [[1]] and meta["unit_indices"] == [0]
-    assert meta["spike_times_ms"][0].tolist() == [2.0, 5.0] and meta["fs_kHz"] == pytest.approx(10.0)
+    assert meta["spike_times_ms"][0].tolist() == [2.0, 5.0] and meta["fs_kHz"] == pytest.approx(
+        10.0
+    )
     np.testing.assert_array_equal(meta["avg_waveforms"][0], [[133, 134, 135, 136, 137]])
 
 
 def test_snippet_channels_and_storage(recording):
-    snippets, meta = recording.get_waveform_traces(None, ms_before=0.1, ms_after=0.1, channels=[0, 2],
-                                                   return_channel_waveforms=True)
-    assert [s.shape for s in snippets] == [(2, 2, 3), (2, 2, 1)]  # 0.05 ms is sample 1: room for 1 before
+    snippets, meta = recording.get_waveform_traces(
+        None, ms_before=0.1, ms_after=0.1, channels=[0, 2], return_channel_waveforms=True
+    )
+    assert [s.shape for s in snippets] == [
+        (2, 2, 3),
+        (2, 2, 1),
+    ]  # 0.05 ms is sample 1: room for 1 before
     np.testing.assert_array_equal(meta["channel_waveforms"][1][2][:, 0], [229, 230])
     assert recording.neuron_attributes[1]["avg_waveform"].shape == (2, 2)
     assert recording.neuron_attributes[1]["traces_meta"]["channels"] == [0, 2]
@@ -125,9 +153,13 @@ def test_snippet_sample_of_a_spike_rounds_half_up_from_the_first_raw_sample():
     raw = np.arange(100, dtype=float)[None]
     for t, first in [(2.04, 18), (2.05, 19), (2.25, 21)]:
         sd = SpikeData([[t]], length=10, raw_data=raw, raw_time=10.0)
-        assert sd.get_waveform_traces(0, ms_before=0.2, ms_after=0.3, store=False)[0][0, 0, 0] == first
+        assert (
+            sd.get_waveform_traces(0, ms_before=0.2, ms_after=0.3, store=False)[0][0, 0, 0] == first
+        )
     shifted = SpikeData([[3.0]], length=10, raw_data=raw, raw_time=np.arange(100) / 10 + 1.0)
-    assert shifted.get_waveform_traces(0, ms_before=0.2, ms_after=0.3, store=False)[0][0, 0, 0] == 18
+    assert (
+        shifted.get_waveform_traces(0, ms_before=0.2, ms_after=0.3, store=False)[0][0, 0, 0] == 18
+    )
 
 
 def test_units_without_a_usable_spike_have_nan_averages():
@@ -158,8 +190,10 @@ def test_spatial_network_draws_the_chosen_edges():
     m = (m + m.T) / 2
     m[0, 1] = m[1, 0] = np.nan
     rows, cols, values = network_edges(m, edge_threshold=0.5)
-    naive = [(i, j) for i in range(6) for j in range(i + 1, 6) if np.isfinite(m[i, j]) and m[i, j] >= 0.5]
-    assert list(zip(rows.tolist(), cols.tolist())) == naive
+    naive = [
+        (i, j) for i in range(6) for j in range(i + 1, 6) if np.isfinite(m[i, j]) and m[i, j] >= 0.5
+    ]
+    assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == naive
     assert len(network_edges(m, top_pct=20)[0]) == 3  # 20 % of the 14 finite pairs
     fig = plot_spatial_network(rng.uniform(0, 1000, (6, 2)), m, edge_threshold=0.5)
     lines = [c for c in fig.axes[0].collections if isinstance(c, LineCollection)]
@@ -171,7 +205,11 @@ def test_spatial_network_draws_the_chosen_edges():
 def test_spikedata_spatial_network_uses_unit_positions():
     from matplotlib.figure import Figure
 
-    sd = SpikeData([[1.0]] * 3, length=5, neuron_attributes=[{"x": 0, "y": 0}, {"x": 100, "y": 0}, {"x": 0, "y": 50}])
+    sd = SpikeData(
+        [[1.0]] * 3,
+        length=5,
+        neuron_attributes=[{"x": 0, "y": 0}, {"x": 100, "y": 0}, {"x": 0, "y": 50}],
+    )
     ax = Figure().add_subplot()
     scatter = sd.plot_spatial_network(ax, np.ones((3, 3)), top_pct=100)
     np.testing.assert_array_equal(scatter.get_offsets(), [[0, 0], [100, 0], [0, 50]])

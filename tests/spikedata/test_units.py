@@ -8,12 +8,19 @@ from hypothesis import strategies as st
 from spikelab import SpikeData
 from spikelab.errors import AnalysisError, UnitIndexError
 
-ATTRS = [{"unit_id": 10, "ch": 1}, {"unit_id": 11}, {"unit_id": 10, "ch": 2}, {"unit_id": 12, "ch": 1}]
+ATTRS = [
+    {"unit_id": 10, "ch": 1},
+    {"unit_id": 11},
+    {"unit_id": 10, "ch": 2},
+    {"unit_id": 12, "ch": 1},
+]
 
 
 @pytest.fixture
 def sd():
-    return SpikeData([[1.0, 2.0], [3.0], [4.0, 5.0, 6.0], [7.5]], length=10, neuron_attributes=ATTRS)
+    return SpikeData(
+        [[1.0, 2.0], [3.0], [4.0, 5.0, 6.0], [7.5]], length=10, neuron_attributes=ATTRS
+    )
 
 
 def firsts(sd):
@@ -79,7 +86,9 @@ def test_subset_by_skips_units_without_the_attribute_and_refuses_unknown_names(s
     with pytest.raises(ValueError, match="no neuron_attributes"):
         SpikeData([[1.0]], length=2).subset([1], by="unit_id")
     with pytest.warns(UserWarning, match="preserve_order has no effect"):
-        assert sd.subset([12, 10], by="unit_id", preserve_order=True).neuron_attributes == [ATTRS[i] for i in (0, 2, 3)]
+        assert sd.subset([12, 10], by="unit_id", preserve_order=True).neuron_attributes == [
+            ATTRS[i] for i in (0, 2, 3)
+        ]
 
 
 # ------------------------------------------------------------------ indexing and times
@@ -175,13 +184,26 @@ def test_electrodes_of_no_units_is_none():
     assert SpikeData([], N=0, length=10, neuron_attributes=[]).electrodes is None
 
 
-@pytest.mark.parametrize("attrs, expected", [
-    (None, None),
-    ([{"x": 1, "y": 2}, {"x": 3, "y": 4}, {"x": 5, "y": 6}], [[1, 2], [3, 4], [5, 6]]),
-    ([{"x": 1, "y": 2, "z": 0}, {"x": 3, "y": 4, "z": 1}, {"x": 5, "y": 6, "z": 2}], [[1, 2, 0], [3, 4, 1], [5, 6, 2]]),
-    ([{"location": [1, 2], "x": 9, "y": 9}, {"location": np.array([3, 4])}, {"position": (5, 6)}], [[1, 2], [3, 4], [5, 6]]),
-    ([{"x": 1, "y": 2}, {"x": 3}, {"x": 5, "y": 6}], None),
-])
+@pytest.mark.parametrize(
+    "attrs, expected",
+    [
+        (None, None),
+        ([{"x": 1, "y": 2}, {"x": 3, "y": 4}, {"x": 5, "y": 6}], [[1, 2], [3, 4], [5, 6]]),
+        (
+            [{"x": 1, "y": 2, "z": 0}, {"x": 3, "y": 4, "z": 1}, {"x": 5, "y": 6, "z": 2}],
+            [[1, 2, 0], [3, 4, 1], [5, 6, 2]],
+        ),
+        (
+            [
+                {"location": [1, 2], "x": 9, "y": 9},
+                {"location": np.array([3, 4])},
+                {"position": (5, 6)},
+            ],
+            [[1, 2], [3, 4], [5, 6]],
+        ),
+        ([{"x": 1, "y": 2}, {"x": 3}, {"x": 5, "y": 6}], None),
+    ],
+)
 def test_unit_locations(attrs, expected):
     result = with_attrs(attrs).unit_locations
     assert (result is None and expected is None) or result.tolist() == expected
@@ -189,11 +211,19 @@ def test_unit_locations(attrs, expected):
 
 def test_unit_locations_of_mixed_dimensions_raise():
     with pytest.raises(ValueError, match="different dimensions"):
-        with_attrs([{"x": 1, "y": 2, "z": 0}, {"x": 3, "y": 4}, {"x": 5, "y": 6}]).unit_locations
+        sd = with_attrs([{"x": 1, "y": 2, "z": 0}, {"x": 3, "y": 4}, {"x": 5, "y": 6}])
+        _ = sd.unit_locations
 
 
-@given(st.lists(st.tuples(st.integers(0, 5), st.one_of(st.none(), st.integers(0, 3))), min_size=1, max_size=6),
-       st.sampled_from([1.0, 2.5]), st.integers(0, 2**16))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.one_of(st.none(), st.integers(0, 3))),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from([1.0, 2.5]),
+    st.integers(0, 2**16),
+)
 @settings(max_examples=60, deadline=None)
 def test_channel_raster_sums_the_unit_raster_per_channel(units, bin_size, seed):
     rng = np.random.default_rng(seed)
@@ -206,5 +236,7 @@ def test_channel_raster_sums_the_unit_raster_per_channel(units, bin_size, seed):
             sd.channel_raster(bin_size)
         return
     unit_raster = sd.raster(bin_size)
-    naive = np.array([sum(unit_raster[u] for u, (_, ch) in enumerate(units) if ch == c) for c in channels])
+    naive = np.array(
+        [sum(unit_raster[u] for u, (_, ch) in enumerate(units) if ch == c) for c in channels]
+    )
     np.testing.assert_array_equal(sd.channel_raster(bin_size), naive)

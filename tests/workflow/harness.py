@@ -35,7 +35,9 @@ def local_env() -> dict:
     if not stub.exists():
         stub_dir.mkdir(exist_ok=True)
         tmp = stub_dir / f"scontrol.{os.getpid()}"
-        tmp.write_text("#!/bin/sh\necho 'no SLURM controller in local workflow tests' >&2\nexit 1\n")
+        tmp.write_text(
+            "#!/bin/sh\necho 'no SLURM controller in local workflow tests' >&2\nexit 1\n"
+        )
         tmp.chmod(0o755)
         os.replace(tmp, stub)
     env = dict(os.environ)

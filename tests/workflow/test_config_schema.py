@@ -25,33 +25,59 @@ def test_schema_is_valid_2020_12_and_the_demo_validates():
     assert errors(DEMO) == []
 
 
-@pytest.mark.parametrize("edit, where", [
-    (lambda c: c.__setitem__("unknown_option", 1), "unknown_option"),
-    (lambda c: c["analyses"]["sttc"].__setitem__("delt", -5), "analyses.sttc.delt"),
-    (lambda c: c["analyses"]["sttc"].__setitem__("delt", "20"), "analyses.sttc.delt"),
-    (lambda c: c["analyses"]["bursts"].__setitem__("thr_burst", "high"), "analyses.bursts.thr_burst"),
-    (lambda c: c["analyses"]["bursts"].__setitem__("typo", 1), "analyses.bursts"),
-    (lambda c: c["recordings"].__setitem__("all", {"path": "x.nwb"}), "recordings"),
-    (lambda c: c["recordings"].__setitem__("bad/name", {"path": "x.nwb"}), "recordings"),
-    (lambda c: c["recordings"].__setitem__("R", {"path": "x.nwb", "simulate": {}}), "recordings.R"),
-    (lambda c: c["recordings"].__setitem__("R", {"path": "x", "format": "mat"}), "recordings.R.format"),
-    (lambda c: c["simulation"].__setitem__("n_units", 0), "simulation.n_units"),
-    (lambda c: c["analyses"].__setitem__("isi", {"function": "a.py:f"}), "analyses.isi"),
-    (lambda c: c["analyses"].__setitem__("isi", {"keys": ["k"]}), "analyses.isi"),
-    (lambda c: c["analyses"].__setitem__("isi", {**ISI, "colour": 1}), "analyses.isi"),
-    (lambda c: c["analyses"].__setitem__("isi", {**ISI, "scope": "pairs"}), "analyses.isi.scope"),
-    (lambda c: c["analyses"].__setitem__("isi", {**ISI, "function": "a.py"}), "analyses.isi.function"),
-    (lambda c: c["analyses"].__setitem__("isi", {**ISI, "keys": []}), "analyses.isi.keys"),
-    (lambda c: c["analyses"].__setitem__("isi", {**ISI, "keys": ["a/b"]}), "analyses.isi.keys.0"),
-    (lambda c: c["analyses"].__setitem__("isi", {**ISI, "reads": {"bursts": "tburst"}}),
-     "analyses.isi.reads.bursts"),
-    (lambda c: c["analyses"].__setitem__("isi", {**ISI, "pairs": "some"}), "analyses.isi.pairs"),
-    (lambda c: c["analyses"].__setitem__("my-isi", ISI), "analyses"),
-    (lambda c: c["analyses"]["sttc"].__setitem__("version", 1.5), "analyses.sttc.version"),
-    (lambda c: c.__setitem__("workspace", ""), "workspace"),
-    (lambda c: c.__setitem__("parts_dir", ""), "parts_dir"),
-    (lambda c: c.__setitem__("cache", [""]), "cache.0"),
-])
+@pytest.mark.parametrize(
+    "edit, where",
+    [
+        (lambda c: c.__setitem__("unknown_option", 1), "unknown_option"),
+        (lambda c: c["analyses"]["sttc"].__setitem__("delt", -5), "analyses.sttc.delt"),
+        (lambda c: c["analyses"]["sttc"].__setitem__("delt", "20"), "analyses.sttc.delt"),
+        (
+            lambda c: c["analyses"]["bursts"].__setitem__("thr_burst", "high"),
+            "analyses.bursts.thr_burst",
+        ),
+        (lambda c: c["analyses"]["bursts"].__setitem__("typo", 1), "analyses.bursts"),
+        (lambda c: c["recordings"].__setitem__("all", {"path": "x.nwb"}), "recordings"),
+        (lambda c: c["recordings"].__setitem__("bad/name", {"path": "x.nwb"}), "recordings"),
+        (
+            lambda c: c["recordings"].__setitem__("R", {"path": "x.nwb", "simulate": {}}),
+            "recordings.R",
+        ),
+        (
+            lambda c: c["recordings"].__setitem__("R", {"path": "x", "format": "mat"}),
+            "recordings.R.format",
+        ),
+        (lambda c: c["simulation"].__setitem__("n_units", 0), "simulation.n_units"),
+        (lambda c: c["analyses"].__setitem__("isi", {"function": "a.py:f"}), "analyses.isi"),
+        (lambda c: c["analyses"].__setitem__("isi", {"keys": ["k"]}), "analyses.isi"),
+        (lambda c: c["analyses"].__setitem__("isi", {**ISI, "colour": 1}), "analyses.isi"),
+        (
+            lambda c: c["analyses"].__setitem__("isi", {**ISI, "scope": "pairs"}),
+            "analyses.isi.scope",
+        ),
+        (
+            lambda c: c["analyses"].__setitem__("isi", {**ISI, "function": "a.py"}),
+            "analyses.isi.function",
+        ),
+        (lambda c: c["analyses"].__setitem__("isi", {**ISI, "keys": []}), "analyses.isi.keys"),
+        (
+            lambda c: c["analyses"].__setitem__("isi", {**ISI, "keys": ["a/b"]}),
+            "analyses.isi.keys.0",
+        ),
+        (
+            lambda c: c["analyses"].__setitem__("isi", {**ISI, "reads": {"bursts": "tburst"}}),
+            "analyses.isi.reads.bursts",
+        ),
+        (
+            lambda c: c["analyses"].__setitem__("isi", {**ISI, "pairs": "some"}),
+            "analyses.isi.pairs",
+        ),
+        (lambda c: c["analyses"].__setitem__("my-isi", ISI), "analyses"),
+        (lambda c: c["analyses"]["sttc"].__setitem__("version", 1.5), "analyses.sttc.version"),
+        (lambda c: c.__setitem__("workspace", ""), "workspace"),
+        (lambda c: c.__setitem__("parts_dir", ""), "parts_dir"),
+        (lambda c: c.__setitem__("cache", [""]), "cache.0"),
+    ],
+)
 def test_bad_configs_name_the_key(edit, where):
     """Including analyses of one's own: one error naming the block or its field."""
     config = copy.deepcopy(DEMO)

@@ -131,7 +131,7 @@ def naive_isi_histogram(sd, bins: int, max_ms: float) -> np.ndarray:
     width = max_ms / bins
     counts = np.zeros(bins, dtype=np.int64)
     for train in sd.train:
-        for a, b in zip(train[:-1], train[1:]):
+        for a, b in zip(train[:-1], train[1:], strict=True):
             isi = b - a
             if 0 <= isi <= max_ms:
                 counts[min(int(isi // width), bins - 1)] += 1
@@ -263,12 +263,13 @@ def test_every_bad_result_fails_its_job_with_one_message_and_the_rest_goes_on(pr
 
     proc = run(project, "--keep-going", check=False)
     assert proc.returncode != 0
-    for name, (key, message, failing) in BAD.items():
+    for name, (_key, message, failing) in BAD.items():
         for rec in "AB":
             log = log_of(project, rec, name)
             part = project / "results" / "parts" / rec / f"{name}.h5"
             if rec in failing:
-                head = f"AnalysisRunError: analysis {name} (workflow/analyses/bad.py:{name}), recording {rec}"
+                head = (f"AnalysisRunError: analysis {name} (workflow/analyses/bad.py:{name}), "
+                        f"recording {rec}")
                 assert head in log and message in log, log
                 assert not part.exists()  # nothing written
             else:

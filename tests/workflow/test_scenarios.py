@@ -138,7 +138,9 @@ def test_changing_sttc_delt_reruns_only_sttc_and_leaves_nothing_stale(project):
         unchanged = {k: v for k, v in after.items() if k[0] == ns and k[1] != "sttc_matrix"}
         assert unchanged == {k: v for k, v in before.items() if k in unchanged}
     merge_log = (project / "logs" / "merge.log").read_text()
-    assert "replaced stale A/sttc_matrix" in merge_log and "replaced stale B/sttc_matrix" in merge_log
+    assert (
+        "replaced stale A/sttc_matrix" in merge_log and "replaced stale B/sttc_matrix" in merge_log
+    )
 
 
 @pytest.mark.parametrize("edit", ["reorder", "float"])
@@ -191,7 +193,9 @@ def test_parts_deleted_then_a_downstream_edit_restores_upstream_and_computes_onl
 ])
 def test_sigkill_leaves_a_loadable_workspace_and_the_plain_rerun_finishes(project, target, delay):
     before = state(project)
-    write_config(project, small_config(**{"analyses.sttc.delt": 30, "analyses.burst_corr.max_lag": 5}))
+    write_config(
+        project, small_config(**{"analyses.sttc.delt": 30, "analyses.burst_corr.max_lag": 5})
+    )
     (project / target).unlink(missing_ok=True)
     proc = start(project)
     kill_when(proc, project / target, delay=delay)

@@ -166,15 +166,31 @@ def _empty_stacks() -> list[Case]:
     attrs = [{"id": 1}, {"id": 2}, {"id": 3}]
     here = (WRITTEN_HERE,)
     return [
-        Case("RateSliceStack", "no_slices", _empty_rate_stack(3, 75, 10.0, attrs),
-             np.zeros((3, 75, 0)), here, note="no burst fits a window"),
+        Case(
+            "RateSliceStack",
+            "no_slices",
+            _empty_rate_stack(3, 75, 10.0, attrs),
+            np.zeros((3, 75, 0)),
+            here,
+            note="no burst fits a window",
+        ),
         Case("RateSliceStack", "no_bins", _empty_rate_stack(2, 0, 1.0), np.zeros((2, 0, 0)), here),
-        Case("RateSliceStack", "no_units_no_slices", _empty_rate_stack(0, 5, 1.0),
-             np.zeros((0, 5, 0)), here),
+        Case(
+            "RateSliceStack",
+            "no_units_no_slices",
+            _empty_rate_stack(0, 5, 1.0),
+            np.zeros((0, 5, 0)),
+            here,
+        ),
         Case("SpikeSliceStack", "no_slices", _empty_spike_stack(3, attrs), directions=here),
         Case("SpikeSliceStack", "no_slices_no_attributes", _empty_spike_stack(2), directions=here),
-        Case("dict", "empty_stacks", {"rss": _empty_rate_stack(2, 4, 1.0), "sss": _empty_spike_stack(2)},
-             {"rss": np.zeros((2, 4, 0)), "sss": _empty_spike_stack(2)}, here),
+        Case(
+            "dict",
+            "empty_stacks",
+            {"rss": _empty_rate_stack(2, 4, 1.0), "sss": _empty_spike_stack(2)},
+            {"rss": np.zeros((2, 4, 0)), "sss": _empty_spike_stack(2)},
+            here,
+        ),
     ]
 
 

@@ -52,11 +52,13 @@ def read_file(path: str, direction: str) -> dict:
         info = ws.get_info(case.namespace, case.key) or {}
         if info.get("note") is not None:
             notes[where] = info["note"]
-        found = _difference(lambda: ws.get(case.namespace, case.key), case.expected, where)
+        found = _difference(lambda case=case: ws.get(case.namespace, case.key), case.expected,
+                            where)
         if found:
             mismatches[where] = found
-        found = _difference(lambda: AnalysisWorkspace.load_item(path, case.namespace, case.key),
-                            case.expected, where)
+        found = _difference(
+            lambda case=case: AnalysisWorkspace.load_item(path, case.namespace, case.key),
+            case.expected, where)
         if found:
             mismatches[f"{where} (load_item)"] = found
     return {"name": ws.name, "keys": ws.list_keys(), "notes": notes, "mismatches": mismatches}

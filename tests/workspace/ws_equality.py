@@ -37,12 +37,12 @@ def assert_same(a, b, path: str = "obj") -> None:
             assert np.array_equal(a, b), f"{path}: values differ"
     elif isinstance(a, dict):
         assert list(a) == list(b), f"{path}: keys {list(a)} != {list(b)}"
-        for (k, x), (kb, y) in zip(a.items(), b.items()):
+        for (k, x), (kb, y) in zip(a.items(), b.items(), strict=True):
             assert_same(k, kb, f"{path} key {k!r}")  # 1, True and 1.0 are equal keys
             assert_same(x, y, f"{path}[{k!r}]")
     elif isinstance(a, (list, tuple)):
         assert len(a) == len(b), f"{path}: length {len(a)} != {len(b)}"
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
             assert_same(x, y, f"{path}[{i}]")
     elif isinstance(a, (float, np.floating)):
         assert a == b or (math.isnan(a) and math.isnan(b)), f"{path}: {a!r} != {b!r}"

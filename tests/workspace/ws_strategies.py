@@ -110,7 +110,9 @@ def spikedata(draw, n_units=None, with_attrs=True):
 @st.composite
 def ratedata(draw):
     u, t = draw(st.integers(0, 3)), draw(st.integers(0, 4))
-    times = np.sort(draw(hnp.arrays(float, (t,), elements=st.floats(-1e12, 1e12))))  # sorted, finite
+    times = np.sort(
+        draw(hnp.arrays(float, (t,), elements=st.floats(-1e12, 1e12)))
+    )  # sorted, finite
     return RateData(draw(hnp.arrays(float, (u, t))), times,
                     neuron_attributes=draw(neuron_attributes(u)),
                     rate_unit=draw(st.one_of(st.none(), TEXT)))
@@ -126,8 +128,12 @@ def rateslicestack(draw):
     step, attrs = draw(st.floats(1e-3, 100)), draw(neuron_attributes(u))
     if s == 0:  # what the workflow stores when no burst fits a window
         return RateSliceStack.empty(u, t, step, attrs)
-    return RateSliceStack(event_matrix=draw(hnp.arrays(float, (u, t, s))),
-                          times_start_to_end=draw(_windows(s)), step_size=step, neuron_attributes=attrs)
+    return RateSliceStack(
+        event_matrix=draw(hnp.arrays(float, (u, t, s))),
+        times_start_to_end=draw(_windows(s)),
+        step_size=step,
+        neuron_attributes=attrs,
+    )
 
 
 @st.composite

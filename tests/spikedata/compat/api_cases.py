@@ -28,7 +28,10 @@ def put(name, value):
         put(name + ".length", value.length)
         put(name + ".start_time", value.start_time)
         put(name + ".train", value.train)
-        put(name + ".metadata", {k: v for k, v in value.metadata.items() if np.asarray(v).dtype.kind in "biuf"})
+        put(
+            name + ".metadata",
+            {k: v for k, v in value.metadata.items() if np.asarray(v).dtype.kind in "biuf"},
+        )
         put(name + ".raw_data", value.raw_data)
     elif isinstance(value, PairwiseCompMatrix):
         put(name, value.matrix)
@@ -68,10 +71,14 @@ put("cv", sd.cv_isi())
 put("cv2", sd.cv2_isi())
 for unit in ("kHz", "Hz"):
     put(f"binned_meanrate.{unit}", sd.binned_meanrate(float(rng.uniform(5, 50)), unit=unit))
-for k, kwargs in enumerate([dict(window_size=20, step_size=1.0),
-                            dict(window_size=7.3, step_size=0.7, gauss_sigma=3.0),
-                            dict(window_size=15, sampling_rate=0.5, apply_square=False, gauss_sigma=2.0),
-                            dict(window_size=10, step_size=2.5, t_start=50.0, t_end=300.0)]):
+for k, kwargs in enumerate(
+    [
+        dict(window_size=20, step_size=1.0),
+        dict(window_size=7.3, step_size=0.7, gauss_sigma=3.0),
+        dict(window_size=15, sampling_rate=0.5, apply_square=False, gauss_sigma=2.0),
+        dict(window_size=10, step_size=2.5, t_start=50.0, t_end=300.0),
+    ]
+):
     put(f"sliding_rate{k}", sd.sliding_rate(**kwargs))
 
 # ---------------------------------------------------------------- latencies and CCG
@@ -82,20 +89,28 @@ for window in (None, 25.0):
     mean, std, dist = sd.get_pairwise_latencies(window_ms=window, return_distributions=True)
     put(f"pairwise_latencies.{window}.mean", mean)
     put(f"pairwise_latencies.{window}.std", std)
-    put(f"pairwise_latencies.{window}.dist", [dist[i, j] for i in range(n) for j in range(n) if i != j])
+    put(
+        f"pairwise_latencies.{window}.dist",
+        [dist[i, j] for i in range(n) for j in range(n) if i != j],
+    )
 for bin_size, max_lag in ((1.0, 20), (2.5, 40), (0.5, 3.3)):
     corr, lag = sd.get_pairwise_ccg(bin_size=bin_size, max_lag=max_lag)
     put(f"ccg.{bin_size}.corr", corr)
     put(f"ccg.{bin_size}.lag", lag)
 
-# ---------------------------------------------------------------- population coupling (one spike per unit and bin)
-cells = [np.sort(rng.choice(int(length) - 1, 30, replace=False)) + rng.uniform(0.05, 0.95, 30) for _ in range(5)]
+# ------------------------------------------ population coupling (one spike per unit and bin)
+cells = [
+    np.sort(rng.choice(int(length) - 1, 30, replace=False)) + rng.uniform(0.05, 0.95, 30)
+    for _ in range(5)
+]
 coupled = SpikeData(cells, length=float(int(length)))
 put("stpr", coupled.compute_spike_trig_pop_rate(window_ms=25, cutoff_hz=30, cut_outer=3))
 
 # ---------------------------------------------------------------- sorter comparison
-noisy = SpikeData([np.sort(np.clip(t + rng.normal(0, 0.2, t.size), 0, length)) for t in sd.train[::-1]],
-                  length=length)  # the same units, jittered, in reverse order
+noisy = SpikeData(
+    [np.sort(np.clip(t + rng.normal(0, 0.2, t.size), 0, length)) for t in sd.train[::-1]],
+    length=length,
+)  # the same units, jittered, in reverse order
 r = sd.compare_sorter(noisy, delta_ms=0.4)
 put("compare.agreement", r["agreement"])
 put("compare.frac_1", r["frac_1"])
@@ -116,7 +131,12 @@ def footprint_attrs(count):
 
 wf1 = SpikeData([[1.0]] * 3, length=5, neuron_attributes=footprint_attrs(3))
 wf2 = SpikeData([[1.0]] * 4, length=5, neuron_attributes=footprint_attrs(4))
-put("compare.waveforms", wf1.compare_sorter(wf2, comparison_type="waveforms", f_rel_to_trough=(10, 20), max_lag=4)["similarity"])
+put(
+    "compare.waveforms",
+    wf1.compare_sorter(wf2, comparison_type="waveforms", f_rel_to_trough=(10, 20), max_lag=4)[
+        "similarity"
+    ],
+)
 
 # ---------------------------------------------------------------- combining
 other = SpikeData(trains(n, 300.0, 0.03), length=300.0, metadata={"fs": 1.0, "extra": 2.0})
@@ -132,7 +152,10 @@ put("subset_stack", [s.train for s in sd.subset_stack(5, 2, seed=seed).spike_sta
 picks = rng.integers(0, n, 6)
 put("subset", sd.subset(picks))
 put("subset.ordered", sd.subset(picks, preserve_order=True))
-attrs = [{"unit_id": int(u % 3), "channel": int(rng.integers(0, 4)), "x": float(u), "y": 2.0 * u} for u in range(n)]
+attrs = [
+    {"unit_id": int(u % 3), "channel": int(rng.integers(0, 4)), "x": float(u), "y": 2.0 * u}
+    for u in range(n)
+]
 named = SpikeData(sd.train, length=length, neuron_attributes=attrs)
 put("subset.by", named.subset([2, 0], by="unit_id"))
 a, b = sorted(rng.uniform(0, length, 2))
@@ -150,15 +173,28 @@ put("set_neuron_attribute", np.array(named.get_neuron_attribute("depth", -1)))
 # ---------------------------------------------------------------- constructors
 raster = rng.integers(0, 3, (3, 40))
 put("from_raster", SpikeData.from_raster(raster, 2.5, start_time=-20.0))
-put("from_idces_times", SpikeData.from_idces_times(np.array([0.0, 2.0, 1.0, 2.0]), [1.0, 2.0, 3.0, 4.0]))
+put(
+    "from_idces_times",
+    SpikeData.from_idces_times(np.array([0.0, 2.0, 1.0, 2.0]), [1.0, 2.0, 3.0, 4.0]),
+)
 put("raw_time_khz", SpikeData([[1.0]], length=5, raw_data=np.zeros((2, 9)), raw_time=4.0).raw_time)
 traces = rng.normal(size=(3, 40000))
 traces[:, rng.choice(40000, 60, replace=False)] += rng.choice([-9.0, 9.0], 60)
-for k, kwargs in enumerate([dict(), dict(filter=False, hysteresis=False), dict(filter={"lowcut": 500, "highcut": 4000},
-                                                                            direction="down", threshold_sigma=4.0)]):
+for k, kwargs in enumerate(
+    [
+        dict(),
+        dict(filter=False, hysteresis=False),
+        dict(filter={"lowcut": 500, "highcut": 4000}, direction="down", threshold_sigma=4.0),
+    ]
+):
     put(f"from_thresholding{k}", SpikeData.from_thresholding(traces, fs_Hz=20000.0, **kwargs))
-raw_sd = SpikeData(sd.train, length=length, raw_data=rng.normal(size=(4, int(length * 10))), raw_time=10.0,
-                   neuron_attributes=[{"channel": int(u % 4)} for u in range(n)])
+raw_sd = SpikeData(
+    sd.train,
+    length=length,
+    raw_data=rng.normal(size=(4, int(length * 10))),
+    raw_time=10.0,
+    neuron_attributes=[{"channel": int(u % 4)} for u in range(n)],
+)
 put("waveforms", raw_sd.get_waveform_traces(None, ms_before=0.5, ms_after=1.2, store=False,
                                             return_channel_waveforms=False))
 

@@ -12,7 +12,9 @@ import numpy as np
 from spikelab.spikedata.spikedata import SpikeData
 
 warnings.simplefilter("ignore")
-sd = SpikeData([[1.0, 2.0], [3.0], [4.0, 5.0]], length=10, neuron_attributes=[{"unit_id": i} for i in range(3)])
+sd = SpikeData(
+    [[1.0, 2.0], [3.0], [4.0, 5.0]], length=10, neuron_attributes=[{"unit_id": i} for i in range(3)]
+)
 CASES = {
     "subset negative": lambda: sd.subset([-1]),
     "subset out of range": lambda: sd.subset([3]),
@@ -24,7 +26,9 @@ CASES = {
     "from_raster 1-D": lambda: SpikeData.from_raster(np.array([1, 0]), 1.0),
     "from_raster zero bin": lambda: SpikeData.from_raster(np.array([[1, 0]]), 0),
     "raw_time alone": lambda: SpikeData([[1.0]], length=5, raw_time=2.0),
-    "raw lengths": lambda: SpikeData([[1.0]], length=5, raw_data=np.zeros((1, 4)), raw_time=np.arange(3.0)),
+    "raw lengths": lambda: SpikeData(
+        [[1.0]], length=5, raw_data=np.zeros((1, 4)), raw_time=np.arange(3.0)
+    ),
     "sliding_rate no step": lambda: sd.sliding_rate(2),
     "sliding_rate both steps": lambda: sd.sliding_rate(2, step_size=1, sampling_rate=1),
     "sliding_rate zero window": lambda: sd.sliding_rate(0, step_size=1),
@@ -37,16 +41,23 @@ CASES = {
     "split_epochs without epochs": lambda: sd.split_epochs(),
     "subset_stack too many": lambda: sd.subset_stack(2, 5),
     "subset_stack none": lambda: sd.subset_stack(0, 2),
-    "randomize non-binary": lambda: __import__("spikelab.spikedata.spikedata", fromlist=["x"]).randomize(np.array([[2, 0]])),
+    "randomize non-binary": lambda: __import__(
+        "spikelab.spikedata.spikedata", fromlist=["x"]
+    ).randomize(np.array([[2, 0]])),
     "stPR one unit": lambda: SpikeData([[1.0]], length=200).compute_spike_trig_pop_rate(),
     "compare_sorter type": lambda: sd.compare_sorter(sd, comparison_type="x"),
-    "compare_sorter waveforms": lambda: SpikeData([[1.0]], length=2).compare_sorter(SpikeData([[1.0]], length=2),
-                                                                                    comparison_type="waveforms"),
+    "compare_sorter waveforms": lambda: SpikeData([[1.0]], length=2).compare_sorter(
+        SpikeData([[1.0]], length=2), comparison_type="waveforms"
+    ),
     "channel_raster no channels": lambda: sd.channel_raster(),
     "set_neuron_attribute lengths": lambda: sd.set_neuron_attribute("x", [1, 2]),
-    "set_neuron_attribute out of range": lambda: sd.set_neuron_attribute("x", 1, neuron_indices=[5]),
+    "set_neuron_attribute out of range": lambda: sd.set_neuron_attribute(
+        "x", 1, neuron_indices=[5]
+    ),
     "latencies_to_index out of range": lambda: sd.latencies_to_index(5),
-    "from_thresholding direction": lambda: SpikeData.from_thresholding(np.zeros((1, 100)), direction="sideways"),
+    "from_thresholding direction": lambda: SpikeData.from_thresholding(
+        np.zeros((1, 100)), direction="sideways"
+    ),
     "get_waveform_traces no raw": lambda: sd.get_waveform_traces(0),
 }
 out = {}
