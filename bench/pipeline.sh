@@ -9,7 +9,9 @@
 #      up to date), and the same with --forceall (every job restores from the merged
 #      workspace instead of computing), next to the first run.
 # Usage: bench/pipeline.sh [--cores N] [--cold-kernels] [--keep FILE] [extra snakemake args]
-#   --keep FILE copies the first run's merged workspace to FILE (to compare two versions).
+#   --keep FILE writes the first run's merged workspace to FILE (to compare two versions) as
+#   one self-contained file (`spikelab pack`: the merged workspace is a root file and its
+#   .shards folder, and a copy of the root alone would link to shards deleted on exit).
 # Run from anywhere, with the environment that has spikelab and snakemake active.
 set -euo pipefail
 command -v snakemake > /dev/null || { echo "snakemake not found: activate the venv" >&2; exit 1; }
@@ -49,7 +51,7 @@ percent() { python3 -c "print(100 * $1 / $2)"; }
 
 first=$(seconds snakemake --cores "$cores" "$@")
 first_cpu=$(cut -d' ' -f1 "$work/cpu")
-if [ -n "$keep" ]; then cp results/workspace.h5 "$keep"; fi
+if [ -n "$keep" ]; then spikelab pack results/workspace "$keep" > /dev/null; fi
 floor=$(seconds snakemake --version)
 noop=$(seconds snakemake --cores "$cores" "$@")
 rm -rf results/parts
