@@ -19,7 +19,7 @@ turn, same run):
 - 1,000 small parts (100 recordings x 10 steps): merging them into a new workspace (goal
   <= 3 s), next to raw h5py copying their groups into one file; merging them again when
   all are present (no-op, goal <= 1 s: the target remembers its sources, see
-  ``spikelab.workspace.sourcememo``).
+  ``spikelab.workspace.merge.sourcememo``).
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ import h5py
 
 from ..errors import CorruptWorkspaceError, ItemNotFoundError
 from ..workspace.damage import decoding
-from ..workspace.entries import damaged_entry
-from ..workspace.h5file import disk_bytes, h5_path, open_workspace, read_root
+from ..workspace.index.entries import damaged_entry
+from ..ondisk import h5_path
+from ..workspace.h5file import disk_bytes, open_workspace, read_root
 from ..workspace.reading import (find_item, listing_hint, open_item, ordered_names,
                                  read_item_entry)
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import CorruptWorkspaceError, SpikelabError
-from ..workspace.h5file import h5_path
+from ..ondisk import h5_path
 from . import info, kernels, ls, merge, pack, verify
 from .status import DAMAGED, ERROR, INTERRUPTED, OK, SIGPIPE
 

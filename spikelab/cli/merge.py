@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from ..workspace import merge_files
-from ..workspace.h5file import h5_path
+from ..ondisk import h5_path
 from .inventory import item_keys
 from .text import cell, plural, to_json
 from .ticker import elapsed_line

@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from ..workspace import pack
-from ..workspace.h5file import h5_path
+from ..ondisk import h5_path
 from .text import plural, human_size, to_json
 from .ticker import elapsed_line
 

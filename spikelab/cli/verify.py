@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import CorruptWorkspaceError
 from ..workspace import verify
-from ..workspace.h5file import h5_path
+from ..ondisk import h5_path
 from .status import DAMAGED, OK
 from .text import cell, plural, to_json
 from .ticker import elapsed_line

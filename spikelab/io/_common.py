@@ -11,16 +11,16 @@ from typing import Any
 
 import numpy as np
 
+from ..ondisk import ITEM_SEPARATOR, NDARRAY_SENTINEL
 from ..errors import RecordingError
 from ..spikedata import SpikeData
 
-__all__ = ["ITEM_SEPARATOR", "existing_path", "recording_error", "trains_from_csr",
+__all__ = ["existing_path", "recording_error", "trains_from_csr",
            "csr_from_trains",
            "metadata_to_json", "metadata_from_json", "attribute_columns",
            "attributes_from_columns", "build_spikedata", "unit_ids", "numeric_times"]
 
 PathLike = str | os.PathLike
-ITEM_SEPARATOR = "::"  # "results/ws.h5::namespace/key" names one item of a workspace file
 
 
 def existing_path(path: PathLike) -> Path:
@@ -78,7 +78,7 @@ def _json_default(obj: Any) -> Any:
     if isinstance(obj, np.ndarray):
         if obj.dtype.kind not in "biufU":
             raise TypeError(f"cannot store a {obj.dtype} array in recording metadata")
-        return {"__ndarray__": True, "dtype": obj.dtype.str, "shape": list(obj.shape),
+        return {NDARRAY_SENTINEL: True, "dtype": obj.dtype.str, "shape": list(obj.shape),
                 "values": obj.ravel().tolist()}
     if isinstance(obj, np.generic):
         return obj.item()
@@ -88,7 +88,7 @@ def _json_default(obj: Any) -> Any:
 
 
 def _json_hook(obj: dict) -> Any:
-    if obj.get("__ndarray__") is True:
+    if obj.get(NDARRAY_SENTINEL) is True:
         return np.asarray(obj["values"], dtype=np.dtype(obj["dtype"])).reshape(obj["shape"])
     return obj
 

@@ -8,13 +8,14 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from ..spikedata import SpikeData
-from ._common import ITEM_SEPARATOR, PathLike, existing_path, recording_error
+from ..ondisk import ITEM_SEPARATOR, SUFFIX
+from ._common import PathLike, existing_path, recording_error
 from ._phy_files import check_include
 
 __all__ = ["load_recording", "infer_format", "resolve_format", "check_options", "FORMATS",
-           "FORMAT_OPTIONS", "ITEM_SEPARATOR"]
+           "FORMAT_OPTIONS"]
 
-_SUFFIXES = {".nwb": "nwb", ".npz": "npz", ".h5": "h5", ".hdf5": "h5"}
+_SUFFIXES = {".nwb": "nwb", ".npz": "npz", SUFFIX: "h5", ".hdf5": "h5"}
 _ALIASES = {"kilosort": "phy", "workspace": "h5"}
 
 class _Loader(NamedTuple):

@@ -9,7 +9,8 @@ from pathlib import Path
 from ..errors import WorkspaceFileError
 from ..spikedata import SpikeData
 from ..workspace.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
-from ._common import ITEM_SEPARATOR, PathLike, recording_error
+from ..ondisk import ITEM_SEPARATOR, SUFFIX
+from ._common import PathLike, recording_error
 
 __all__ = ["load_workspace_item", "split_item_path"]
 
@@ -60,7 +61,7 @@ def load_workspace_item(path: PathLike) -> SpikeData:
 
 
 def _check_exists(file: Path) -> None:
-    if not file.exists() and not file.with_name(file.name + ".h5").exists():
+    if not file.exists() and not file.with_name(file.name + SUFFIX).exists():
         raise FileNotFoundError(errno.ENOENT, "workspace file not found", str(file))
 
 

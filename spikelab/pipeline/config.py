@@ -13,7 +13,8 @@ from typing import Any
 
 from ..errors import ConfigError, RecordingError
 from ..io.dispatch import check_options, resolve_format
-from ..workspace.h5file import h5_path
+from ..ondisk import item_file
+from ..ondisk import h5_path
 
 __all__ = ["check_recording_files", "check_recording_options", "check_cache_paths",
            "keep_going_requested", "simulation_params"]
@@ -49,7 +50,7 @@ def check_recording_files(config: Mapping[str, Any], *, keep_going: bool) -> set
     missing = {}
     for name, entry in config["recordings"].items():
         path = entry.get("path")
-        if path is not None and not os.path.exists(path.split("::", 1)[0]):
+        if path is not None and not os.path.exists(item_file(path)):
             missing[name] = path
     if missing and not keep_going:
         listing = "; ".join(f"recordings.{n}.path: {p}" for n, p in missing.items())
@@ -82,7 +83,7 @@ def check_recording_options(config: Mapping[str, Any]) -> None:
                                   "recording with a path, not to a simulated one")
             continue
         path = entry["path"]
-        if not os.path.exists(path.split("::", 1)[0]):
+        if not os.path.exists(item_file(path)):
             continue
         field = "format" if entry.get("format") else "path"
         try:

@@ -58,7 +58,7 @@ def run_simulate(snakemake: Any) -> None:
 
 def run_merge(snakemake: Any) -> None:
     """Fold every part workspace into the merged workspace (stale-aware, atomic)."""
-    from .merge import merge_parts
+    from .merge_job import merge_parts
 
     with job_logging(snakemake):
         merge_parts(str(snakemake.output[0]), [str(p) for p in snakemake.input],

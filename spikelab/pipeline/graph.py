@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from ..errors import ConfigError
+from ..ondisk import SUFFIX
 from ..spikedata import kernel_cache
 from ..spikedata.kernel_cache import KERNEL_MODULES
 from ..workspace.names import check_name, comparison_namespace
@@ -279,7 +280,7 @@ class StepGraph:
 
     def part(self, namespace: str, step: str) -> str:
         """The part workspace the job of ``step`` in ``namespace`` writes."""
-        return f"{self.parts_dir}/{namespace}/{step}.h5"
+        return f"{self.parts_dir}/{namespace}/{step}{SUFFIX}"
 
     def inputs(self, name: str, namespace: str) -> list[tuple[str, str, str, str]]:
         """``(label, part file, namespace, key)`` of every item the job reads.

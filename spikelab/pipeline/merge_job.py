@@ -9,9 +9,10 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import CorruptWorkspaceError, FormatVersionError, SpikelabError, WorkspaceLockedError
 from ..workspace import merge_files, verify
-from ..workspace.h5file import base_path, h5_path, open_workspace
+from ..ondisk import base_path, h5_path
+from ..workspace.h5file import open_workspace
 from ..workspace.shards import shard_dir
-from ..workspace.sidecar import sidecar_path
+from ..workspace.index.sidecar import sidecar_path
 from ..workspace.workspace import LazyAnalysisWorkspace
 
 __all__ = ["merge_parts", "merge_available", "workspace_damage", "rebuild_if_damaged",

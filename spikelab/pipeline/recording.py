@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import RecordingError
 from ..io import load_recording, save_nwb
+from ..ondisk import item_file
 from ..simulate import culture
 from ..spikedata import SpikeData
 from ..workspace.provenance import canonical_json
@@ -44,7 +45,7 @@ def spikedata_digest(sd: SpikeData) -> str:
 def import_recording(path: str, fmt: str | None, options: Mapping[str, Any], namespace: str,
                      output: str) -> SpikeData:
     """Load ``path`` and store it as ``namespace/spikedata`` in the part workspace ``output``."""
-    if not os.path.exists(path.split("::", 1)[0]):
+    if not os.path.exists(item_file(path)):
         raise RecordingError(f"recording {namespace!r}: file not found: {path}")
     started = time.perf_counter()
     sd = load_recording(path, format=fmt, **dict(options))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AnalysisRunError
-from ..workspace.h5file import h5_path
+from ..ondisk import h5_path
 from ..workspace.provenance import canonical_json, fingerprint
 from ..workspace.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
 from .functions import FunctionRef

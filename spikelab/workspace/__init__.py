@@ -14,10 +14,10 @@ canonical_json, fingerprint, content_hash
     Provenance helpers (see :mod:`spikelab.workspace.provenance`).
 """
 
-from .filemerge import merge_files
-from .pack import pack
+from .merge.files import merge_files
+from .packing import pack
 from .provenance import canonical_json, content_hash, fingerprint
-from .verify import ItemProblem, VerifyReport, verify
+from .verification import ItemProblem, VerifyReport, verify
 from .workspace import AnalysisWorkspace, LazyAnalysisWorkspace
 
 __all__ = ["AnalysisWorkspace", "LazyAnalysisWorkspace", "merge_files", "pack", "verify",

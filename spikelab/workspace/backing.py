@@ -34,10 +34,13 @@ import tempfile
 import threading
 from dataclasses import dataclass
 
+from ..ondisk import SUFFIX
+
 __all__ = ["new_backing_path", "forget", "PREFIX"]
 
 PREFIX = "spikelab-lazy-"
-_NAME = re.compile(rf"^{PREFIX}([0-9a-f]{{8}})-([0-9a-f]{{8}})-(\d+)-(\d+)-[0-9a-f]{{8}}\.h5$")
+_NAME = re.compile(rf"^{PREFIX}([0-9a-f]{{8}})-([0-9a-f]{{8}})-(\d+)-(\d+)-[0-9a-f]{{8}}"
+                   + re.escape(SUFFIX) + "$")
 _UNKNOWN_BOOT = "0" * 8
 
 
@@ -153,7 +156,7 @@ def new_backing_path(directory: str | None) -> str:
         _install_sigterm_handler()
         while True:
             path = os.path.join(directory, f"{PREFIX}{me.host}-{me.boot}-{me.pid}-{me.start}-"
-                                           f"{secrets.token_hex(4)}.h5")
+                                           f"{secrets.token_hex(4)}{SUFFIX}")
             try:
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
                                  0o600))

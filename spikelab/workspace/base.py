@@ -19,16 +19,17 @@ from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, locked
 from ..errors import CorruptWorkspaceError, ItemNotFoundError, UnsupportedTypeError
 from .codecs import check_item, summarize
 from .codecs.common import compressed
-from .entries import copy_entry, make_entry, write_header
-from .fileindex import write_index
-from .h5file import base_path, h5_path, new_file, open_workspace, write_root
-from .merging import MergeReport, decide
+from .index.entries import copy_entry, make_entry, write_header
+from .index.infile import write_index
+from ..ondisk import h5_path
+from .h5file import new_file, open_workspace, write_root
+from .merge.rule import MergeReport, decide
 from .names import check_key, check_namespace, check_text, comparison_namespace, describe_path
 from .provenance import check_provenance, fingerprint, group_content_hash
 from .damage import decoding, writing_file
 from .reading import find_item, read_item
 from .seals import seal_item
-from .sidecar import write_sidecar
+from .index.sidecar import sidecar_path, write_sidecar
 from .slots import DamagedSlot
 
 __all__ = ["WorkspaceBase"]
@@ -374,7 +375,7 @@ class WorkspaceBase:
                     write_index(f, written)
             for (ns, key), entry in written.items():
                 self._items[ns][key].entry = entry
-            write_sidecar(base_path(path) + ".json", self.workspace_id, self.name,
+            write_sidecar(sidecar_path(h5_path(path)), self.workspace_id, self.name,
                           self.created_at, self.describe(), save_id)
 
     @staticmethod

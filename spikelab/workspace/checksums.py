@@ -34,13 +34,13 @@ import xxhash
 
 from h5py import h5d
 
+from ..ondisk import CHECKSUM_ATTR
 from .attrmemo import all_attrs, get_attr
 
-__all__ = ["CHECKSUM_ATTR", "DataDamage", "array_checksum", "set_checksum", "read_verified",
+__all__ = ["DataDamage", "array_checksum", "set_checksum", "read_verified",
            "verify_dataset", "check_size", "check_dataset_storage", "hash_tree", "hash_attrs",
            "value_bytes"]
 
-CHECKSUM_ATTR = "__xxh3__"
 _SLAB_BYTES = 64 * 2**20  # whole-dataset checks read big datasets in slabs of this size
 # deflate cannot shrink data more than 1032:1 (lzf far less): a compressed dataset that
 # declares more than this many times its stored bytes is not real

@@ -19,6 +19,9 @@ import numpy as np
 
 from .._version import __version__
 from ..errors import CorruptWorkspaceError, FormatVersionError, NotAWorkspaceError
+from ..ondisk import (CREATED_AT_ATTR, FORMAT_VERSION, FORMAT_VERSION_ATTR, SAVE_ID_ATTR,
+                      SPIKELAB_VERSION_ATTR, SUFFIX, WORKSPACE_ID_ATTR, WORKSPACE_NAME_ATTR,
+                      )
 from .attrmemo import all_attrs, attribute_memo, get_attr, has_attr
 from .checksums import DataDamage
 from .codecs.common import read_str_attr
@@ -27,11 +30,10 @@ from .links import describe_link, link_kind, open_child
 from .seals import check_root_seal, seal_root
 from .shards import check_shard_identity, shard_path
 
-__all__ = ["FORMAT_VERSION", "RootInfo", "WorkspaceFile", "h5_path", "base_path",
-           "open_workspace", "open_for_update", "read_root", "disk_bytes", "write_root",
+__all__ = ["RootInfo", "WorkspaceFile", "open_workspace", "open_for_update", "read_root",
+           "disk_bytes", "write_root",
            "stamp", "new_file", "scratch_file"]
 
-FORMAT_VERSION = 1
 _LIBVER = ("v108", "v114")  # 1.8+ object headers: attributes larger than 64 kB allowed
 
 
@@ -45,20 +47,9 @@ class RootInfo:
     format_version: int
 
 
-def base_path(path: str | os.PathLike) -> str:
-    """``path`` as str without a trailing ``.h5`` (the form ``save`` and ``load`` accept)."""
-    text = os.fspath(path)
-    return text[:-3] if text.endswith(".h5") else text
-
-
-def h5_path(path: str | os.PathLike) -> str:
-    """The ``.h5`` file of a workspace path given with or without the suffix."""
-    return base_path(path) + ".h5"
-
-
 # --------------------------------------------------------------------- reading
 def _format_version(f: h5py.File, path: str) -> int:
-    raw = get_attr(f.attrs, "__format_version__", 0)  # 0.1.2 files have none
+    raw = get_attr(f.attrs, FORMAT_VERSION_ATTR, 0)  # 0.1.2 files have none
     if isinstance(raw, (bool, np.bool_)) or not isinstance(raw, (int, np.integer)):
         raise CorruptWorkspaceError(f"{path}: the root attribute __format_version__ is {raw!r}, "
                                     "not an integer (damaged, or written by another tool)")
@@ -66,14 +57,14 @@ def _format_version(f: h5py.File, path: str) -> int:
 
 
 def _check_is_workspace(f: h5py.File, path: str) -> None:
-    if not has_attr(f.attrs, "__workspace_id__"):
+    if not has_attr(f.attrs, WORKSPACE_ID_ATTR):
         raise NotAWorkspaceError(
             f"{path} is an HDF5 file but not a spikelab workspace (no __workspace_id__ root "
             "attribute)"
         )
     version = _format_version(f, path)
     if version > FORMAT_VERSION:
-        writer = read_str_attr(f.attrs, "__spikelab_version__", "a newer spikelab")
+        writer = read_str_attr(f.attrs, SPIKELAB_VERSION_ATTR, "a newer spikelab")
         raise FormatVersionError(
             f"{path} uses workspace format version {version} (written by spikelab {writer}); "
             f"this spikelab ({__version__}) reads versions up to {FORMAT_VERSION}: upgrade spikelab"
@@ -84,11 +75,11 @@ _ROOTS: weakref.WeakKeyDictionary[h5py.File, RootInfo] = weakref.WeakKeyDictiona
 
 
 def _root_info(f: h5py.File, path: str) -> RootInfo:
-    name = read_str_attr(f.attrs, "__workspace_name__", "")
+    name = read_str_attr(f.attrs, WORKSPACE_NAME_ATTR, "")
     return RootInfo(
-        workspace_id=read_str_attr(f.attrs, "__workspace_id__"),
+        workspace_id=read_str_attr(f.attrs, WORKSPACE_ID_ATTR),
         name=name or None,
-        created_at=float(get_attr(f.attrs, "__created_at__", 0.0)),
+        created_at=float(get_attr(f.attrs, CREATED_AT_ATTR, 0.0)),
         format_version=_format_version(f, path),
     )
 
@@ -262,9 +253,9 @@ def open_for_update(path: str) -> h5py.File:
 
 def write_root(f: h5py.File, workspace_id: str, name: str | None, created_at: float) -> str:
     """Write the identity plus format version, writer version and a fresh save id (returned)."""
-    f.attrs["__workspace_id__"] = workspace_id
-    f.attrs["__workspace_name__"] = name or ""
-    f.attrs["__created_at__"] = float(created_at)
+    f.attrs[WORKSPACE_ID_ATTR] = workspace_id
+    f.attrs[WORKSPACE_NAME_ATTR] = name or ""
+    f.attrs[CREATED_AT_ATTR] = float(created_at)
     return stamp(f)
 
 
@@ -272,9 +263,9 @@ def stamp(f: h5py.File) -> str:
     """Mark ``f`` as written now by this package, and seal its root attributes; returns the
     new save id (also in the sidecar)."""
     save_id = uuid.uuid4().hex
-    f.attrs["__format_version__"] = FORMAT_VERSION
-    f.attrs["__spikelab_version__"] = __version__
-    f.attrs["__save_id__"] = save_id
+    f.attrs[FORMAT_VERSION_ATTR] = FORMAT_VERSION
+    f.attrs[SPIKELAB_VERSION_ATTR] = __version__
+    f.attrs[SAVE_ID_ATTR] = save_id
     seal_root(f)
     return save_id
 
@@ -282,5 +273,5 @@ def stamp(f: h5py.File) -> str:
 # --------------------------------------------------------------------- scratch files
 def scratch_file() -> h5py.File:
     """An in-memory HDF5 file (never touches disk), for hashing an object's encoding."""
-    return h5py.File(f"scratch-{uuid.uuid4().hex}.h5", "w", driver="core", backing_store=False,
+    return h5py.File(f"scratch-{uuid.uuid4().hex}{SUFFIX}", "w", driver="core", backing_store=False,
                      track_order=True, libver=_LIBVER)

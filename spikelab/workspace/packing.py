@@ -16,10 +16,11 @@ from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, locked
 from ..errors import InvalidArgumentError
 from ..progress import Progress
 from .damage import decoding, reading_file, writing_file
-from .fileindex import file_entries, write_index
-from .h5file import h5_path, new_file, open_workspace, read_root, write_root
+from .index.infile import file_entries, write_index
+from ..ondisk import h5_path
+from .h5file import new_file, open_workspace, read_root, write_root
 from .reading import check_intact, open_item
-from .sidecar import sidecar_path, write_sidecar
+from .index.sidecar import sidecar_path, write_sidecar
 from .slots import copy_group
 
 __all__ = ["pack"]

@@ -28,18 +28,17 @@ import numpy as np
 
 from .._version import __version__
 from ..errors import ProvenanceError
-from .checksums import CHECKSUM_ATTR, hash_tree
+from ..ondisk import CHECKSUM_ATTR, HEADER_ATTRS, SEAL_ATTR
+from .checksums import hash_tree
 from .codecs import encode_item
 from .h5file import scratch_file
-from .seals import SEAL_ATTR
 
 __all__ = ["canonical_json", "fingerprint", "check_provenance", "content_hash",
            "group_content_hash", "PROVENANCE_FIELDS"]
 
 PROVENANCE_FIELDS = ("step", "params", "inputs", "version")
 # header and integrity attributes: a note, a re-save or a checksum does not change the data
-_EXCLUDED = frozenset({"__created_at__", "__note__", "__provenance__", "__fingerprint__",
-                       "__content_hash__", CHECKSUM_ATTR, SEAL_ATTR})
+_EXCLUDED = frozenset(HEADER_ATTRS) | {CHECKSUM_ATTR, SEAL_ATTR}
 
 
 def _normalise(value: Any, where: str) -> Any:

@@ -15,11 +15,11 @@ from .attrmemo import attribute_memo
 from .checksums import DataDamage, verify_dataset
 from .codecs import decode_item
 from .damage import decoding, reading_file
-from .entries import read_entry
+from .index.entries import read_entry
 from .h5file import read_root
 from .links import has_link, open_child
 from .seals import check_item_seal
-from .sidecar import order_hint, sidecar_path
+from .index.sidecar import order_hint, sidecar_path
 
 __all__ = ["read_item", "read_item_entry", "check_intact", "open_item", "find_item", "listing_hint", "item_names", "ordered_names", "ordered_items"]
 

@@ -17,14 +17,14 @@ import hashlib
 
 import h5py
 
-from .checksums import CHECKSUM_ATTR, DataDamage, hash_attrs, hash_tree, set_checksum, verify_dataset
+from ..ondisk import CHECKSUM_ATTR, SEAL_ATTR
+from .checksums import DataDamage, hash_attrs, hash_tree, set_checksum, verify_dataset
 from .codecs.common import read_str_attr
 from .links import check_item_links
 
-__all__ = ["SEAL_ATTR", "seal_item", "check_item_seal", "seal_root", "check_root_seal",
+__all__ = ["seal_item", "check_item_seal", "seal_root", "check_root_seal",
            "is_sealed"]
 
-SEAL_ATTR = "__checksum__"
 _SKIP = frozenset({SEAL_ATTR})
 _PREFIX = b"spikelab-seal-1\n"
 

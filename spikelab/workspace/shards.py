@@ -19,7 +19,7 @@ against the root's own folder, and the shard must carry the root's workspace id.
 
 Old shards (those the current root no longer links) stay for :data:`GRACE_S` after the
 root that dropped them was written, so a reader that opened the previous root can still
-open them; the root lists them with that time (:data:`RETIRED_ATTR`). Every merge into
+open them; the root lists them with that time (:data:`RETIRED_SHARDS_ATTR`). Every merge into
 the workspace deletes the shards past their grace and the files of killed writers (names
 the root neither links nor lists).
 """
@@ -34,17 +34,16 @@ import secrets
 
 import h5py
 
+from ..ondisk import RETIRED_SHARDS_ATTR, SHARD_DIR_SUFFIX, SUFFIX, WORKSPACE_ID_ATTR
 from .checksums import DataDamage
 from .codecs.common import read_str_attr
 
-__all__ = ["SHARD_DIR_SUFFIX", "GRACE_S", "RETIRED_ATTR", "shard_dir", "new_shard_name",
+__all__ = ["GRACE_S", "shard_dir", "new_shard_name",
            "link_target", "shard_path", "check_shard_identity", "retired_shards", "retire",
            "remove_unused"]
 
-SHARD_DIR_SUFFIX = ".shards"
 GRACE_S = 3600.0  # s an unlinked shard is kept for readers of the previous root
-RETIRED_ATTR = "__retired_shards__"  # root attribute: JSON {file name: time unlinked (s)}
-_NAME = re.compile(r"^[A-Za-z0-9_-]{0,32}\.[0-9a-f]{16}\.h5$")
+_NAME = re.compile(r"^[A-Za-z0-9_-]{0,32}\.[0-9a-f]{16}" + re.escape(SUFFIX) + "$")
 _LABEL = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -56,7 +55,7 @@ def shard_dir(root: str) -> str:
 def new_shard_name(namespace: str) -> str:
     """A fresh shard file name for ``namespace``: a readable label plus 64 random bits."""
     label = _LABEL.sub("_", namespace)[:32]
-    return f"{label}.{secrets.token_hex(8)}.h5"
+    return f"{label}.{secrets.token_hex(8)}{SUFFIX}"
 
 
 def link_target(root: str, name: str) -> str:
@@ -88,7 +87,7 @@ def shard_path(root: str, namespace: str, link: h5py.ExternalLink) -> str:
 # --------------------------------------------------------------------- old shards
 def retired_shards(f: h5py.File) -> dict[str, float]:
     """``{shard file name: time it was unlinked}`` recorded in the root ``f``."""
-    text = read_str_attr(f.attrs, RETIRED_ATTR)
+    text = read_str_attr(f.attrs, RETIRED_SHARDS_ATTR)
     if not text:
         return {}
     try:
@@ -130,7 +129,7 @@ def remove_unused(root: str, linked: set[str], retired: dict[str, float]) -> lis
 
 def check_shard_identity(shard: h5py.File, root_id: str, namespace: str, path: str) -> None:
     """Raise :class:`DataDamage` unless ``shard`` belongs to the workspace ``root_id``."""
-    shard_id = read_str_attr(shard.attrs, "__workspace_id__")
+    shard_id = read_str_attr(shard.attrs, WORKSPACE_ID_ATTR)
     if shard_id != root_id:
         raise DataDamage(f"namespace {namespace!r} links to {path}, a shard of workspace "
                          f"{shard_id!r}, not of this one ({root_id!r}): refused")

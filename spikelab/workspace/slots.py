@@ -14,13 +14,13 @@ from typing import Any
 
 import h5py
 
+from ..ondisk import SEAL_ATTR
 from .codecs import encode_item
 from .codecs.common import child_group, compressed
 from . import backing
 from .h5file import new_file
 from .provenance import content_hash, group_content_hash
 from .reading import check_intact, read_item
-from .seals import SEAL_ATTR
 
 __all__ = ["ObjectSlot", "GroupSlot", "DamagedSlot", "BackingFile", "copy_group"]
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import h5py
 
+from ..ondisk import CONTENT_HASH_ATTR, FINGERPRINT_ATTR, PROVENANCE_ATTR
 from ..errors import SpikelabError
 from ..progress import Progress
 from .attrmemo import attribute_memo
@@ -25,9 +26,10 @@ from .checksums import verify_dataset
 from .codecs import decode_item
 from .codecs.common import read_str_attr
 from .damage import decoding
-from .entries import read_entry
-from .fileindex import index_problem, trusted_index
-from .h5file import h5_path, open_workspace
+from .index.entries import read_entry
+from .index.infile import index_problem, trusted_index
+from ..ondisk import h5_path
+from .h5file import open_workspace
 from .provenance import fingerprint, group_content_hash
 from .reading import open_item, ordered_names
 from .seals import check_item_seal
@@ -86,14 +88,14 @@ def _hash_problems(group: h5py.Group) -> list[str]:
     """Mismatches between an item's stored fingerprint / content hash and its data."""
     problems = []
     attrs = group.attrs
-    stored_hash = read_str_attr(attrs, "__content_hash__")
+    stored_hash = read_str_attr(attrs, CONTENT_HASH_ATTR)
     if stored_hash is not None:
         actual = group_content_hash(group)
         if actual != stored_hash:
             problems.append(f"content hash mismatch: stored {stored_hash[:16]}..., data gives "
                             f"{actual[:16]}...")
-    text = read_str_attr(attrs, "__provenance__")
-    stored_fp = read_str_attr(attrs, "__fingerprint__")
+    text = read_str_attr(attrs, PROVENANCE_ATTR)
+    stored_fp = read_str_attr(attrs, FINGERPRINT_ATTR)
     if text is not None and stored_fp is not None:
         record = json.loads(text)
         if fingerprint(**record) != stored_fp:
@@ -169,7 +171,7 @@ def verify(path: str | os.PathLike) -> VerifyReport:
                     group = open_item(f, ns, key)
                     sealed, problems = _check_item(group, index.get((ns, key)))
                     report.sealed += sealed
-                    report.hashed += "__content_hash__" in group.attrs
+                    report.hashed += CONTENT_HASH_ATTR in group.attrs
             except SpikelabError as exc:
                 problems = [_without_place(str(exc), target, ns, key)]
             report.problems.extend(ItemProblem(ns, key, p) for p in problems)

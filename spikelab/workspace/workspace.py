@@ -19,9 +19,10 @@ from .base import WorkspaceBase, _Item
 from .attrmemo import attribute_memo
 from .codecs import summarize
 from .damage import decoding
-from .entries import damaged_entry, read_entry
-from .fileindex import trusted_index
-from .h5file import h5_path, open_workspace, read_root
+from .index.entries import damaged_entry, read_entry
+from .index.infile import trusted_index
+from ..ondisk import h5_path
+from .h5file import open_workspace, read_root
 from .reading import open_item, ordered_names, read_item, read_item_entry
 from .slots import BackingFile, DamagedSlot, GroupSlot, ObjectSlot
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from spikelab import AnalysisWorkspace
-from spikelab.workspace.seals import SEAL_ATTR
+from spikelab.ondisk import SEAL_ATTR
 from tests.cluster import slurm
 from tests.cluster.runner import SnakemakeRun, run_snakemake, slurm_args
 from tests.workflow.harness import make_project, small_config

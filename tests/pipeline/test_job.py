@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from spikelab import AnalysisWorkspace, SpikeData
-from spikelab.pipeline.merge import merge_parts
+from spikelab.pipeline.merge_job import merge_parts
 from spikelab.pipeline.recording import spikedata_digest
 from spikelab.pipeline.runner import run_spec
 

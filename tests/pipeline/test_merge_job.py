@@ -10,7 +10,7 @@ import pytest
 
 from spikelab import AnalysisWorkspace
 from spikelab.errors import CorruptWorkspaceError
-from spikelab.pipeline.merge import merge_available, merge_parts, rebuild_if_damaged
+from spikelab.pipeline.merge_job import merge_available, merge_parts, rebuild_if_damaged
 from spikelab.workspace.workspace import LazyAnalysisWorkspace
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from spikelab import AnalysisWorkspace, SpikeData
 from spikelab.errors import AnalysisRunError
-from spikelab.pipeline.merge import merge_parts
+from spikelab.pipeline.merge_job import merge_parts
 from spikelab.pipeline.recording import spikedata_digest
 from spikelab.pipeline.runner import ItemRef, Job, run_job, run_spec
 from spikelab.workspace.workspace import LazyAnalysisWorkspace

@@ -17,7 +17,8 @@ import pytest
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.workspace import merge_files, verify
-from spikelab.workspace.h5file import h5_path, open_workspace
+from spikelab.ondisk import h5_path
+from spikelab.workspace.h5file import open_workspace
 from spikelab.workspace.shards import retired_shards, shard_dir
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")

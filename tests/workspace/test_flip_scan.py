@@ -26,7 +26,7 @@ import pytest
 from ws_equality import assert_same
 
 import spikelab.atomicfile
-import spikelab.workspace.filemerge
+import spikelab.workspace.merge.files
 import spikelab.cli.info
 import spikelab.cli.ls
 import spikelab.cli.merge
@@ -91,7 +91,7 @@ class _Raw(BaseException):
 def strict_command(monkeypatch):
     """The command's library calls re-raise non-spikelab exceptions as :class:`_Raw`; and
     files are not flushed to disk (thousands of merges: durability is not tested here)."""
-    for module in (spikelab.atomicfile, spikelab.workspace.filemerge):
+    for module in (spikelab.atomicfile, spikelab.workspace.merge.files):
         monkeypatch.setattr(module, "fsync_path", lambda path, directory=False: None)
     def strict(fn):
         def call(*args, **kwargs):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from spikelab.workspace.h5file import base_path, h5_path
+from spikelab.ondisk import base_path, h5_path
 
 
 @pytest.mark.parametrize("given, h5", [

@@ -9,7 +9,7 @@ from ws_files import rewritten
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.workspace import verify
-from spikelab.workspace.fileindex import trusted_index
+from spikelab.workspace.index.infile import trusted_index
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from spikelab import (AnalysisWorkspace, LazyAnalysisWorkspace, PairwiseCompMatr
                       SpikeSliceStack)
 from spikelab.errors import CorruptWorkspaceError, DamagedItemWarning, InvalidItemError
 from spikelab.workspace import merge_files, verify
-from spikelab.workspace.seals import SEAL_ATTR
+from spikelab.ondisk import SEAL_ATTR
 
 
 def _sd() -> SpikeData:

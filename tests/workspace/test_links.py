@@ -20,7 +20,7 @@ from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.cli.main import main as cli_main
 from spikelab.errors import CorruptWorkspaceError
 from spikelab.workspace import merge_files, verify
-from spikelab.workspace.fileindex import INDEX
+from spikelab.ondisk import INDEX
 from spikelab.workspace.seals import seal_item
 
 SECRET = np.array([7.0, 7.0, 7.0, 7.0])

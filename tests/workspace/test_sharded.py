@@ -26,7 +26,8 @@ from spikelab.errors import CorruptWorkspaceError, InvalidArgumentError
 from spikelab.workspace import merge_files, pack, verify
 from spikelab.workspace import shards as shards_module
 from spikelab.workspace.h5file import open_workspace
-from spikelab.workspace.shards import RETIRED_ATTR, shard_dir
+from spikelab.ondisk import RETIRED_SHARDS_ATTR
+from spikelab.workspace.shards import shard_dir
 
 
 def _part(path, items: dict) -> str:
@@ -198,10 +199,10 @@ def test_old_shards_stay_for_the_grace_then_go(merged, tmp_path, monkeypatch):
     old = _linked(merged)["D0"]
     merge_files(merged, [_part(tmp_path / "a", {("D0", "rates"): np.zeros(2)})], overwrite=True)
     with h5py.File(merged) as f:
-        assert list(json.loads(f.attrs[RETIRED_ATTR])) == [old]
+        assert list(json.loads(f.attrs[RETIRED_SHARDS_ATTR])) == [old]
     assert old in os.listdir(shard_dir(str(merged)))
     later = time.time() + shards_module.GRACE_S + 1
-    monkeypatch.setattr("spikelab.workspace.filemerge.time", SimpleNamespace(time=lambda: later))
+    monkeypatch.setattr("spikelab.workspace.merge.files.time", SimpleNamespace(time=lambda: later))
     merge_files(merged, [_part(tmp_path / "b", {("D5", "x"): np.zeros(2)})])
     assert old not in os.listdir(shard_dir(str(merged)))
     assert sorted(os.listdir(shard_dir(str(merged)))) == sorted(_linked(merged).values())
@@ -339,7 +340,7 @@ def test_pack_refuses_itself_and_damaged_items(merged, tmp_path):
 # --------------------------------------------------------------------- remembered sources
 def _opened(monkeypatch) -> list[str]:
     """Paths ``merge_files`` opens from now on."""
-    import spikelab.workspace.filemerge as filemerge
+    import spikelab.workspace.merge.files as filemerge
     seen: list[str] = []
     real = filemerge.open_workspace
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import h5py
 
 from spikelab import AnalysisWorkspace
-from spikelab.workspace.checksums import CHECKSUM_ATTR, set_checksum
-from spikelab.workspace.h5file import h5_path
-from spikelab.workspace.seals import SEAL_ATTR, seal_item, seal_root
+from spikelab.ondisk import CHECKSUM_ATTR, SEAL_ATTR
+from spikelab.workspace.checksums import set_checksum
+from spikelab.ondisk import h5_path
+from spikelab.workspace.seals import seal_item, seal_root
 
 
 @contextlib.contextmanager

@@ -16,7 +16,8 @@ from spikelab.pipeline.config import (
     simulation_params,
 )
 from spikelab.pipeline.graph import SHARED_NAMESPACE, StepGraph
-from spikelab.pipeline.merge import rebuild_if_damaged
+from spikelab.pipeline.merge_job import rebuild_if_damaged
+from spikelab.ondisk import h5_path, item_file
 from spikelab.workspace.provenance import canonical_json
 
 validate(config, "../schemas/config.schema.yaml")
@@ -101,12 +102,11 @@ def recording_source(wildcards):
     """The recording file, unless it is missing and --keep-going lets its job fail alone."""
     if wildcards.recording in MISSING_RECORDINGS:
         return []
-    return recording_path(wildcards.recording).split("::", 1)[0]
+    return item_file(recording_path(wildcards.recording))
 
 
 def merged_workspace_files():
-    base = config["workspace"].removesuffix(".h5")
-    return [f"{base}.h5"]
+    return [h5_path(config["workspace"])]
 
 
 # A merged workspace that cannot be read must not block the workflow: the merge job keeps
@@ -119,6 +119,6 @@ if workflow.is_main_process and (
 
 def merge_finished_parts():
     """After a failed run (onerror), merge every part that was finished."""
-    from spikelab.pipeline.merge import merge_available
+    from spikelab.pipeline.merge_job import merge_available
 
     merge_available(merged_workspace_files()[0], GRAPH.parts(), log="logs/merge.log")

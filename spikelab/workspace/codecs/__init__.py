@@ -8,7 +8,7 @@ registry (by type for writing, by ``__type__`` tag for reading).
 from . import (mapping, ndarray, pairwise, pairwise_stack,  # noqa: F401 (registration)
                ratedata, rateslicestack, spikedata, spikeslicestack)
 from .items import check_item, decode_item, encode_item, peek_item, summarize
-from .registry import TYPE_ATTR, Codec, codec_for, codec_for_tag, known_tags, read_tag
+from .registry import Codec, codec_for, codec_for_tag, known_tags, read_tag
 
-__all__ = ["Codec", "TYPE_ATTR", "encode_item", "decode_item", "check_item", "summarize",
+__all__ = ["Codec", "encode_item", "decode_item", "check_item", "summarize",
            "peek_item", "codec_for", "codec_for_tag", "known_tags", "read_tag"]

@@ -18,16 +18,16 @@ from typing import Any
 import h5py
 import numpy as np
 
+from ...ondisk import EXTRAS
 from ...errors import InvalidItemError
 from ..attrmemo import get_attr
 from ..checksums import read_verified, set_checksum
 
-__all__ = ["EXTRAS", "COMPRESSIONS", "read_str_attr", "write_array", "read_array",
+__all__ = ["COMPRESSIONS", "read_str_attr", "write_array", "read_array",
            "write_strings", "read_strings", "write_times", "read_times", "strict_equal", "extras_group",
            "get_extras", "child_group", "compressed", "inconsistent", "rebuilding",
            "require_array"]
 
-EXTRAS = "__spikelab__"  # child group holding exact encodings 0.1.2 does not read
 
 _STR = h5py.string_dtype(encoding="utf-8")
 COMPRESSIONS = ("gzip", "lzf")  # filters every h5py build (0.1.2's included) can read

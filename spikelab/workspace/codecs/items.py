@@ -6,7 +6,8 @@ from typing import Any
 
 import h5py
 
-from .registry import OWN_TYPE_ATTR, TYPE_ATTR, codec_for, codec_for_tag, read_tag
+from ...ondisk import OWN_TYPE_ATTR, TYPE_ATTR
+from .registry import codec_for, codec_for_tag, read_tag
 
 __all__ = ["encode_item", "decode_item", "check_item", "summarize", "peek_item"]
 

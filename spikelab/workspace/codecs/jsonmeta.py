@@ -17,20 +17,19 @@ from typing import Any
 import h5py
 import numpy as np
 
+from ...ondisk import METADATA_ATTR, NDARRAY_SENTINEL
 from . import values
 from .common import extras_group, get_extras, read_str_attr, strict_equal
 
 __all__ = ["encode_metadata", "decode_metadata", "check_metadata", "to_json", "from_json"]
 
-ATTR = "__metadata__"
-_SENTINEL = "__ndarray__"
 _JSON_ARRAY_KINDS = "biufU"  # kinds whose tolist() 0.1.2 can turn back into the dtype
 
 
 def _default(obj: Any) -> Any:
     """JSON fallback: ndarrays as sentinels, numpy scalars as numbers, the rest as text."""
     if isinstance(obj, np.ndarray) and obj.dtype.kind in _JSON_ARRAY_KINDS:
-        return {_SENTINEL: True, "dtype": str(obj.dtype), "shape": list(obj.shape),
+        return {NDARRAY_SENTINEL: True, "dtype": str(obj.dtype), "shape": list(obj.shape),
                 "values": obj.tolist()}
     if isinstance(obj, np.generic) and obj.dtype.kind in "biuf":
         return obj.item()
@@ -58,7 +57,7 @@ def _json_keys(obj: Any) -> Any:
 
 def _restore(obj: Any) -> Any:
     if isinstance(obj, dict):
-        if obj.get(_SENTINEL) is True:
+        if obj.get(NDARRAY_SENTINEL) is True:
             return np.asarray(obj["values"], dtype=obj["dtype"]).reshape(obj["shape"])
         return {k: _restore(v) for k, v in obj.items()}
     if isinstance(obj, list):
@@ -84,7 +83,7 @@ def check_metadata(metadata: Any, where: str) -> None:
 def encode_metadata(group: h5py.Group, metadata: dict) -> None:
     """Write ``__metadata__`` and, if that JSON is lossy for this dict, the exact copy."""
     text = to_json(metadata)
-    group.attrs[ATTR] = text
+    group.attrs[METADATA_ATTR] = text
     if not strict_equal(from_json(text), metadata):
         values.encode_value(extras_group(group), "metadata", metadata)
 
@@ -94,4 +93,4 @@ def decode_metadata(group: h5py.Group) -> dict:
     exact = get_extras(group, "metadata")
     if exact is not None:
         return values.decode_value(exact)
-    return from_json(read_str_attr(group.attrs, ATTR, "{}"))
+    return from_json(read_str_attr(group.attrs, METADATA_ATTR, "{}"))

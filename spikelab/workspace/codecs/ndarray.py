@@ -13,6 +13,7 @@ import h5py
 import numpy as np
 from h5py import h5t
 
+from ...ondisk import DTYPE_ATTR, STRING_ARRAY_ATTR
 from ...errors import UnsupportedTypeError
 from ..attrmemo import get_attr, has_attr
 from .common import read_array, read_str_attr, read_strings, write_array, write_strings
@@ -20,8 +21,6 @@ from .registry import Codec, register
 
 __all__ = ["encode", "decode", "check_dtype", "CODEC"]
 
-_STRING_FLAG = "__string_array__"
-_DTYPE = "__dtype__"
 
 
 def check_dtype(dtype: np.dtype, where: str) -> None:
@@ -50,11 +49,11 @@ def encode(group: h5py.Group, arr: np.ndarray) -> None:
     kind = arr.dtype.kind
     if kind == "U":
         ds = write_strings(group, "data", arr)
-        ds.attrs[_STRING_FLAG] = True
-        ds.attrs[_DTYPE] = arr.dtype.str
+        ds.attrs[STRING_ARRAY_ATTR] = True
+        ds.attrs[DTYPE_ATTR] = arr.dtype.str
     elif kind in "Mm":
         counts = arr.astype(arr.dtype.newbyteorder("=")).view(np.int64)
-        write_array(group, "data", counts).attrs[_DTYPE] = arr.dtype.str
+        write_array(group, "data", counts).attrs[DTYPE_ATTR] = arr.dtype.str
     else:
         write_array(group, "data", arr)
 
@@ -63,15 +62,16 @@ def decode(group: h5py.Group) -> np.ndarray:
     """Read ``group["data"]`` back with its dtype and shape."""
     ds = group["data"]
     stored = ds.dtype  # h5py rebuilds it on every access
-    if stored.kind == "O" and get_attr(ds.attrs, _STRING_FLAG, False):
+    if stored.kind == "O" and get_attr(ds.attrs, STRING_ARRAY_ATTR, False):
         text = read_strings(ds)
-        dtype = read_str_attr(ds.attrs, _DTYPE)
+        dtype = read_str_attr(ds.attrs, DTYPE_ATTR)
         if dtype is None:  # 0.1.2 file: as 0.1.2 reads it, narrowest width
             return np.array(text.tolist(), dtype=str).reshape(text.shape)
         return text.astype(dtype)
     data = read_array(ds)  # a 0-d dataset stays a 0-d array
-    if stored == np.int64 and has_attr(ds.attrs, _DTYPE):  # datetimes are stored as int64 counts
-        dtype = np.dtype(read_str_attr(ds.attrs, _DTYPE))
+    # datetimes are stored as int64 counts
+    if stored == np.int64 and has_attr(ds.attrs, DTYPE_ATTR):
+        dtype = np.dtype(read_str_attr(ds.attrs, DTYPE_ATTR))
         return data.view(dtype.newbyteorder("=")).astype(dtype)
     return data
 
@@ -82,8 +82,8 @@ def summary(arr: np.ndarray) -> dict:
 
 def peek(group: h5py.Group) -> dict:
     ds = group["data"]
-    dtype = read_str_attr(ds.attrs, _DTYPE)
-    if dtype is None and get_attr(ds.attrs, _STRING_FLAG, False):
+    dtype = read_str_attr(ds.attrs, DTYPE_ATTR)
+    if dtype is None and get_attr(ds.attrs, STRING_ARRAY_ATTR, False):
         dtype = str(decode(group).dtype)  # 0.1.2 string array: width known only from data
     return {"type": "ndarray", "shape": tuple(ds.shape), "dtype": str(np.dtype(dtype or ds.dtype))}
 

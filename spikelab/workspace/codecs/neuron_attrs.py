@@ -22,6 +22,8 @@ from typing import Any
 import h5py
 import numpy as np
 
+from ...ondisk import (KEY_ORDER_ATTR, MISSING_UNITS_ATTR, NEURON_ATTRIBUTES_LEN_ATTR,
+                       SCALAR_KIND_ATTR, UNIT_KEY_ORDER_ATTR)
 from ..attrmemo import get_attr, has_attr
 from ..names import check_name
 from . import values
@@ -31,10 +33,6 @@ from .common import (child_group, extras_group, get_extras, read_array, read_str
 __all__ = ["encode_neuron_attributes", "decode_neuron_attributes", "check_neuron_attributes"]
 
 GROUP = "neuron_attributes"
-_LEN = "__neuron_attributes_len__"
-_ORDER = "__key_order__"
-_UNIT_ORDER = "__unit_key_order__"  # {unit: [names]} for units whose dict order differs
-_MISSING = "__missing_unit_indices__"
 _ABSENT = object()
 _NUMBER = (bool, int, float, np.bool_, np.integer, np.floating)
 _ARRAY = (np.ndarray, list, tuple)
@@ -101,7 +99,7 @@ def _write_arrays(na: h5py.Group, name: str, column: list) -> None:
             stacked[unit] = np.asarray(v, dtype=sample.dtype)
     ds = write_array(na, name, stacked)
     if missing:
-        ds.attrs[_MISSING] = np.asarray(missing, dtype=np.int64)
+        ds.attrs[MISSING_UNITS_ATTR] = np.asarray(missing, dtype=np.int64)
 
 
 def _write_scalars(na: h5py.Group, name: str, column: list) -> None:
@@ -120,7 +118,7 @@ def _write_scalars(na: h5py.Group, name: str, column: list) -> None:
     numbers = [np.nan if v is _ABSENT or v is None else float(v) for v in column]
     ds = write_array(na, name, np.array(numbers, dtype=np.float64))
     if kind != "float":
-        ds.attrs["__scalar_kind__"] = kind
+        ds.attrs[SCALAR_KIND_ATTR] = kind
 
 
 def _write_reference_column(na: h5py.Group, name: str, column: list) -> None:
@@ -141,15 +139,15 @@ def encode_neuron_attributes(group: h5py.Group, attrs: Sequence[dict] | None) ->
     """Write ``attrs`` (one dict per unit, or None) under ``group``."""
     if attrs is None:
         return
-    group.attrs[_LEN] = len(attrs)
+    group.attrs[NEURON_ATTRIBUTES_LEN_ATTR] = len(attrs)
     names = _names_in_order(attrs)
     if not names:
         return
     na = child_group(group, GROUP)
-    na.attrs[_ORDER] = json.dumps(names)
+    na.attrs[KEY_ORDER_ATTR] = json.dumps(names)
     odd = {str(u): list(d) for u, d in enumerate(attrs) if list(d) != [n for n in names if n in d]}
     if odd:
-        na.attrs[_UNIT_ORDER] = json.dumps(odd)
+        na.attrs[UNIT_KEY_ORDER_ATTR] = json.dumps(odd)
     exact: dict[str, dict[str, Any]] = {}
     for name in names:
         column = [unit_attrs.get(name, _ABSENT) for unit_attrs in attrs]
@@ -170,14 +168,14 @@ def _read_column(ds: h5py.Dataset, out: list[dict], name: str) -> None:
         return
     raw = read_array(ds)
     if raw.ndim > 1:
-        missing = get_attr(ds.attrs, _MISSING, None)
+        missing = get_attr(ds.attrs, MISSING_UNITS_ATTR, None)
         skip = set(np.asarray(missing).ravel().tolist()) if missing is not None else None
         for unit, row in enumerate(raw):
             legacy_missing = skip is None and row.dtype.kind == "f" and np.all(np.isnan(row))
             if not (unit in (skip or ()) or legacy_missing):
                 out[unit][name] = row.copy()
         return
-    kind = read_str_attr(ds.attrs, "__scalar_kind__")
+    kind = read_str_attr(ds.attrs, SCALAR_KIND_ATTR)
     cast = {"int": int, "bool": bool}.get(kind, lambda v: v)
     for unit, v in enumerate(raw.tolist()):
         if isinstance(v, float) and math.isnan(v):
@@ -197,7 +195,7 @@ def _reference_read(group: h5py.Group, n_units: int) -> list[dict]:
 
 def decode_neuron_attributes(group: h5py.Group) -> list[dict] | None:
     """The per-unit dicts written by :func:`encode_neuron_attributes` or by 0.1.2."""
-    stored_len = get_attr(group.attrs, _LEN, None)
+    stored_len = get_attr(group.attrs, NEURON_ATTRIBUTES_LEN_ATTR, None)
     na = group.get(GROUP)
     if stored_len is None:  # 0.1.2 file: read it as 0.1.2 does
         if na is None or len(na) == 0:
@@ -212,8 +210,8 @@ def decode_neuron_attributes(group: h5py.Group) -> list[dict] | None:
                 unit_attrs.pop(name, None)
             for unit, value in per_unit.items():
                 out[int(unit)][name] = value
-    if na is not None and has_attr(na.attrs, _ORDER):
-        order = json.loads(read_str_attr(na.attrs, _ORDER))
-        odd = json.loads(read_str_attr(na.attrs, _UNIT_ORDER, "{}"))
+    if na is not None and has_attr(na.attrs, KEY_ORDER_ATTR):
+        order = json.loads(read_str_attr(na.attrs, KEY_ORDER_ATTR))
+        odd = json.loads(read_str_attr(na.attrs, UNIT_KEY_ORDER_ATTR, "{}"))
         out = [{k: d[k] for k in odd.get(str(u), order) if k in d} for u, d in enumerate(out)]
     return out

@@ -13,16 +13,14 @@ from typing import Any
 
 import h5py
 
+from ...ondisk import OWN_TYPE_ATTR, TYPE_ATTR
 from ...errors import UnknownItemTypeError, UnsupportedTypeError
 from ..attrmemo import get_attr
 
-__all__ = ["Codec", "register", "codec_for", "codec_for_tag", "known_tags", "read_tag",
-           "TYPE_ATTR", "OWN_TYPE_ATTR"]
+__all__ = ["Codec", "register", "codec_for", "codec_for_tag", "known_tags", "read_tag"]
 
-TYPE_ATTR = "__type__"
 #: Set on an item written under another type's ``__type__`` (a form 0.1.2 reads, for an
 #: object 0.1.2 cannot build, e.g. a RateSliceStack without slices): the tag we read it by.
-OWN_TYPE_ATTR = "__spikelab_type__"
 
 
 def _no_check(obj: Any, where: str) -> None:

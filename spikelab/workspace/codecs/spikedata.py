@@ -14,7 +14,8 @@ import numpy as np
 
 from ...spikedata import SpikeData
 from ..attrmemo import get_attr
-from .common import (EXTRAS, extras_group, get_extras, inconsistent, read_array, rebuilding,
+from ...ondisk import EXTRAS
+from .common import (extras_group, get_extras, inconsistent, read_array, rebuilding,
                      require_array, strict_equal, write_array)
 from .jsonmeta import check_metadata, decode_metadata, encode_metadata
 from .ndarray import check_dtype

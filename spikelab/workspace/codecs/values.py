@@ -27,21 +27,19 @@ from typing import Any
 import h5py
 import numpy as np
 
+from ...ondisk import (NUMPY_DTYPE_ATTR, PY_TYPE_ATTR, SCALAR_KIND_ATTR, SCALAR_VALUE_ATTR,
+                       TYPE_ATTR)
 from ...errors import InvalidNameError, UnknownItemTypeError, UnsupportedTypeError
 from ..attrmemo import get_attr
 from ..names import check_name, check_text
 from . import ndarray
 from .common import child_group, read_str_attr
 from .items import check_item, decode_item, encode_item
-from .registry import TYPE_ATTR, read_tag
+from .registry import read_tag
 
 __all__ = ["encode_value", "decode_value", "check_value", "canonical_order"]
 
-PY_TYPE = "__py_type__"
 _KEYS, _VALUES = "keys", "values"  # children of a dict whose keys are not link names
-_VALUE = "__scalar_value__"
-_KIND = "__scalar_kind__"
-_NUMPY = "__numpy_dtype__"
 _PACKABLE = (bool, int, float, str)  # one of these throughout -> an ndarray holds it exactly
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
@@ -103,24 +101,24 @@ def _encode_none(parent: h5py.Group, name: str, value: None) -> None:
 
 
 def _encode_str(parent: h5py.Group, name: str, value: str) -> None:
-    _tagged(parent, name, "scalar_str").attrs[_VALUE] = str(value)
+    _tagged(parent, name, "scalar_str").attrs[SCALAR_VALUE_ATTR] = str(value)
 
 
 def _encode_scalar(parent: h5py.Group, name: str, value: Any) -> None:
     group = _tagged(parent, name, "scalar")
     if isinstance(value, np.generic):
-        group.attrs[_VALUE] = value  # keeps its dtype
-        group.attrs[_NUMPY] = value.dtype.str
-        group.attrs[_KIND] = type(value).__name__  # what 0.1.2 itself writes
+        group.attrs[SCALAR_VALUE_ATTR] = value  # keeps its dtype
+        group.attrs[NUMPY_DTYPE_ATTR] = value.dtype.str
+        group.attrs[SCALAR_KIND_ATTR] = type(value).__name__  # what 0.1.2 itself writes
         return
     kind = type(value).__name__  # 'bool', 'int' or 'float'
-    group.attrs[_VALUE] = np.int64(value) if kind == "int" else value
-    group.attrs[_KIND] = kind
+    group.attrs[SCALAR_VALUE_ATTR] = np.int64(value) if kind == "int" else value
+    group.attrs[SCALAR_KIND_ATTR] = kind
 
 
 def _encode_generic(parent: h5py.Group, name: str, items: Any, py_type: str) -> None:
     group = _tagged(parent, name, "dict")
-    group.attrs[PY_TYPE] = py_type
+    group.attrs[PY_TYPE_ATTR] = py_type
     for i, item in enumerate(items):
         encode_value(group, str(i), item)
 
@@ -133,7 +131,7 @@ def _encode_packed(parent: h5py.Group, name: str, tag: str, items: Any) -> h5py.
 
 def _encode_list(parent: h5py.Group, name: str, value: list) -> None:
     if _is_packable_list(value):
-        _encode_packed(parent, name, "ndarray", value).attrs[PY_TYPE] = "list"
+        _encode_packed(parent, name, "ndarray", value).attrs[PY_TYPE_ATTR] = "list"
     else:
         _encode_generic(parent, name, value, "list")
 
@@ -160,7 +158,7 @@ def _encode_dict(parent: h5py.Group, name: str, value: dict) -> None:
         encode_item(child_group(parent, name), value)
         return
     group = _tagged(parent, name, "dict")
-    group.attrs[PY_TYPE] = "dict"
+    group.attrs[PY_TYPE_ATTR] = "dict"
     encode_value(group, _KEYS, list(value))
     encode_value(group, _VALUES, list(value.values()))
 
@@ -264,11 +262,11 @@ def check_value(value: Any, where: str) -> None:
 
 # --------------------------------------------------------------------- decoders
 def _decode_scalar(group: h5py.Group) -> Any:
-    value = get_attr(group.attrs, _VALUE)
-    numpy_dtype = read_str_attr(group.attrs, _NUMPY)
+    value = get_attr(group.attrs, SCALAR_VALUE_ATTR)
+    numpy_dtype = read_str_attr(group.attrs, NUMPY_DTYPE_ATTR)
     if numpy_dtype is not None:
         return np.dtype(numpy_dtype).type(value)
-    kind = read_str_attr(group.attrs, _KIND, "float")
+    kind = read_str_attr(group.attrs, SCALAR_KIND_ATTR, "float")
     if "int" in kind:  # 'int', 'int64', 'uint8', ... as 0.1.2 reads them
         return int(value)
     if kind in ("bool", "bool_"):
@@ -283,7 +281,7 @@ def _children(group: h5py.Group) -> list:
 _VALUE_TAGS: dict[str, Callable[[h5py.Group], Any]] = {
     "none": lambda g: None,
     "scalar": _decode_scalar,
-    "scalar_str": lambda g: read_str_attr(g.attrs, _VALUE),
+    "scalar_str": lambda g: read_str_attr(g.attrs, SCALAR_VALUE_ATTR),
     "tuple": lambda g: tuple(ndarray.decode(g).tolist()),
     "set": lambda g: set(ndarray.decode(g).tolist()),
     "frozenset": lambda g: frozenset(ndarray.decode(g).tolist()),
@@ -301,7 +299,7 @@ def decode_value(group: h5py.Group) -> Any:
     reader = _VALUE_TAGS.get(tag)
     if reader is not None:
         return reader(group)
-    py_type = read_str_attr(group.attrs, PY_TYPE)
+    py_type = read_str_attr(group.attrs, PY_TYPE_ATTR)
     if py_type is None:
         return decode_item(group)
     if py_type == "dict" and tag == "dict":

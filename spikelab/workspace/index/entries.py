@@ -16,18 +16,16 @@ from typing import Any
 
 import h5py
 
-from .attrmemo import get_attr
-from .codecs import peek_item, read_tag
-from .codecs.common import read_str_attr
-from .provenance import canonical_json
+from ...ondisk import (CONTENT_HASH_ATTR, CREATED_AT_ATTR, FINGERPRINT_ATTR, HEADER_ATTRS,
+                       HEADER_FIELDS, NOTE_ATTR, PROVENANCE_ATTR)
+from ..attrmemo import get_attr
+from ..codecs import peek_item, read_tag
+from ..codecs.common import read_str_attr
+from ..provenance import canonical_json
 
-__all__ = ["HEADER_ATTRS", "make_entry", "write_header", "read_entry", "damaged_entry",
+__all__ = ["make_entry", "write_header", "read_entry", "damaged_entry",
            "copy_entry", "jsonable"]
 
-HEADER_ATTRS = ("__created_at__", "__note__", "__provenance__", "__fingerprint__",
-                "__content_hash__")
-_OPTIONAL = (("note", "__note__"), ("fingerprint", "__fingerprint__"),
-             ("content_hash", "__content_hash__"))
 
 
 def make_entry(summary: dict, created_at: float, note: str | None = None,
@@ -50,12 +48,12 @@ def copy_entry(entry: dict) -> dict:
 def write_header(group: h5py.Group, entry: dict) -> None:
     """Set the item header attributes of ``group`` from ``entry`` (removing stale ones)."""
     attrs = group.attrs
-    attrs["__created_at__"] = float(entry["created_at"])
-    wanted = {attr: entry.get(field) for field, attr in _OPTIONAL}
+    attrs[CREATED_AT_ATTR] = float(entry["created_at"])
+    wanted = {attr: entry.get(field) for field, attr in HEADER_FIELDS}
     if entry.get("provenance") is not None:
-        wanted["__provenance__"] = canonical_json(entry["provenance"])
+        wanted[PROVENANCE_ATTR] = canonical_json(entry["provenance"])
     else:
-        wanted["__provenance__"] = None
+        wanted[PROVENANCE_ATTR] = None
     for attr, value in wanted.items():
         if value is not None:
             attrs[attr] = value
@@ -66,14 +64,14 @@ def write_header(group: h5py.Group, entry: dict) -> None:
 def read_entry(group: h5py.Group, summary: dict | None = None) -> dict:
     """The entry of the item in ``group`` (``summary`` from a decoded object, else peeked)."""
     attrs = group.attrs
-    text = read_str_attr(attrs, "__provenance__")
+    text = read_str_attr(attrs, PROVENANCE_ATTR)
     return make_entry(
         summary if summary is not None else peek_item(group),
-        created_at=float(get_attr(attrs, "__created_at__", 0.0)),
-        note=read_str_attr(attrs, "__note__"),
+        created_at=float(get_attr(attrs, CREATED_AT_ATTR, 0.0)),
+        note=read_str_attr(attrs, NOTE_ATTR),
         provenance=_provenance_in_order(json.loads(text)) if text is not None else None,
-        fingerprint=read_str_attr(attrs, "__fingerprint__"),
-        content_hash=read_str_attr(attrs, "__content_hash__"),
+        fingerprint=read_str_attr(attrs, FINGERPRINT_ATTR),
+        content_hash=read_str_attr(attrs, CONTENT_HASH_ATTR),
     )
 
 
@@ -85,7 +83,7 @@ def damaged_entry(group: h5py.Group, problem: str) -> dict:
     except Exception:  # best effort on a damaged group: any failure means "unknown"
         tag = "unknown"
     try:
-        created_at = float(group.attrs["__created_at__"])
+        created_at = float(group.attrs[CREATED_AT_ATTR])
     except Exception:
         created_at = 0.0
     return {"type": tag, "created_at": created_at, "damaged": problem}

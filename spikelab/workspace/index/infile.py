@@ -21,16 +21,16 @@ import json
 import h5py
 import numpy as np
 
-from .checksums import DataDamage, read_verified, set_checksum
-from .codecs.common import read_str_attr
-from .damage import RAW_ERRORS, decoding
+from ...ondisk import INDEX, SAVE_ID_ATTR
+from ..checksums import DataDamage, read_verified, set_checksum
+from ..codecs.common import read_str_attr
+from ..damage import RAW_ERRORS, decoding
 from .entries import jsonable
-from .reading import item_names, open_item, ordered_names, read_item_entry
+from ..reading import item_names, open_item, ordered_names, read_item_entry
 
-__all__ = ["INDEX", "Entries", "write_index", "trusted_index", "index_problem", "walk_entries",
+__all__ = ["Entries", "write_index", "trusted_index", "index_problem", "walk_entries",
            "file_entries"]
 
-INDEX = "__index__"
 _VERSION = 1
 _ENTRY_FIELDS = frozenset({"created_at", "note", "provenance", "fingerprint", "content_hash"})
 
@@ -39,7 +39,7 @@ Entries = dict[tuple[str, str], dict]
 
 def write_index(f: h5py.File, entries: Entries) -> None:
     """(Re)write ``/__index__`` for ``entries`` ((ns, key) -> entry, in file order)."""
-    doc = {"version": _VERSION, "save_id": read_str_attr(f.attrs, "__save_id__"),
+    doc = {"version": _VERSION, "save_id": read_str_attr(f.attrs, SAVE_ID_ATTR),
            "items": [[ns, key, jsonable(entry)] for (ns, key), entry in entries.items()]}
     if INDEX in f:
         del f[INDEX]
@@ -64,7 +64,7 @@ def _read(f: h5py.File) -> tuple[Entries | None, str | None]:
         raw = read_verified(ds)[()]
         doc = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
         if doc.get("version") != _VERSION or doc.get("save_id") != read_str_attr(
-                f.attrs, "__save_id__"):
+                f.attrs, SAVE_ID_ATTR):
             return None, None  # written for another version of the file: not used
         entries = {(ns, key): _restore(entry) for ns, key, entry in doc["items"]}
     except DataDamage as exc:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import os
 
-from .._version import __version__
+from ..._version import __version__
 from .entries import jsonable
-from ..atomicfile import atomic_write_text
-from .h5file import FORMAT_VERSION
+from ...atomicfile import atomic_write_text
+from ...ondisk import FORMAT_VERSION, SIDECAR_SUFFIX
 
 __all__ = ["write_sidecar", "order_hint"]
 
@@ -51,4 +51,4 @@ def order_hint(path: str, present: dict[str, list[str]]) -> dict[str, list[str]]
 
 def sidecar_path(h5: str) -> str:
     """``x.h5`` -> ``x.json``."""
-    return os.path.splitext(h5)[0] + ".json"
+    return os.path.splitext(h5)[0] + SIDECAR_SUFFIX

@@ -3,7 +3,8 @@
 The pipeline's merge step. Items are never decoded: new and replacing items are copied
 group by group (``H5Ocopy``), and an item that is skipped costs at most reading its
 fingerprint attribute. The plan reads names and fingerprints from the files' ``__index__``
-when it can be trusted (see :mod:`.fileindex`), so deciding costs no per-item HDF5 access.
+when it can be trusted (see :mod:`spikelab.workspace.index.infile`), so deciding costs no
+per-item HDF5 access.
 
 The target is written in the sharded layout (:mod:`.shards`): one shard file per
 namespace, and a small root linking them. Only namespaces that change are written, each
@@ -27,19 +28,20 @@ from dataclasses import dataclass, field
 
 import h5py
 
-from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, fsync_path, locked
-from ..errors import InvalidArgumentError, WorkspaceFileError
-from ..progress import Progress
-from .damage import decoding, reading_file, writing_file
-from .fileindex import Entries, trusted_index, write_index
-from .h5file import RootInfo, h5_path, new_file, open_workspace, read_root, write_root
-from .merging import MergeReport, decide
-from .reading import check_intact, open_item, ordered_names, read_item_entry
-from .seals import seal_item
-from .shards import (RETIRED_ATTR, link_target, new_shard_name, remove_unused, retire,
+from ...atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, fsync_path, locked
+from ...errors import InvalidArgumentError, WorkspaceFileError
+from ...progress import Progress
+from ..damage import decoding, reading_file, writing_file
+from ..index.infile import Entries, trusted_index, write_index
+from ...ondisk import h5_path
+from ..h5file import RootInfo, new_file, open_workspace, read_root, write_root
+from .rule import MergeReport, decide
+from ..reading import check_intact, open_item, ordered_names, read_item_entry
+from ..seals import seal_item
+from ..shards import (RETIRED_SHARDS_ATTR, link_target, new_shard_name, remove_unused, retire,
                      retired_shards, shard_dir)
-from .sidecar import sidecar_path, write_sidecar
-from .slots import copy_group
+from ..index.sidecar import sidecar_path, write_sidecar
+from ..slots import copy_group
 from .sourcememo import Record, read_memo, state, write_memo
 
 __all__ = ["merge_files"]
@@ -255,7 +257,7 @@ def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File
                      set(shard_names.values()), time.time())
     with atomic_target(target_path) as tmp, writing_file(target_path):
         with new_file(tmp) as f:
-            f.attrs[RETIRED_ATTR] = json.dumps(retired)  # before write_root seals the root
+            f.attrs[RETIRED_SHARDS_ATTR] = json.dumps(retired)  # before write_root seals the root
             save_id = write_root(f, root.workspace_id, root.name, root.created_at)
             for ns, name in shard_names.items():
                 f[ns] = h5py.ExternalLink(link_target(target_path, name), f"/{ns}")

@@ -24,12 +24,12 @@ import os
 import h5py
 import numpy as np
 
-from .checksums import DataDamage, read_verified, set_checksum
-from .damage import RAW_ERRORS
+from ...ondisk import SOURCES_MEMO
+from ..checksums import DataDamage, read_verified, set_checksum
+from ..damage import RAW_ERRORS
 
-__all__ = ["MEMO", "Record", "state", "read_memo", "write_memo"]
+__all__ = ["Record", "state", "read_memo", "write_memo"]
 
-MEMO = "__sources__"
 _VERSION = 1
 
 #: (state, [(namespace, key, fingerprint or None), ...]) of one source file
@@ -49,7 +49,7 @@ def read_memo(f: h5py.File) -> dict[str, Record]:
     """``{source path: record}`` stored in the target root ``f`` (empty when there is none
     or it cannot be read: the sources are then opened, as without a memo)."""
     try:
-        ds = f.get(MEMO)
+        ds = f.get(SOURCES_MEMO)
         if not isinstance(ds, h5py.Dataset):
             return {}
         raw = read_verified(ds)[()]
@@ -69,5 +69,5 @@ def write_memo(f: h5py.File, records: dict[str, Record]) -> None:
         path: {"state": rec_state, "items": [list(item) for item in items]}
         for path, (rec_state, items) in records.items()}}
     text = json.dumps(doc)
-    ds = f.create_dataset(MEMO, data=text, dtype=h5py.string_dtype("utf-8"))
+    ds = f.create_dataset(SOURCES_MEMO, data=text, dtype=h5py.string_dtype("utf-8"))
     set_checksum(ds, np.asarray(text, dtype=object))
