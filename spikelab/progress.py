@@ -1,8 +1,13 @@
-"""Progress lines for long steps: shown in a terminal, silent in logs and pipelines.
+"""Progress: the library counts, its caller decides what is shown.
 
-A progress line is written to ``stderr`` (or ``stream``) only when that stream is a
-terminal (``isatty()``): the same code prints a live counter for a user at a prompt and
-nothing at all in a Snakemake job's log or a CI run. No dependency.
+Long library calls (:func:`~spikelab.workspace.verify`,
+:func:`~spikelab.workspace.merge_files`, :func:`~spikelab.workspace.pack`) take a
+``progress=`` callback (:data:`ProgressCallback`) and never write to the terminal
+themselves: the command line draws one line from it (:mod:`spikelab.cli.ticker`), the
+workflow logs. :class:`Progress` is such a line, for your own scripts and loops: it is
+written to ``stderr`` (or ``stream``) only when that stream is a terminal (``isatty()``),
+so the same code prints a live counter at a prompt and nothing in a job's log or a CI run.
+No dependency.
 
 Examples
 --------
@@ -20,18 +25,70 @@ Or count work done by hand:
 >>> with Progress(total=2, desc="merging items") as bar:
 ...     for item in ["a", "b"]:
 ...         bar.update()
+
+Or show what a library call reports:
+
+>>> import numpy as np, os, tempfile
+>>> from spikelab import AnalysisWorkspace
+>>> from spikelab.workspace import verify
+>>> path = os.path.join(tempfile.mkdtemp(), "ws")
+>>> ws = AnalysisWorkspace(); ws.store("D0", "rates", np.zeros(3)); ws.save(path)
+>>> with Progress(desc="verifying") as bar:
+...     report = verify(path, progress=bar.report)
+>>> bar.done, bar.total
+(1, 1)
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO, TypeVar
 
-__all__ = ["Progress", "progress"]
+__all__ = ["ProgressCallback", "ProgressCount", "Progress", "progress"]
 
 T = TypeVar("T")
+
+#: ``progress(done, total)``: what a long library call reports, units of work done so far
+#: and in all (items, for the workspace calls). Called once with ``done == 0`` when the
+#: total is known, then as work is done, ending with ``done == total``; never from another
+#: thread than the caller's.
+ProgressCallback = Callable[[int, int], None]
+
+
+class ProgressCount:
+    """The library's side of a :data:`ProgressCallback`: counts work and tells the callback,
+    if there is one (nothing is drawn here).
+
+    Parameters
+    ----------
+    progress : ProgressCallback or None
+        Told ``(0, total)`` at once, then ``(done, total)`` on every :meth:`add`.
+    total : int
+        Units of work in all.
+
+    Examples
+    --------
+    >>> seen = []
+    >>> count = ProgressCount(lambda done, total: seen.append((done, total)), 3)
+    >>> count.add(); count.add(2)
+    >>> seen
+    [(0, 3), (1, 3), (3, 3)]
+    """
+
+    def __init__(self, progress: ProgressCallback | None, total: int) -> None:
+        self._progress = progress
+        self.total = total
+        self.done = 0
+        if progress is not None:
+            progress(0, total)
+
+    def add(self, n: int = 1) -> None:
+        """Count ``n`` more units of work done."""
+        self.done += n
+        if self._progress is not None:
+            self._progress(self.done, self.total)
 
 
 class Progress:
@@ -76,6 +133,11 @@ class Progress:
         if now - self._last_draw >= self.min_interval_s or self.done == self.total:
             self._draw(now)
 
+    def report(self, done: int, total: int) -> None:
+        """A :data:`ProgressCallback`: set the counts to what a library call reports."""
+        self.total = total
+        self.update(done - self.done)
+
     def close(self) -> None:
         """Draw the final state and end the line (idempotent)."""
         if self._closed:
@@ -86,9 +148,13 @@ class Progress:
             self.stream.write("\n")
             self.stream.flush()
 
+    def elapsed_s(self, now: float | None = None) -> float:
+        """Seconds since the line was made (until ``now``, a ``time.monotonic()``)."""
+        return (time.monotonic() if now is None else now) - self._started
+
     def line(self, now: float | None = None) -> str:
         """The text of the progress line (without the carriage return)."""
-        elapsed = (time.monotonic() if now is None else now) - self._started
+        elapsed = self.elapsed_s(now)
         head = f"{self.desc}: " if self.desc else ""
         if not self.total:
             return f"{head}{self.done} done, {elapsed:.1f} s"

@@ -15,7 +15,7 @@ from ..workspace import merge_files
 from ..ondisk import h5_path
 from .inventory import item_keys
 from .text import cell, plural, to_json
-from .ticker import elapsed_line
+from .ticker import progress_line
 
 __all__ = ["add_parser", "run", "merge", "as_text"]
 
@@ -45,8 +45,9 @@ def merge(target: str, sources: list[str], overwrite: bool = False,
     """:func:`merge_files` report plus ``target`` and ``added_keys`` (new in the target)."""
     before = set(item_keys(target))
     name = os.path.basename(h5_path(target))
-    with elapsed_line(f"merging {plural(len(sources), 'file')} into {name}"):
-        report = merge_files(target, sources, overwrite=overwrite, replace_stale=replace_stale)
+    with progress_line(f"merging {plural(len(sources), 'file')} into {name}") as progress:
+        report = merge_files(target, sources, overwrite=overwrite, replace_stale=replace_stale,
+                             progress=progress)
     added = [pair for pair in item_keys(target) if pair not in before]
     return {"target": os.path.abspath(h5_path(target)), **report, "added": len(added),
             "added_keys": added}

@@ -12,7 +12,7 @@ from typing import Any
 from ..workspace import pack
 from ..ondisk import h5_path
 from .text import plural, human_size, to_json
-from .ticker import elapsed_line
+from .ticker import progress_line
 
 __all__ = ["add_parser", "run"]
 
@@ -30,8 +30,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     name = os.path.basename(h5_path(args.dest))
-    with elapsed_line(f"packing into {name}"):
-        report = pack(args.source, args.dest)
+    with progress_line(f"packing into {name}") as progress:
+        report = pack(args.source, args.dest, progress=progress)
     if args.json:
         print(to_json(report))
         return 0

@@ -17,7 +17,7 @@ from ..workspace import verify
 from ..ondisk import h5_path
 from .status import DAMAGED, OK
 from .text import cell, plural, to_json
-from .ticker import elapsed_line
+from .ticker import progress_line
 
 __all__ = ["add_parser", "run", "check", "as_text"]
 
@@ -42,9 +42,9 @@ def check(path: str | os.PathLike) -> dict:
     index is damaged) has ``namespace`` and ``key`` None.
     """
     target = h5_path(path)
-    with elapsed_line(f"verifying {os.path.basename(target)}"):
+    with progress_line(f"verifying {os.path.basename(target)}") as progress:
         try:
-            report = verify(target)
+            report = verify(target, progress=progress)
         except CorruptWorkspaceError as exc:
             return {"path": target, "ok": False, "checked": 0, "sealed": 0, "hashed": 0,
                     "shards": 0, "problems": [{"namespace": None, "key": None, "problem": str(exc)}]}

@@ -14,7 +14,7 @@ import os
 
 from ..atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, locked
 from ..errors import InvalidArgumentError
-from ..progress import Progress
+from ..progress import ProgressCallback, ProgressCount
 from .damage import decoding, reading_file, writing_file
 from .index.infile import file_entries, write_index
 from ..ondisk import h5_path
@@ -27,7 +27,8 @@ __all__ = ["pack"]
 
 
 def pack(source: str | os.PathLike, dest: str | os.PathLike, *,
-         lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> dict:
+         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+         progress: ProgressCallback | None = None) -> dict:
     """Write the workspace ``source`` (sharded or not) as the single file ``dest``.
 
     Parameters
@@ -37,6 +38,9 @@ def pack(source: str | os.PathLike, dest: str | os.PathLike, *,
         replaced atomically, its directories created.
     lock_timeout : float
         Seconds to wait for another writer of ``dest``.
+    progress : ProgressCallback, optional
+        Told ``(items copied, items in all)`` as namespaces are copied
+        (:mod:`spikelab.progress`); nothing is drawn.
 
     Returns
     -------
@@ -75,8 +79,8 @@ def pack(source: str | os.PathLike, dest: str | os.PathLike, *,
         for ns, key in entries:
             by_ns.setdefault(ns, []).append(key)
         with locked(dest_path, lock_timeout), atomic_target(dest_path) as tmp, \
-                writing_file(dest_path), Progress(len(entries), desc=f"packing into "
-                                                  f"{os.path.basename(dest_path)}") as bar:
+                writing_file(dest_path):
+            count = ProgressCount(progress, len(entries))
             with new_file(tmp) as out:
                 save_id = write_root(out, root.workspace_id, root.name, root.created_at)
                 for ns, keys in by_ns.items():
@@ -86,7 +90,7 @@ def pack(source: str | os.PathLike, dest: str | os.PathLike, *,
                     with reading_file(source_path, f"namespace {ns!r}"):
                         group = f[ns]
                     copy_group(group, out, ns)
-                    bar.update(len(keys))
+                    count.add(len(keys))
                 write_index(out, entries)
     index: dict[str, dict] = {}
     for (ns, key), entry in entries.items():

@@ -20,7 +20,7 @@ import h5py
 
 from ..ondisk import CONTENT_HASH_ATTR, FINGERPRINT_ATTR, PROVENANCE_ATTR
 from ..errors import SpikelabError
-from ..progress import Progress
+from ..progress import ProgressCallback, ProgressCount
 from .attrmemo import attribute_memo
 from .checksums import verify_dataset
 from .codecs import decode_item
@@ -137,12 +137,21 @@ def _without_place(message: str, path: str, ns: str, key: str) -> str:
     return rest[3:] if rest.startswith("is ") else rest
 
 
-def verify(path: str | os.PathLike) -> VerifyReport:
+def verify(path: str | os.PathLike, *, progress: ProgressCallback | None = None
+           ) -> VerifyReport:
     """Check every item of the workspace ``path``: checksums, decoding, recorded hashes.
 
     File-level problems that stop everything (missing, not HDF5, not a workspace, damaged
     structure, newer format) raise their usual errors; item-level problems are collected,
     one :class:`ItemProblem` per problem, so one damaged item does not hide the others.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Workspace path, with or without ``.h5`` (a single file or a sharded root).
+    progress : ProgressCallback, optional
+        Told ``(items checked, items in the file)`` as items are checked
+        (:mod:`spikelab.progress`); nothing is drawn.
 
     Returns
     -------
@@ -152,7 +161,7 @@ def verify(path: str | os.PathLike) -> VerifyReport:
     """
     target = h5_path(path)
     report = VerifyReport(target)
-    with open_workspace(target) as f, Progress(desc=f"verifying {target}") as bar:
+    with open_workspace(target) as f:
         problem = index_problem(f)
         if problem is not None:
             report.file_problems.append(problem)
@@ -162,9 +171,8 @@ def verify(path: str | os.PathLike) -> VerifyReport:
         if index and list(index) != names:  # a sharded root's index, trusted by namespace
             report.file_problems.append("the root's index lists other items than its shards "
                                         "hold (a shard edited in place?)")
-        bar.total = len(names)
+        count = ProgressCount(progress, len(names))
         for ns, key in names:
-            bar.update()
             report.checked += 1
             try:
                 with decoding(target, ns, key):
@@ -175,4 +183,5 @@ def verify(path: str | os.PathLike) -> VerifyReport:
             except SpikelabError as exc:
                 problems = [_without_place(str(exc), target, ns, key)]
             report.problems.extend(ItemProblem(ns, key, p) for p in problems)
+            count.add()
     return report

@@ -30,7 +30,7 @@ import h5py
 
 from ...atomicfile import DEFAULT_LOCK_TIMEOUT, atomic_target, fsync_path, locked
 from ...errors import InvalidArgumentError, WorkspaceFileError
-from ...progress import Progress
+from ...progress import ProgressCallback, ProgressCount
 from ..damage import decoding, reading_file, writing_file
 from ..index.infile import Entries, trusted_index, write_index
 from ...ondisk import h5_path
@@ -179,7 +179,7 @@ def _plan(files: dict[int, _File], overwrite: bool, replace_stale: bool,
 
 
 def _copy_namespace(dest: h5py.File, ns: str, members: list[tuple[str, int]],
-                    files: dict[int, _File], bar: Progress) -> None:
+                    files: dict[int, _File], count: ProgressCount) -> None:
     """HDF5-copy the items ``members`` ((key, origin) in order) of namespace ``ns`` into
     ``dest``: the whole namespace group in one copy when it comes unchanged from one file
     (about twice as fast as item by item), else item by item.
@@ -196,7 +196,7 @@ def _copy_namespace(dest: h5py.File, ns: str, members: list[tuple[str, int]],
             whole = list(source) == [key for key, _ in members]
         if whole:
             copy_group(source, dest, ns)
-            bar.update(len(members))
+            count.add(len(members))
             for key in unsealed:
                 seal_item(dest[ns][key])
             return
@@ -205,17 +205,17 @@ def _copy_namespace(dest: h5py.File, ns: str, members: list[tuple[str, int]],
         copy_group(files[origin].file[ns][key], ns_group, key)
         if key in unsealed:
             seal_item(ns_group[key])
-        bar.update()
+        count.add()
 
 
 def _write_shard(path: str, root: RootInfo, ns: str, members: list[tuple[str, int]],
-                 files: dict[int, _File], entries: Entries, bar: Progress) -> None:
+                 files: dict[int, _File], entries: Entries, count: ProgressCount) -> None:
     """Write the shard file ``path`` holding namespace ``ns``: a complete workspace file
     of one namespace, with the identity of the merged workspace (:mod:`.shards`)."""
     with writing_file(path):
         with new_file(path) as f:
             write_root(f, root.workspace_id, root.name, root.created_at)
-            _copy_namespace(f, ns, members, files, bar)
+            _copy_namespace(f, ns, members, files, count)
             write_index(f, {(ns, key): entries[(ns, key)] for key, _ in members})
         fsync_path(path)
 
@@ -230,9 +230,11 @@ def _unchanged_shard(ns: str, members: list[tuple[str, int]], files: dict[int, _
     return target.shards[ns] if kept == target.keys(ns) else None
 
 
-def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File]) -> None:
+def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File],
+           progress: ProgressCallback | None) -> None:
     """Write the changed namespaces as new shards, then the new root over the old one,
-    then delete the shards no root needs any more (:mod:`.shards`)."""
+    then delete the shards no root needs any more (:mod:`.shards`). ``progress`` counts
+    the items of the shards written."""
     by_ns: dict[str, list[tuple[str, int]]] = {}
     for (ns, key), origin in plan.final.items():
         by_ns.setdefault(ns, []).append((key, origin))
@@ -241,15 +243,16 @@ def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File
     folder = shard_dir(target_path)
     os.makedirs(folder, exist_ok=True)
     shard_names: dict[str, str] = {}
-    with Progress(desc=f"merging into {os.path.basename(target_path)}") as bar:
-        for ns, members in by_ns.items():
-            kept = _unchanged_shard(ns, members, files)
-            if kept is not None:
-                shard_names[ns] = os.path.basename(kept)
-                continue
-            shard_names[ns] = new_shard_name(ns)
-            _write_shard(os.path.join(folder, shard_names[ns]), root, ns, members, files,
-                         entries, bar)
+    kept = {ns: _unchanged_shard(ns, members, files) for ns, members in by_ns.items()}
+    count = ProgressCount(progress, sum(len(members) for ns, members in by_ns.items()
+                                        if kept[ns] is None))
+    for ns, members in by_ns.items():
+        if kept[ns] is not None:
+            shard_names[ns] = os.path.basename(kept[ns])
+            continue
+        shard_names[ns] = new_shard_name(ns)
+        _write_shard(os.path.join(folder, shard_names[ns]), root, ns, members, files,
+                     entries, count)
     fsync_path(folder, directory=True)
     old = files.get(_TARGET)
     retired = retire(old.retired if old else {},
@@ -275,7 +278,8 @@ def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File
 def merge_files(target: str | os.PathLike, sources: Iterable[str | os.PathLike], *,
                 overwrite: bool = False, replace_stale: bool = False,
                 prune_to: Iterable[tuple[str, str]] | None = None,
-                lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> dict:
+                lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+                progress: ProgressCallback | None = None) -> dict:
     """Merge the workspace files ``sources`` (in order) into the workspace file ``target``.
 
     Parameters
@@ -291,6 +295,9 @@ def merge_files(target: str | os.PathLike, sources: Iterable[str | os.PathLike],
         (``pruned``) and source items outside it are skipped.
     lock_timeout : float
         Seconds to wait for another writer of ``target``.
+    progress : ProgressCallback, optional
+        Told ``(items copied, items to copy)`` as the changed namespaces are written
+        (:mod:`spikelab.progress`; not called when nothing changes); nothing is drawn.
 
     Returns
     -------
@@ -315,7 +322,7 @@ def merge_files(target: str | os.PathLike, sources: Iterable[str | os.PathLike],
         if changed:
             root = (read_root(files[_TARGET].file) if exists else
                     RootInfo(str(uuid.uuid4()), None, time.time(), 0))
-            _write(target_path, root, plan, files)
+            _write(target_path, root, plan, files, progress)
     result = plan.report.as_dict()
     result.update(pruned=len(plan.pruned_keys), pruned_keys=plan.pruned_keys,
                   sources=plan.per_source, written=changed)
