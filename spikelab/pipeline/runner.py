@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import AnalysisRunError
+from ..errors import AnalysisRunError, ItemNotFoundError
 from ..ondisk import h5_path
 from ..workspace.provenance import canonical_json, fingerprint
 from ..workspace.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
@@ -79,14 +79,24 @@ class Job:
 
 
 def inputs_hash(inputs: Mapping[str, ItemRef]) -> str:
-    """Hash of the content hashes of every input item (read from the index, not the data)."""
+    """Hash of the content hashes of every input item (read from the index, not the data).
+
+    Raises
+    ------
+    ItemNotFoundError
+        An input item is missing, or was stored without a content hash (without
+        provenance); the message names the file, the item and the keys there are.
+    """
     hashes = {}
     for label, ref in inputs.items():
-        info = LazyAnalysisWorkspace.load(ref.path).get_info(ref.namespace, ref.key)
+        with LazyAnalysisWorkspace.load(ref.path) as part:
+            info = part.get_info(ref.namespace, ref.key)
+            keys = part.list_keys(ref.namespace) if ref.namespace in part.list_namespaces() else []
         if info is None or not info.get("content_hash"):
-            raise KeyError(
-                f"input {ref.namespace}/{ref.key} not found (or without content hash) in {ref.path}"
-            )
+            problem = "not found" if info is None else "stored without a content hash"
+            raise ItemNotFoundError(
+                f"{h5_path(ref.path)}: input {label!r}, item ({ref.namespace!r}, "
+                f"{ref.key!r}): {problem}; keys in {ref.namespace!r}: {keys}")
         hashes[label] = info["content_hash"]
     return hashlib.sha256(canonical_json(hashes).encode()).hexdigest()
 
@@ -119,9 +129,8 @@ def find_cached(job: Job, fp: str, sources: Sequence[str]) -> str | None:
 
 def restore(job: Job, source: str) -> None:
     """Copy the job's items from ``source`` into its part file, at the HDF5 level."""
-    with LazyAnalysisWorkspace() as part:
-        part.merge_from(LazyAnalysisWorkspace.load(source),
-                        keys=[(job.namespace, key) for key in job.keys])
+    with LazyAnalysisWorkspace() as part, LazyAnalysisWorkspace.load(source) as cached:
+        part.merge_from(cached, keys=[(job.namespace, key) for key in job.keys])
         part.save(job.output)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,7 @@ from .damage import decoding, writing_file
 from .reading import find_item, read_item
 from .seals import seal_item
 from .index.sidecar import sidecar_path, write_sidecar
-from .slots import DamagedSlot
+from .slots import DamagedSlot, Slot
 
 __all__ = ["WorkspaceBase"]
 
@@ -38,7 +39,7 @@ __all__ = ["WorkspaceBase"]
 @dataclass
 class _Item:
     entry: dict
-    slot: Any  # ObjectSlot | GroupSlot
+    slot: Slot
 
 
 def _check_note(note: Any, where: str) -> None:
@@ -69,8 +70,13 @@ def _fingerprint_of(item: _Item | None) -> str | None:
     return None if item is None else item.entry.get("fingerprint")
 
 
-class WorkspaceBase:
-    """Named, namespaced store of analysis results (see :class:`AnalysisWorkspace`)."""
+class WorkspaceBase(ABC):
+    """Named, namespaced store of analysis results (see :class:`AnalysisWorkspace`).
+
+    Abstract: a subclass says how an item's :class:`~.slots.Slot` is made (:meth:`_put`,
+    :meth:`_adopt`) and may act when one is dropped (:meth:`_release`) or before data is
+    reached (:meth:`_check_open`).
+    """
 
     def __init__(self, name: str | None = None) -> None:
         if name is not None:
@@ -83,14 +89,15 @@ class WorkspaceBase:
         self._items: dict[str, dict[str, _Item]] = {}
 
     # ------------------------------------------------------------ storage strategy
-    def _put(self, obj: Any) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def _put(self, obj: Any) -> Slot:
+        """A slot of ours holding the new object ``obj`` (already checked storable)."""
 
-    def _adopt(self, slot: Any, namespace: str, key: str) -> Any:
+    @abstractmethod
+    def _adopt(self, slot: Slot, namespace: str, key: str) -> Slot:
         """A slot of ours holding the item of another workspace's ``slot`` (checked)."""
-        raise NotImplementedError
 
-    def _release(self, slot: Any) -> None:
+    def _release(self, slot: Slot) -> None:
         """Drop a slot that is no longer referenced (overwritten or deleted)."""
 
     def _check_open(self) -> None:
@@ -317,7 +324,7 @@ class WorkspaceBase:
         for ns, keys in self._items.items():
             for key, item in keys.items():
                 if item.slot.in_memory:
-                    _check_storable(item.slot.obj, describe_path(ns, key))
+                    _check_storable(item.slot.load(), describe_path(ns, key))
 
     def _write_items(self, f: Any) -> dict[tuple[str, str], dict]:
         """Write every item into the open file ``f``; returns the entries as written."""
@@ -332,7 +339,7 @@ class WorkspaceBase:
                 if item.slot.in_memory:
                     # the object may have been changed in place since store: describe (and
                     # hash) what is saved
-                    entry = _refreshed(entry, item.slot.obj, group)
+                    entry = _refreshed(entry, item.slot.load(), group)
                 write_header(group, entry)
                 seal_item(group)
                 written[(ns, key)] = entry

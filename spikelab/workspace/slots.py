@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import h5py
 
@@ -22,7 +22,41 @@ from .h5file import new_file
 from .provenance import content_hash, group_content_hash
 from .reading import check_intact, read_item
 
-__all__ = ["ObjectSlot", "GroupSlot", "DamagedSlot", "BackingFile", "copy_group"]
+__all__ = ["Slot", "ObjectSlot", "GroupSlot", "DamagedSlot", "BackingFile", "copy_group"]
+
+
+@runtime_checkable
+class Slot(Protocol):
+    """What a workspace asks of an item's data, wherever it is held.
+
+    Attributes
+    ----------
+    in_memory : bool
+        True when the data is the stored Python object itself (:class:`ObjectSlot`).
+    where : str
+        The file holding the data (for messages), or ``"memory"``.
+    """
+
+    in_memory: bool
+
+    @property
+    def where(self) -> str: ...
+
+    def load(self) -> Any:
+        """The stored object (decoded, for data in a file)."""
+        ...
+
+    def check(self) -> None:
+        """Raise unless the data may be copied on (and sealed) as it is."""
+        ...
+
+    def write(self, parent: h5py.Group, name: str) -> h5py.Group:
+        """Write the item as ``parent[name]``; returns that group."""
+        ...
+
+    def content_hash(self) -> str:
+        """The content hash of the item's data (:mod:`.provenance`)."""
+        ...
 
 
 def copy_group(source: h5py.Group, parent: h5py.Group, name: str) -> h5py.Group:

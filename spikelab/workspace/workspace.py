@@ -24,7 +24,7 @@ from .index.infile import trusted_index
 from ..ondisk import h5_path
 from .h5file import open_workspace, read_root
 from .reading import open_item, ordered_names, read_item, read_item_entry
-from .slots import BackingFile, DamagedSlot, GroupSlot, ObjectSlot
+from .slots import BackingFile, DamagedSlot, GroupSlot, ObjectSlot, Slot
 
 __all__ = ["AnalysisWorkspace", "LazyAnalysisWorkspace"]
 
@@ -57,8 +57,8 @@ class AnalysisWorkspace(WorkspaceBase):
     def _put(self, obj: Any) -> ObjectSlot:
         return ObjectSlot(obj)
 
-    def _adopt(self, slot: Any, namespace: str, key: str) -> ObjectSlot:
-        if slot.in_memory:
+    def _adopt(self, slot: Slot, namespace: str, key: str) -> ObjectSlot:
+        if isinstance(slot, ObjectSlot):
             return slot
         with decoding(slot.where, namespace, key):
             return ObjectSlot(slot.load())
@@ -179,14 +179,14 @@ class LazyAnalysisWorkspace(WorkspaceBase):
     def _put(self, obj: Any) -> GroupSlot:
         return self._backing.put(obj)
 
-    def _adopt(self, slot: Any, namespace: str, key: str) -> GroupSlot:
+    def _adopt(self, slot: Slot, namespace: str, key: str) -> GroupSlot:
         if slot.in_memory:
             return self._backing.put(slot.load())
         with decoding(slot.where, namespace, key):
             slot.check()
         return self._backing.put_copy(slot)
 
-    def _release(self, slot: Any) -> None:
+    def _release(self, slot: Slot) -> None:
         self._backing.discard(slot)
 
     @classmethod

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+import h5py
 import numpy as np
 import pytest
 
 from spikelab import AnalysisWorkspace, SpikeData
-from spikelab.errors import AnalysisRunError
+from spikelab.errors import AnalysisRunError, ItemNotFoundError
 from spikelab.pipeline.merge_job import merge_parts
 from spikelab.pipeline.recording import spikedata_digest
 from spikelab.pipeline.runner import ItemRef, Job, run_job, run_spec
@@ -90,8 +91,39 @@ def test_missing_cache_files_are_ignored_and_missing_inputs_named(recording_part
     assert run_job(job(recording_part, tmp_path, 2), step, [str(tmp_path / "nowhere")]) == "computed"
     bad = Job("count", "1", "R", ["count"], {"factor": 1},
               {"spikedata": ItemRef(recording_part, "R", "nope")}, str(tmp_path / "x.h5"))
-    with pytest.raises(KeyError, match="R/nope"):
+    with pytest.raises(ItemNotFoundError, match=r"input 'spikedata', item \('R', 'nope'\): "
+                       r"not found; keys in 'R': \['spikedata'\]") as raised:
         run_job(bad, step, [])
+    assert isinstance(raised.value, KeyError)  # what callers caught before
+    assert recording_part in str(raised.value)
+
+
+def test_an_input_without_content_hash_is_named(tmp_path):
+    plain = str(tmp_path / "plain.h5")
+    ws = AnalysisWorkspace()
+    ws.store("R", "spikedata", SpikeData([[1.0]], length=2.0))  # no provenance: no hash
+    ws.save(plain)
+    bad = Job("count", "1", "R", ["count"], {}, {"spikedata": ItemRef(plain, "R", "spikedata")},
+              str(tmp_path / "x.h5"))
+    with pytest.raises(ItemNotFoundError, match=r"\('R', 'spikedata'\): stored without a "
+                                                r"content hash"):
+        run_job(bad, CountingStep(), [])
+
+
+def _open_files():
+    return sorted(h5py.h5f.FileID(fid).name.decode()
+                  for fid in h5py.h5f.get_obj_ids(types=h5py.h5f.OBJ_FILE))
+
+
+def test_a_job_leaves_no_workspace_open(recording_part, tmp_path):
+    """Inputs, the cache looked up and the cache restored from are all closed again."""
+    step = CountingStep()
+    before = _open_files()
+    run_job(job(recording_part, tmp_path, 2), step, [])
+    merged = str(tmp_path / "merged")
+    merge_parts(merged, [str(tmp_path / "parts" / "R" / "out.h5")])
+    assert run_job(job(recording_part, tmp_path, 2, "again"), step, [merged]) == "restored"
+    assert _open_files() == before
 
 
 
