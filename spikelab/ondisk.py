@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 
 __all__ = [
-    "SUFFIX", "SIDECAR_SUFFIX", "SHARD_DIR_SUFFIX", "ITEM_SEPARATOR", "FORMAT_VERSION",
+    "SUFFIX", "SIDECAR_SUFFIX", "SHARD_DIR_SUFFIX", "ITEM_SEPARATOR", "ITEM_ADDRESS_FORM",
+    "FORMAT_VERSION",
     "WORKSPACE_ID_ATTR", "WORKSPACE_NAME_ATTR", "CREATED_AT_ATTR", "FORMAT_VERSION_ATTR",
     "SPIKELAB_VERSION_ATTR", "SAVE_ID_ATTR", "RETIRED_SHARDS_ATTR", "INDEX", "SOURCES_MEMO",
     "NOTE_ATTR", "PROVENANCE_ATTR", "FINGERPRINT_ATTR", "CONTENT_HASH_ATTR", "HEADER_ATTRS",
@@ -36,6 +37,7 @@ SUFFIX = ".h5"  # a workspace file; paths are accepted with or without it
 SIDECAR_SUFFIX = ".json"  # the JSON index beside it: X.h5 -> X.json
 SHARD_DIR_SUFFIX = ".shards"  # a sharded workspace's shard folder: X.h5 -> X.shards/
 ITEM_SEPARATOR = "::"  # "results/ws.h5::namespace/key" names one item of a workspace file
+ITEM_ADDRESS_FORM = f"file{SUFFIX}{ITEM_SEPARATOR}namespace/key"  # how messages show it
 FORMAT_VERSION = 1  # written by this version; a file with a larger one is refused
 
 # ----------------------------------------------------------------- root attributes

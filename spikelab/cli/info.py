@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from ..ondisk import SUFFIX
 from .inventory import ItemRecord, read_item
 from .text import human_size, shape_text, table, timestamp, to_json
 
@@ -22,7 +23,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         description="Show one item of a workspace file: every field of get_info, its "
                     "provenance, and its HDF5 datasets (dtype, shape, bytes on disk, "
                     "compression, chunks). Reads attributes and dataset headers only.")
-    parser.add_argument("path", help="workspace file (with or without .h5)")
+    parser.add_argument("path", help=f"workspace file (with or without {SUFFIX})")
     parser.add_argument("namespace")
     parser.add_argument("key")
     parser.set_defaults(run=run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..ondisk import SUFFIX
 from .inventory import Inventory, ItemRecord, read_inventory
 from .status import DAMAGED
 from .text import cell, human_size, plural, short_hash, summary_text, table, to_json
@@ -22,7 +23,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
         description="List the items of a workspace file: type, shape (N and length for "
                     "SpikeData), bytes of its datasets on disk, producing step and short "
                     "fingerprint, note. Reads the index only, never item data.")
-    parser.add_argument("path", help="workspace file (with or without .h5)")
+    parser.add_argument("path", help=f"workspace file (with or without {SUFFIX})")
     parser.add_argument("namespace", nargs="?", help="list only this namespace")
     parser.set_defaults(run=run)
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import CorruptWorkspaceError, SpikelabError
-from ..ondisk import h5_path
+from ..ondisk import SUFFIX, h5_path
 from . import info, kernels, ls, merge, pack, verify
 from .status import DAMAGED, ERROR, INTERRUPTED, OK, SIGPIPE
 
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print one JSON document (stable keys) instead of text")
     parser = argparse.ArgumentParser(
         prog="spikelab",
-        description="Look into and manage spikelab workspace files (.h5), and compile the "
+        description=f"Look into and manage spikelab workspace files ({SUFFIX}), and compile the "
                     "analyses' kernels.",
         epilog="Exit status: 0 ok, 1 verify found damage, 2 error (message on stderr).")
     parser.add_argument("--version", action="version", version=f"spikelab {__version__}")

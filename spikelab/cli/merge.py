@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from ..workspace import merge_files
-from ..ondisk import h5_path
+from ..ondisk import SUFFIX, h5_path
 from .inventory import item_keys
 from .text import cell, plural, to_json
 from .ticker import progress_line
@@ -27,7 +27,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
                     "missing). Items already in the target are kept unless --overwrite, or "
                     "replaced only when their fingerprints differ with --replace-stale. The "
                     "target is rewritten atomically, and not at all when nothing changes.")
-    parser.add_argument("target", help="workspace file to merge into (with or without .h5)")
+    parser.add_argument("target", help=f"workspace file to merge into (with or without {SUFFIX})")
     parser.add_argument("sources", nargs="+", metavar="source", help="workspace files to merge")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--overwrite", action="store_true",

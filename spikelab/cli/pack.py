@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from ..workspace import pack
-from ..ondisk import h5_path
+from ..ondisk import SHARD_DIR_SUFFIX, SUFFIX, h5_path
 from .text import plural, human_size, to_json
 from .ticker import progress_line
 
@@ -20,11 +20,12 @@ __all__ = ["add_parser", "run"]
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
         "pack", parents=[common], help="write a workspace as one self-contained file",
-        description="Write SOURCE (a sharded merged workspace: a root file and its .shards "
-                    "folder, or a single file) as the single file DEST, holding the same "
-                    "items byte for byte, for sharing. DEST is replaced atomically.")
-    parser.add_argument("source", help="workspace to pack (with or without .h5)")
-    parser.add_argument("dest", help="single-file workspace to write (with or without .h5)")
+        description="Write SOURCE (a sharded merged workspace: a root file and its "
+                    f"{SHARD_DIR_SUFFIX} folder, or a single file) as the single file DEST, "
+                    "holding the same items byte for byte, for sharing. DEST is replaced "
+                    "atomically.")
+    parser.add_argument("source", help=f"workspace to pack (with or without {SUFFIX})")
+    parser.add_argument("dest", help=f"single-file workspace to write (with or without {SUFFIX})")
     parser.set_defaults(run=run)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import CorruptWorkspaceError
 from ..workspace import verify
-from ..ondisk import h5_path
+from ..ondisk import SUFFIX, h5_path
 from .status import DAMAGED, OK
 from .text import cell, plural, to_json
 from .ticker import progress_line
@@ -30,7 +30,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
                     "is read), decode it, and recompute the content hash and fingerprint of "
                     "items stored with provenance. Exit 0 if all is well, 1 naming the "
                     "damaged items otherwise, 2 if the file cannot be checked.")
-    parser.add_argument("path", help="workspace file (with or without .h5)")
+    parser.add_argument("path", help=f"workspace file (with or without {SUFFIX})")
     parser.set_defaults(run=run)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from ..spikedata import SpikeData
-from ..ondisk import ITEM_SEPARATOR, SUFFIX
+from ..ondisk import ITEM_ADDRESS_FORM, ITEM_SEPARATOR, SUFFIX
 from ._common import PathLike, existing_path, recording_error
 from ._phy_files import check_include
 
@@ -156,4 +156,4 @@ def _checked_format(path: PathLike, format: str) -> str:
 
 def _format_list() -> str:
     return ", ".join(f"{fmt!r}" for fmt in _LOADERS) + " (inferred from '.nwb', a Phy folder, " \
-        "'.npz', 'file.h5::namespace/key')"
+        f"'.npz', '{ITEM_ADDRESS_FORM}')"

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import WorkspaceFileError
 from ..spikedata import SpikeData
 from ..workspace.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
-from ..ondisk import ITEM_SEPARATOR, SUFFIX
+from ..ondisk import ITEM_ADDRESS_FORM, ITEM_SEPARATOR, SUFFIX
 from ._common import PathLike, recording_error
 
 __all__ = ["load_workspace_item", "split_item_path"]
@@ -22,7 +22,7 @@ def split_item_path(path: PathLike) -> tuple[Path, str, str]:
     namespace, slash, key = item.partition("/")
     if not sep or not file or not namespace or not slash or not key:
         raise recording_error(text, "a workspace recording must be written "
-                                    "'file.h5::namespace/key'")
+                                    f"'{ITEM_ADDRESS_FORM}'")
     return Path(file), namespace, key
 
 
@@ -41,7 +41,7 @@ def load_workspace_item(path: PathLike) -> SpikeData:
         file = Path(path)
         _check_exists(file)
         raise recording_error(file, "names a workspace, not one item: write "
-                                    f"'file.h5::namespace/key'; SpikeData items: "
+                                    f"'{ITEM_ADDRESS_FORM}'; SpikeData items: "
                                     f"{_spikedata_items(file)}")
     file, namespace, key = split_item_path(path)
     _check_exists(file)

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable, Sequence
 
 from ..errors import CorruptWorkspaceError, FormatVersionError, SpikelabError, WorkspaceLockedError
+from ..ondisk import SHARD_DIR_SUFFIX
 from ..workspace import merge_files, verify
 from ..ondisk import base_path, h5_path
 from ..workspace.h5file import open_workspace
@@ -88,7 +89,7 @@ def workspace_damage(h5: str) -> str | None:
         return f"{type(exc).__name__}: {exc}"
     if missing:
         return (f"{len(missing)} of its shard files are missing, e.g. {missing[0]} (copied "
-                "without its .shards folder?)")
+                f"without its {SHARD_DIR_SUFFIX} folder?)")
     return None
 
 

@@ -79,7 +79,7 @@ def shard_path(root: str, namespace: str, link: h5py.ExternalLink) -> str:
     if directory != folder or not _NAME.match(name) or link.path != f"/{namespace}":
         raise DataDamage(
             f"namespace {namespace!r} is an external link to {link.filename!r}:{link.path!r}; "
-            f"a workspace links only to its own shards ({folder}/<name>.h5:/{namespace}): "
+            f"a workspace links only to its own shards ({folder}/<name>{SUFFIX}:/{namespace}): "
             "refused, not followed")
     return os.path.join(shard_dir(root), name)
 

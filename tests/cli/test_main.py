@@ -175,7 +175,7 @@ def test_an_error_without_a_file_name_gets_one(workspace_file, cli, monkeypatch)
 def test_a_raw_library_error_is_a_bug_not_a_message(workspace_file, monkeypatch, raised):
     """Damaged input raises spikelab's own errors: an h5py exception reaching the command
     (an OSError without errno, a KeyError...) is a bug and keeps its traceback."""
-    def leak(path):
+    def leak(path, **options):
         raise raised
 
     monkeypatch.setattr("spikelab.cli.verify.verify", leak)
@@ -184,7 +184,7 @@ def test_a_raw_library_error_is_a_bug_not_a_message(workspace_file, monkeypatch,
 
 
 def test_interrupt_exits_130(workspace_file, cli, monkeypatch):
-    def interrupted(path):
+    def interrupted(path, **options):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("spikelab.cli.verify.verify", interrupted)
@@ -194,7 +194,7 @@ def test_interrupt_exits_130(workspace_file, cli, monkeypatch):
 
 def test_bugs_are_not_hidden(workspace_file, monkeypatch):
     """Only input errors become one-line messages; a bug keeps its traceback."""
-    def broken(path):
+    def broken(path, **options):
         raise AttributeError("a bug")
 
     monkeypatch.setattr("spikelab.cli.verify.verify", broken)
