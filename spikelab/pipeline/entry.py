@@ -47,13 +47,15 @@ def run_recording(snakemake: Any) -> None:
 
 
 def run_simulate(snakemake: Any) -> None:
-    """Write one simulated culture as an NWB file."""
-    from .recording import simulate_recording
+    """Write one simulated culture as an NWB file, then import it like any recording file."""
+    from .recording import import_recording, simulate_recording
 
     with job_logging(snakemake):
         recording = snakemake.wildcards.recording
-        simulate_recording(simulation_params(snakemake.config, recording),
-                           str(snakemake.output[0]))
+        nwb = str(snakemake.output.nwb)
+        simulate_recording(simulation_params(snakemake.config, recording), nwb)
+        import_recording(path=nwb, fmt="nwb", options={}, namespace=recording,
+                         output=str(snakemake.output.part))
 
 
 def run_merge(snakemake: Any) -> None:

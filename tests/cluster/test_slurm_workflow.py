@@ -84,7 +84,7 @@ def _run_twice(root: Path) -> tuple[Path, Path, SnakemakeRun]:
 
 def _assert_grouped_submissions(run: SnakemakeRun, n_recordings: int) -> None:
     logs = [log for _, log in _submissions(run)]
-    # One submission per recording, carrying all of that recording's jobs (7 rules), and
+    # One submission per recording, carrying all of that recording's jobs (6 rules), and
     # one compiling the kernels on a compute node before them...
     groups = [log for log in logs if "/slurm_logs/group_recording_analyses" in log]
     assert len(groups) == n_recordings, run.describe()

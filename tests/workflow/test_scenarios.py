@@ -100,7 +100,7 @@ def test_adding_a_recording_runs_only_its_jobs(project):
     jobs = jobs_run(proc.stdout + proc.stderr)
     per_recording = {rec for (_rule, rec) in jobs if rec is not None}
     assert per_recording == {"C"}
-    assert {rule for (rule, rec) in jobs if rec == "C"} >= {"recording", *ANALYSES}
+    assert {rule for (rule, rec) in jobs if rec == "C"} >= {"simulate_recording", *ANALYSES}
     after = state(project)
     assert {k: v for k, v in after.items() if k[0] in ("A", "B")} == {
         k: v for k, v in before.items() if k[0] in ("A", "B")}

@@ -45,7 +45,7 @@ for _step in GRAPH.steps:
         log:
             f"logs/{analysis_target(_step.name)}/{_step.name}.log",
         wildcard_constraints:
-            comparison="|".join(map(re.escape, GRAPH.pairs(_step.name))) or "(?!)",
+            comparison=name_pattern(GRAPH.pairs(_step.name)),
         localrule: _step.local
         conda:
             "../envs/spikelab.yaml"

@@ -43,8 +43,19 @@ CODE_VERSIONS = GRAPH.versions
 RECORDINGS = GRAPH.recordings
 
 
+# Simulated recordings (the demo's) are written and imported by one rule, recording files by
+# another: each name belongs to one of them.
+SIMULATED_RECORDINGS = [r for r in RECORDINGS if "simulate" in config["recordings"][r]]
+FILE_RECORDINGS = [r for r in RECORDINGS if "simulate" not in config["recordings"][r]]
+
+
+def name_pattern(names):
+    """A wildcard constraint matching exactly these names (nothing when there are none)."""
+    return "|".join(map(re.escape, names)) or "(?!)"
+
+
 wildcard_constraints:
-    recording="|".join(re.escape(r) for r in RECORDINGS),
+    recording=name_pattern(RECORDINGS),
 
 
 class Untracked:
@@ -86,23 +97,11 @@ def part(namespace, step):
     return GRAPH.part(namespace, step)
 
 
-def recording_path(recording):
-    entry = config["recordings"][recording]
-    if "simulate" in entry:
-        return f"{config['simulated_dir']}/{recording}.nwb"
-    return entry["path"]
-
-
-def recording_format(recording):
-    entry = config["recordings"][recording]
-    return "nwb" if "simulate" in entry else entry.get("format", "")
-
-
 def recording_source(wildcards):
     """The recording file, unless it is missing and --keep-going lets its job fail alone."""
     if wildcards.recording in MISSING_RECORDINGS:
         return []
-    return item_file(recording_path(wildcards.recording))
+    return item_file(config["recordings"][wildcards.recording]["path"])
 
 
 def merged_workspace_files():
