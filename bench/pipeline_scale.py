@@ -3,7 +3,7 @@
 Run from a scratch copy of the workflow (the shell script makes one per size)::
 
     python bench/pipeline_scale.py config N        # config/config.yaml with N recordings
-    python bench/pipeline_scale.py build           # every output of a full run, in-process
+    python bench/pipeline_scale.py build [--draw-figures]  # every output of a full run
     python bench/pipeline_scale.py reference SHAPE # a bare Snakefile with the same DAG
     python bench/pipeline_scale.py merge           # merge_files of every part, timed
     python bench/pipeline_scale.py profile FILE    # where a profiled snakemake run went
@@ -13,7 +13,8 @@ merged workspace) by calling, in this process and a worker pool, the same functi
 jobs call (``simulate_recording``, ``import_recording``, ``run_spec``, the figure
 builders, ``merge_files``) with the job descriptions of the same step graph: starting
 7,000 Python processes would take an hour on two cores and tells nothing about a no-op
-rerun. ``snakemake --touch`` then records the jobs as done, so that the timed rerun does
+rerun. Only the first recording's figures are drawn unless ``--draw-figures``: the others
+are copies of them. ``snakemake --touch`` then records the jobs as done, so that the timed rerun does
 all of Snakemake's checks (file times, parameters, code, inputs) and finds nothing to do.
 
 ``reference`` writes a Snakefile of trivial rules with the shape of the real DAG (a chain
@@ -33,6 +34,7 @@ import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 import yaml
 
@@ -100,8 +102,9 @@ def _save(fig, path: str) -> None:
     fig.clear()
 
 
-def build_recording(recording: str) -> None:
-    """Every output of one recording's jobs that does not exist yet."""
+def build_recording(recording: str, figures_of: str | None = None) -> None:
+    """Every output of one recording's jobs that does not exist yet; with ``figures_of``,
+    its figures are copies of that recording's (see :func:`build`)."""
     from spikelab.pipeline import plots
     from spikelab.pipeline.config import simulation_params
     from spikelab.pipeline.plot_targets import enabled_figures, plot_path, sttc_plot_key
@@ -131,11 +134,16 @@ def build_recording(recording: str) -> None:
                                           sttc_plot_key(graph)),
     }
     for kind in kinds:
-        if not os.path.exists(plot_path(recording, kind)):
+        if os.path.exists(plot_path(recording, kind)):
+            continue
+        if figures_of is None:
             _save(draw[kind](), plot_path(recording, kind))
+        else:
+            os.makedirs(os.path.dirname(plot_path(recording, kind)), exist_ok=True)
+            shutil.copyfile(plot_path(figures_of, kind), plot_path(recording, kind))
 
 
-def build(workers: int) -> None:
+def build(workers: int, draw_figures: bool = False) -> None:
     """Every output of a full run that does not exist yet (see the module docstring)."""
     import logging
 
@@ -148,8 +156,14 @@ def build(workers: int) -> None:
     logging.disable(logging.INFO)
     config, graph = _graph()
     started = time.perf_counter()
-    with ProcessPoolExecutor(workers) as pool:
-        for done, _ in enumerate(pool.map(build_recording, graph.recordings, chunksize=8), 1):
+    # The first recording's figures are drawn, the others' are copies of them: Snakemake
+    # looks only at the files' times, and drawing thousands of figures would take most of
+    # the build on a busy machine (--draw-figures draws every one).
+    first, *others = graph.recordings
+    copies = partial(build_recording, figures_of=None if draw_figures else first)
+    with ProcessPoolExecutor(workers) as pool:  # (this process forks: it computes nothing yet)
+        pool.submit(build_recording, first).result()
+        for done, _ in enumerate(pool.map(copies, others, chunksize=8), 2):
             if done % 100 == 0:
                 print(f"  built {done} recordings in {time.perf_counter() - started:.0f} s",
                       file=sys.stderr)
@@ -271,7 +285,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("config").add_argument("n", type=int)
-    sub.add_parser("build").add_argument("--workers", type=int, default=2)
+    builder = sub.add_parser("build")
+    builder.add_argument("--workers", type=int, default=2)
+    builder.add_argument("--draw-figures", action="store_true")
     ref = sub.add_parser("reference")
     ref.add_argument("shape", choices=sorted(SHAPES))
     ref.add_argument("n", type=int)
@@ -283,7 +299,7 @@ def main() -> None:
     if args.command == "config":
         write_config(args.n)
     elif args.command == "build":
-        build(args.workers)
+        build(args.workers, args.draw_figures)
     elif args.command == "reference":
         write_reference(args.shape, args.n)
     elif args.command == "merge":
