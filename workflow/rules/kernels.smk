@@ -21,5 +21,9 @@ rule compile_kernels:
         version=GRAPH.kernels_version,
         python=JOB_PYTHON,
         script=COMPILE_SCRIPT,
+    # The record appears only once complete (written beside it, then renamed): a record cut
+    # short by a kill, still present and marked incomplete, made the next run's Snakemake
+    # plan this job alone and leave the rest of the run undone.
     shell:
-        "{params.python} {params.script:q} --json {params.modules} > {output:q} 2> {log:q}"
+        "{params.python} {params.script:q} --json {params.modules} > {output:q}.partial "
+        "2> {log:q} && mv {output:q}.partial {output:q}"
