@@ -31,7 +31,7 @@ from .seals import check_root_seal, seal_root
 from .shards import check_shard_identity, shard_path
 
 __all__ = ["RootInfo", "WorkspaceFile", "open_workspace", "open_for_update", "read_root",
-           "disk_bytes", "write_root",
+           "disk_bytes", "file_state", "open_state", "write_root",
            "stamp", "new_file", "scratch_file"]
 
 _LIBVER = ("v108", "v114")  # 1.8+ object headers: attributes larger than 64 kB allowed
@@ -115,6 +115,15 @@ class WorkspaceFile(h5py.File):
                              "root names only its own groups and shards: refused, not followed")
 
     @property
+    def attrs(self) -> h5py.AttributeManager:
+        """The root attributes (h5py opens the root group at each access; this opens it
+        once per file: a few root reads per file add up over a thousand files)."""
+        cached = self.__dict__.get("_root_attrs")
+        if cached is None:
+            cached = self._root_attrs = super().attrs
+        return cached
+
+    @property
     def is_sharded(self) -> bool:
         """Does any namespace live in a shard file?"""
         return bool(self._shard_links)
@@ -189,12 +198,17 @@ class WorkspaceFile(h5py.File):
         super().close()
 
 
-def open_workspace(path: str) -> WorkspaceFile:
+def open_workspace(path: str, known: tuple[list[int], RootInfo] | None = None
+                   ) -> WorkspaceFile:
     """Open the workspace file ``path`` (``.h5``) read-only, with one clear error per failure.
 
     The root attributes are checked (their seal, when the file has one), and its names
     (:class:`WorkspaceFile`), before the file is handed out. A sharded root opens its
     shards as they are used.
+
+    ``known`` is ``(state, root)`` of this file as an earlier call found it (state as
+    :func:`file_state`): when the file opened is in that very state (``os.fstat``),
+    its root attributes are not read and checked again (a merge opens its sources twice).
 
     Raises
     ------
@@ -202,26 +216,47 @@ def open_workspace(path: str) -> WorkspaceFile:
     """
     if not os.path.exists(path):
         raise FileNotFoundError(errno.ENOENT, "workspace file not found", path)
-    if not h5py.is_hdf5(path):
-        raise NotAWorkspaceError(f"{path} is not an HDF5 file (no HDF5 signature)")
     try:
         f = WorkspaceFile(path, "r")
     except RAW_ERRORS as exc:
+        # told apart only on failure: checking the signature first is one more open of
+        # every file, which a merge of a thousand parts felt
+        if not h5py.is_hdf5(path):
+            raise NotAWorkspaceError(f"{path} is not an HDF5 file (no HDF5 signature)") from None
         raise CorruptWorkspaceError(
             f"{path} has an HDF5 signature but cannot be opened (truncated or damaged): {exc}"
         ) from exc
     try:
-        with reading_file(path, "its root attributes"), attribute_memo():
-            all_attrs(f.attrs)  # a handful, all needed: read them once
-            _check_is_workspace(f, path)
-            check_root_seal(f)
-            _ROOTS[f] = _root_info(f, path)
+        if known is not None and open_state(f) == known[0]:
+            _ROOTS[f] = known[1]
+        else:
+            with reading_file(path, "its root attributes"), attribute_memo():
+                all_attrs(f.attrs)  # a handful, all needed: read them once
+                _check_is_workspace(f, path)
+                check_root_seal(f)
+                _ROOTS[f] = _root_info(f, path)
         with reading_file(path, "its namespaces"):
             f._scan(path)
     except BaseException:
         f.close()
         raise
     return f
+
+
+def file_state(st: os.stat_result) -> list[int]:
+    """A file's identity and state from its ``os.stat``: device, inode, size, modification
+    and status-change times (ns). Equal states: the same file, unchanged (see
+    :mod:`.merge.sourcememo` for why)."""
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def open_state(f: h5py.File) -> list[int] | None:
+    """:func:`file_state` of the file open as ``f`` itself (not of whatever its path names
+    now); None when its driver gives no file descriptor."""
+    try:
+        return file_state(os.fstat(f.id.get_vfd_handle()))
+    except (OSError, ValueError, TypeError, NotImplementedError):
+        return None
 
 
 def disk_bytes(f: WorkspaceFile) -> int:

@@ -38,13 +38,13 @@ def check_intact(group: h5py.Group, data: bool) -> bool:
     is read). An item without checksums (spikelab 0.1.2) is decoded instead, so that
     nothing unreadable gets sealed as if it were sound.
     """
-    with attribute_memo():
+    with attribute_memo():  # the checksums read by the seal check serve the data check
         if not check_item_seal(group):
             decode_item(group)
             return False
-    if data:
-        group.visititems(lambda name, obj: verify_dataset(obj)
-                         if isinstance(obj, h5py.Dataset) else None)
+        if data:
+            group.visititems(lambda name, obj: verify_dataset(obj)
+                             if isinstance(obj, h5py.Dataset) else None)
     return True
 
 

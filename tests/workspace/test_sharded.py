@@ -22,7 +22,7 @@ from test_crash_safety import (_fork, _kill_at_random_points,
 
 from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace
 from spikelab.cli.main import main as cli_main
-from spikelab.errors import CorruptWorkspaceError, InvalidArgumentError
+from spikelab.errors import CorruptWorkspaceError, InvalidArgumentError, WorkspaceFileError
 from spikelab.workspace import merge_files, pack, verify
 from spikelab.workspace import shards as shards_module
 from spikelab.workspace.h5file import open_workspace
@@ -344,12 +344,42 @@ def _opened(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = filemerge.open_workspace
 
-    def counting(path):
+    def counting(path, **kwargs):
         seen.append(os.path.basename(path))
-        return real(path)
+        return real(path, **kwargs)
 
     monkeypatch.setattr(filemerge, "open_workspace", counting)
     return seen
+
+
+@pytest.mark.parametrize("change", ["rewritten", "touched"])
+def test_a_source_changed_between_plan_and_copy(tmp_path, monkeypatch, change):
+    """Sources are closed after their index is read and opened again to copy: one replaced
+    meanwhile (a job still writing) is refused, not copied under the entries it had; one
+    only touched is copied."""
+    import spikelab.workspace.merge.files as filemerge
+    parts = [_part(tmp_path / f"p{i}", {(f"D{i}", "rates"): np.full(100, float(i))})
+             for i in range(2)]
+    real_plan = filemerge._plan
+
+    def plan_then_change(*args, **kwargs):
+        plan = real_plan(*args, **kwargs)
+        if change == "rewritten":  # same names, new values and fingerprint
+            _part(tmp_path / "p1", {("D1", "rates"): np.full(100, 7.0)})
+        else:
+            os.utime(parts[1] + ".h5")
+        return plan
+
+    monkeypatch.setattr(filemerge, "_plan", plan_then_change)
+    target = tmp_path / "out.h5"
+    if change == "rewritten":
+        with pytest.raises(WorkspaceFileError, match=r"p1\.h5 changed while it was being merged"):
+            merge_files(target, parts)
+        assert not target.exists()
+    else:
+        merge_files(target, parts)
+        assert AnalysisWorkspace.load_item(target, "D1", "rates")[0] == 1.0
+        assert verify(target).ok
 
 
 def test_a_rerun_does_not_open_sources_it_remembers(merged, tmp_path, monkeypatch):
@@ -368,7 +398,8 @@ def test_a_changed_source_is_read_again(merged, tmp_path, monkeypatch, change):
         os.utime(str(parts[1]) + ".h5")
     opened = _opened(monkeypatch)
     report = merge_files(merged, parts, replace_stale=True)
-    assert opened == ["workspace.h5", "part1.h5"]
+    # read, then opened again only to copy from (sources are not held open meanwhile)
+    assert opened == ["workspace.h5", "part1.h5"] + (["part1.h5"] if change == "rewritten" else [])
     if change == "rewritten":
         assert report["replaced_keys"] == [("D1", "rates")]
         assert AnalysisWorkspace.load_item(merged, "D1", "rates")[0] == 5.0

@@ -34,7 +34,7 @@ from ...progress import ProgressCallback, ProgressCount
 from ..damage import decoding, reading_file, writing_file
 from ..index.infile import Entries, trusted_index, write_index
 from ...ondisk import h5_path
-from ..h5file import RootInfo, new_file, open_workspace, read_root, write_root
+from ..h5file import RootInfo, new_file, open_state, open_workspace, read_root, write_root
 from .rule import MergeReport, decide
 from ..reading import check_intact, open_item, ordered_names, read_item_entry
 from ..seals import seal_item
@@ -64,19 +64,39 @@ class _File:
     index: Entries | None = None
     remembered: dict[tuple[str, str], str | None] | None = None
     record: Record | None = None  # what to remember about this source after the merge
+    root: RootInfo | None = None  # its identity, as checked when its index was read
     _file: h5py.File | None = None
     _entries: Entries = field(default_factory=dict)
 
     @classmethod
-    def open(cls, path: str, stack: contextlib.ExitStack) -> _File:
+    def open(cls, path: str, stack: contextlib.ExitStack, keep_open: bool = True) -> _File:
+        """Open ``path`` and read its names (and entries, from a trusted index).
+
+        With ``keep_open`` False, a file whose index was read whole is closed again at once
+        and reopened only if one of its items is copied: HDF5 makes opening and closing a
+        file cost in proportion to the files already open, so holding a thousand sources
+        open made a merge of a thousand parts spend most of its time there.
+        """
         before = state(path)
-        f = stack.enter_context(open_workspace(path))
-        index = trusted_index(f)
-        names = list(index) if index is not None else ordered_names(f, path)
+        f = open_workspace(path)
+        try:
+            index = trusted_index(f)
+            names = list(index) if index is not None else ordered_names(f, path)
+        except BaseException:
+            f.close()
+            raise
         record = None
         if index is not None and before is not None and state(path) == before:
             record = (before, [(ns, key, e.get("fingerprint")) for (ns, key), e in index.items()])
-        return cls(path, stack, names, index, record=record, _file=f)
+        opened = cls(path, stack, names, index, record=record, root=read_root(f), _file=f)
+        if not keep_open and record is not None:
+            opened.close()
+        return opened
+
+    def __post_init__(self) -> None:
+        # The stack closes the file, and holds this object rather than the h5py file: a
+        # closed h5py file kept referenced also slows every later open and close.
+        self.stack.callback(self.close)
 
     @classmethod
     def recalled(cls, path: str, stack: contextlib.ExitStack, memo: dict[str, Record]
@@ -85,7 +105,7 @@ class _File:
         else opened."""
         record = memo.get(path)
         if record is None or state(path) != record[0]:
-            return cls.open(path, stack)
+            return cls.open(path, stack, keep_open=False)
         items = record[1]
         return cls(path, stack, [(ns, key) for ns, key, _ in items],
                    remembered={(ns, key): fp for ns, key, fp in items}, record=record)
@@ -93,12 +113,39 @@ class _File:
     @property
     def file(self) -> h5py.File:
         if self._file is None:
-            opened = _File.open(self.path, self.stack)
-            if opened.names != self.names:  # changed since its state was read
-                raise WorkspaceFileError(f"{self.path} changed while it was being merged; "
-                                         "merge again")
-            self._file, self.index = opened._file, opened.index
+            self._file = self._reopen()
         return self._file
+
+    def _reopen(self) -> h5py.File:
+        """The file, opened again (its root checked again).
+
+        When the open file is in the state recorded as its index was read
+        (:func:`~spikelab.workspace.h5file.open_state`), it is that same file. Otherwise it is read anew, and
+        refused unless it still holds the names and fingerprints the merge was planned with
+        (a part replaced meanwhile by a job still running must not put new data under its
+        old entries).
+        """
+        if self.index is not None and self.record is not None and self.root is not None:
+            f = open_workspace(self.path, known=(self.record[0], self.root))
+            if open_state(f) == self.record[0]:
+                return f
+            f.close()
+        opened = _File.open(self.path, self.stack)
+        if opened.names != self.names or any(
+                opened.fingerprint(ns, key) != self.fingerprint(ns, key)
+                for ns, key in self.names):
+            raise WorkspaceFileError(f"{self.path} changed while it was being merged; "
+                                     "merge again")
+        if self.index is None:
+            self.index = opened.index
+        f, opened._file = opened._file, None  # now this object's to close
+        return f
+
+    def close(self) -> None:
+        """Close the file if it is open (:attr:`file` opens it again when needed)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     @property
     def shards(self) -> dict[str, str]:
@@ -118,7 +165,8 @@ class _File:
         return self.entry(ns, key).get("fingerprint")
 
     def entry(self, ns: str, key: str) -> dict:
-        self.file  # noqa: B018 - a remembered source is opened for its entries
+        if self.index is None:
+            self.file  # noqa: B018 - a remembered source is opened for its entries
         if self.index is not None:
             return self.index[(ns, key)]
         if (ns, key) not in self._entries:
@@ -220,6 +268,19 @@ def _write_shard(path: str, root: RootInfo, ns: str, members: list[tuple[str, in
         fsync_path(path)
 
 
+def _last_uses(by_ns: dict[str, list[tuple[str, int]]]) -> dict[str, list[int]]:
+    """``{namespace: sources whose last item to copy is in it}`` (the target excluded)."""
+    last: dict[int, str] = {}
+    for ns, members in by_ns.items():
+        for _, origin in members:
+            last[origin] = ns
+    done: dict[str, list[int]] = {}
+    for origin, ns in last.items():
+        if origin != _TARGET:
+            done.setdefault(ns, []).append(origin)
+    return done
+
+
 def _unchanged_shard(ns: str, members: list[tuple[str, int]], files: dict[int, _File]
                      ) -> str | None:
     """The target's shard of ``ns`` when the merge leaves that namespace as it is."""
@@ -246,13 +307,16 @@ def _write(target_path: str, root: RootInfo, plan: _Plan, files: dict[int, _File
     kept = {ns: _unchanged_shard(ns, members, files) for ns, members in by_ns.items()}
     count = ProgressCount(progress, sum(len(members) for ns, members in by_ns.items()
                                         if kept[ns] is None))
+    done_after = _last_uses(by_ns)
     for ns, members in by_ns.items():
         if kept[ns] is not None:
             shard_names[ns] = os.path.basename(kept[ns])
-            continue
-        shard_names[ns] = new_shard_name(ns)
-        _write_shard(os.path.join(folder, shard_names[ns]), root, ns, members, files,
-                     entries, count)
+        else:
+            shard_names[ns] = new_shard_name(ns)
+            _write_shard(os.path.join(folder, shard_names[ns]), root, ns, members, files,
+                         entries, count)
+        for origin in done_after.get(ns, ()):  # few files open at a time (see _File.open)
+            files[origin].close()
     fsync_path(folder, directory=True)
     old = files.get(_TARGET)
     retired = retire(old.retired if old else {},

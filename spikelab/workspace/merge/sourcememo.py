@@ -27,6 +27,7 @@ import numpy as np
 from ...ondisk import SOURCES_MEMO
 from ..checksums import DataDamage, read_verified, set_checksum
 from ..damage import RAW_ERRORS
+from ..h5file import file_state
 
 __all__ = ["Record", "state", "read_memo", "write_memo"]
 
@@ -39,10 +40,9 @@ Record = tuple[list[int], list[tuple[str, str, str | None]]]
 def state(path: str) -> list[int] | None:
     """The identity and state of the file ``path`` (None if it cannot be read)."""
     try:
-        st = os.stat(path)
+        return file_state(os.stat(path))
     except OSError:
         return None
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 def read_memo(f: h5py.File) -> dict[str, Record]:
