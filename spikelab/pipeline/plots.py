@@ -15,6 +15,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from ..atomicfile import atomic_target
 from ..errors import ConfigError
 from ..plotting import (
     plot_aligned_rate,
@@ -73,9 +74,15 @@ def summary_figure(summary_part: str, namespace: str = "all") -> Figure:
 
 
 def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 120) -> None:
-    """Write ``fig`` as PNG (Agg), creating the folder."""
+    """Write ``fig`` as PNG (Agg), creating the folder.
+
+    The file appears only once complete (temporary file beside it, then renamed): a figure
+    cut short by a kill, present and marked incomplete, makes the next run's Snakemake plan
+    that job alone and leave the rest of the run undone.
+    """
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    fig.savefig(path, dpi=dpi, format="png")
+    with atomic_target(os.fspath(path)) as tmp:
+        fig.savefig(tmp, dpi=dpi, format="png")
 
 
 def _per_recording(snakemake: Any, step: str) -> Mapping[str, str]:

@@ -224,3 +224,25 @@ def test_unknown_kind_is_a_config_error_listing_the_kinds(tmp_path):
     logged = (tmp_path / "figures.log").read_text()
     assert re.search(rf"{ConfigError.__name__}: unknown figure kind 'histogram'.*'aligned_rate'",
                      logged)
+
+
+def test_a_figure_cut_short_leaves_no_file(tmp_path):
+    """A killed plot job must not leave a partial PNG where Snakemake looks for its output."""
+    from matplotlib.figure import Figure
+
+    from spikelab.pipeline.plots import save_figure
+
+    fig = Figure()
+
+    def cut_short(path, **kwargs):
+        with open(path, "wb") as fh:
+            fh.write(b"\x89PNG partial")
+        raise KeyboardInterrupt
+
+    fig.savefig = cut_short
+    target = tmp_path / "plots" / "A_raster.png"
+    with pytest.raises(KeyboardInterrupt):
+        save_figure(fig, target)
+    assert list(target.parent.iterdir()) == []
+    save_figure(Figure(), target)
+    assert target.read_bytes().startswith(b"\x89PNG")
