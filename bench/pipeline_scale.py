@@ -14,8 +14,9 @@ jobs call (``simulate_recording``, ``import_recording``, ``run_spec``, the figur
 builders, ``merge_files``) with the job descriptions of the same step graph: starting
 7,000 Python processes would take an hour on two cores and tells nothing about a no-op
 rerun. Only the first recording's figures are drawn unless ``--draw-figures``: the others
-are copies of them. ``snakemake --touch`` then records the jobs as done, so that the timed rerun does
-all of Snakemake's checks (file times, parameters, code, inputs) and finds nothing to do.
+are copies of them. ``snakemake --touch`` then records the jobs as done, so that the timed
+rerun does all of Snakemake's checks (file times, parameters, code, inputs) and finds
+nothing to do.
 
 ``reference`` writes a Snakefile of trivial rules with the shape of the real DAG (a chain
 of per-recording jobs, then the jobs across recordings and the merge): Snakemake's own cost

@@ -120,10 +120,10 @@ class _File:
         """The file, opened again (its root checked again).
 
         When the open file is in the state recorded as its index was read
-        (:func:`~spikelab.workspace.h5file.open_state`), it is that same file. Otherwise it is read anew, and
-        refused unless it still holds the names and fingerprints the merge was planned with
-        (a part replaced meanwhile by a job still running must not put new data under its
-        old entries).
+        (:func:`~spikelab.workspace.h5file.open_state`), it is that same file. Otherwise it
+        is read anew, and refused unless it still holds the names and fingerprints the merge
+        was planned with (a part replaced meanwhile by a job still running must not put new
+        data under its old entries).
         """
         if self.index is not None and self.record is not None and self.root is not None:
             f = open_workspace(self.path, known=(self.record[0], self.root))
