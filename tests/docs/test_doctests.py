@@ -34,7 +34,7 @@ def _modules_with_examples() -> list[str]:
 
 
 def test_examples_are_found():
-    assert {"spikelab.spikedata.combine", "spikelab.workspace.pack"} <= set(
+    assert {"spikelab.spikedata.combine", "spikelab.workspace.packing"} <= set(
         _modules_with_examples()
     )
 
