@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from ..ondisk import ITEM_SEPARATOR, NDARRAY_SENTINEL
 from ..errors import RecordingError
+from ..ondisk import NDARRAY_SENTINEL
 from ..spikedata import SpikeData
 
 __all__ = ["existing_path", "recording_error", "trains_from_csr",

@@ -97,10 +97,11 @@ class WorkspaceBase(ABC):
     def _adopt(self, slot: Slot, namespace: str, key: str) -> Slot:
         """A slot of ours holding the item of another workspace's ``slot`` (checked)."""
 
-    def _release(self, slot: Slot) -> None:
+    # optional hooks: by default nothing to do
+    def _release(self, slot: Slot) -> None:  # noqa: B027
         """Drop a slot that is no longer referenced (overwritten or deleted)."""
 
-    def _check_open(self) -> None:
+    def _check_open(self) -> None:  # noqa: B027
         """Raise if the workspace can no longer reach its data."""
 
     # ------------------------------------------------------------ index helpers
@@ -417,7 +418,7 @@ class WorkspaceBase(ABC):
         return comparison_namespace(*namespaces)
 
     # ------------------------------------------------------------ protocols
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an eager workspace holds no file
         """Release files held by the workspace (idempotent)."""
 
     def __enter__(self) -> WorkspaceBase:

@@ -33,7 +33,7 @@ def _well_formed(calls, total):
     """(0, total) first, (total, total) last, counts rising, total never changing."""
     assert calls[0] == (0, total) and calls[-1] == (total, total)
     assert all(t == total for _, t in calls)
-    assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:]))
+    assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:], strict=False))
 
 
 def test_verify_counts_items_not_index_fields(tmp_path):

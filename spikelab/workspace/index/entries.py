@@ -16,8 +16,8 @@ from typing import Any
 
 import h5py
 
-from ...ondisk import (CONTENT_HASH_ATTR, CREATED_AT_ATTR, FINGERPRINT_ATTR, HEADER_ATTRS,
-                       HEADER_FIELDS, NOTE_ATTR, PROVENANCE_ATTR)
+from ...ondisk import (CONTENT_HASH_ATTR, CREATED_AT_ATTR, FINGERPRINT_ATTR, HEADER_FIELDS,
+                       NOTE_ATTR, PROVENANCE_ATTR)
 from ..attrmemo import get_attr
 from ..codecs import peek_item, read_tag
 from ..codecs.common import read_str_attr
