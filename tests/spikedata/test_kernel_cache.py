@@ -101,6 +101,31 @@ def test_after_compiling_the_builtin_analyses_compile_nothing():
 
 
 # ------------------------------------------------------------------ numba's runtime, no scipy
+SMOOTH_ONCE = """
+    import sys
+    import numpy as np
+    from spikelab.spikedata.kernel_cache import kernel_dispatchers
+    from spikelab.spikedata.rates import gaussian_smooth
+
+    out = gaussian_smooth(np.sin(np.arange(100.0)).reshape(2, 50), 2.0)
+    stats = kernel_dispatchers(["spikelab.spikedata._kernels"])["_kernels.gaussian_rows"].stats
+    print(sum(stats.cache_misses.values()), sum(stats.cache_hits.values()),
+          "scipy.linalg" in sys.modules, "numba.np.polynomial" in sys.modules, out.tobytes().hex())
+"""
+
+
+def test_a_cached_kernel_loads_without_numbas_compiler_and_computes_the_same(tmp_path):
+    """The first process compiles (numba's compiler loaded, scipy.linalg not); the second
+    only links the cached kernel: neither the compiler's registries (numba.np.polynomial is
+    one of the modules only they import) nor scipy; the same bytes out."""
+    env = {"NUMBA_CACHE_DIR": str(tmp_path)}
+    compiled = run_python(SMOOTH_ONCE, env).split()
+    loaded = run_python(SMOOTH_ONCE, env).split()
+    assert compiled[:4] == ["1", "0", "False", "True"]
+    assert loaded[:4] == ["0", "1", "False", "False"]
+    assert loaded[4] == compiled[4]
+
+
 def test_loading_kernels_skips_scipy_linalg_and_leaves_it_usable(tmp_path):
     out = run_python("""
         import sys
