@@ -102,42 +102,6 @@ def sttc_pairs(flat, offsets, tiles, delt, rows, cols):
 
 
 # ------------------------------------------------------------------ all pairs at once
-@njit(cache=True)
-def time_order(flat, length):
-    """Permutation sorting all spikes (times in [0, length]) by time, in O(n).
-
-    A counting sort into ~n buckets, then a sort inside each (tiny) bucket.
-    """
-    n = flat.size
-    n_buckets = max(n, 1)
-    width = length / n_buckets if length > 0 else 1.0
-    bucket = np.empty(n, dtype=np.int64)
-    starts = np.zeros(n_buckets + 1, dtype=np.int64)
-    for s in range(n):
-        bucket[s] = min(np.int64(flat[s] / width), n_buckets - 1)
-        starts[bucket[s] + 1] += 1
-    for k in range(n_buckets):
-        starts[k + 1] += starts[k]
-    fill = starts[:-1].copy()
-    order = np.empty(n, dtype=np.int64)
-    for s in range(n):
-        order[fill[bucket[s]]] = s
-        fill[bucket[s]] += 1
-    for k in range(n_buckets):
-        a, b = starts[k], starts[k + 1]
-        if b - a > 32:
-            order[a:b] = order[a:b][np.argsort(flat[order[a:b]], kind="mergesort")]
-        else:  # buckets hold ~1 spike: insertion sort, no allocation
-            for i in range(a + 1, b):
-                item = order[i]
-                j = i - 1
-                while j >= a and flat[order[j]] > flat[item]:
-                    order[j + 1] = order[j]
-                    j -= 1
-                order[j + 1] = item
-    return order
-
-
 @njit(cache=True, inline="always")
 def _enter(v, count, pos, active, n_active):
     """Unit v gains a spike in the window; returns the new number of active units."""
