@@ -9,8 +9,8 @@ numba's runtime (NRT) for the arrays it allocates.  A spikelab kernel's cache do
 that, and numba compiles (loading its compiler then, as always) only on a cache miss.  The
 kernels themselves, their cache files and their results are numba's, unchanged.
 
-Compiling (:func:`load_compiler`, called by ``spikelab compile`` before it compiles) loads
-the registries with one difference: while loading them numba checks whether scipy's BLAS
+Before compiling a kernel missing from the cache, :func:`load_compiler` loads the
+registries with one difference: while loading them numba checks whether scipy's BLAS
 is there by importing ``scipy.linalg`` (0.2-0.4 s).  No spikelab kernel uses BLAS, so when
 ``scipy.linalg`` is not loaded yet the check is made to fail.  The only effect: numba code
 compiled later in the same process computes ``np.convolve`` and ``np.correlate`` with its

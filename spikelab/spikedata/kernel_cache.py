@@ -200,11 +200,8 @@ def compile_kernels(modules: Sequence[str] | None = None,
     """
     import numba
 
-    from ._jit import load_compiler
-
     started = time.perf_counter()
     modules = _checked(modules)
-    load_compiler()  # without scipy; a job that finds every kernel cached never loads it
     dispatchers = kernel_dispatchers(modules)
     for module in modules:
         for what, call in _uses(module):
