@@ -79,8 +79,10 @@ def main() -> None:
     ours = np.argsort(flat, kind="stable")
     assert np.array_equal(ours, counting_sort_order(flat, sd.length)), "the orders differ"
 
-    rows = [("np.argsort(kind='stable') (spikelab)", best_of(lambda: np.argsort(flat, kind="stable"), 5)),
-            ("compiled counting sort (the old kernel)", best_of(lambda: counting_sort_order(flat, sd.length), 5)),
+    rows = [("np.argsort(kind='stable') (spikelab)",
+             best_of(lambda: np.argsort(flat, kind="stable"), 5)),
+            ("compiled counting sort (the old kernel)",
+             best_of(lambda: counting_sort_order(flat, sd.length), 5)),
             ("whole STTC matrix, delt 20 ms (for scale)",
              best_of(lambda: sttc_matrix_of(sd.train, sd.start_time, sd.length, 20.0), 3))]
     for name, secs in rows:
