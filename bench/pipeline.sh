@@ -13,6 +13,11 @@
 #   one self-contained file (`spikelab pack`: the merged workspace is a root file and its
 #   .shards folder, and a copy of the root alone would link to shards deleted on exit).
 # Run from anywhere, with the environment that has spikelab and snakemake active.
+# On a machine with SLURM's client installed but no controller answering, every snakemake
+# start waits ~9 s (the SLURM executor plugin of the dev extra runs `scontrol show config`
+# when it is imported, with a 10 s timeout): for timing, put a `scontrol` that fails at once
+# first on PATH, e.g. `export PATH=/tmp/spikelab-no-slurm:$PATH` (the stub the workflow
+# tests write, tests/workflow/harness.py).
 set -euo pipefail
 command -v snakemake > /dev/null || { echo "snakemake not found: activate the venv" >&2; exit 1; }
 repo=$(cd "$(dirname "$0")/.." && pwd)
