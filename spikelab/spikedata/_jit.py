@@ -77,7 +77,7 @@ def njit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
 
     Examples
     --------
-    >>> @njit(cache=True)
+    >>> @njit()  # a kernel module's functions add cache=True (a doctest has no file to cache for)
     ... def twice(x):
     ...     return 2 * x
     >>> twice(21)
