@@ -98,8 +98,14 @@ def rebuild_if_damaged(h5: str) -> str | None:
 
     Snakemake judges outputs by their times only, so a damaged merged workspace would look
     up to date; its modification time is set to the epoch instead (its content is not
-    touched), which puts it behind every part, and the merge job then keeps it aside and
-    rebuilds it (:func:`merge_parts`). Called by the workflow at parse time.
+    touched), and the merge job then keeps it aside and rebuilds it (:func:`merge_parts`).
+    Called by the workflow at parse time.
+
+    Why the epoch works: Snakemake skips its "input newer than output" check for an output
+    whose time is 0, but it reruns a ``script:`` rule whose script file is newer than the
+    output ("code has changed"), and the merge rule is one (``run_merge.py``). Making the
+    merge a ``shell:`` rule would silently end this; the damage and failed-run workflow
+    tests would catch it.
 
     Returns
     -------
@@ -157,7 +163,8 @@ def merge_available(target: str, parts: Sequence[str], log: str | None = None) -
     The merged workspace then lacks the results of the jobs that did not finish, yet it is
     newer than every part, and Snakemake does not remake missing parts that nothing needs
     ("Nothing to be done"): its modification time is set to the epoch, so that the next run
-    runs the merge again, with every part, remaking (or restoring) the missing ones.
+    runs the merge again (see :func:`rebuild_if_damaged` for why the epoch does it), with
+    every part, remaking (or restoring) the missing ones.
     """
     present = [p for p in parts if os.path.exists(p)]
     if not present:
