@@ -1,7 +1,8 @@
 """Sphinx configuration of the spikelab documentation.
 
-Build with ``sphinx-build -W -b html docs docs/_build/html`` (warnings are errors; the test
-suite builds it the same way). Markdown pages are read by MyST.
+Build with ``sphinx-build -W -n -b html docs docs/_build/html`` (warnings are errors, every
+cross-reference must resolve; the test suite builds it the same way). Markdown pages are read
+by MyST.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ napoleon_use_rtype = False
 intersphinx_mapping: dict = {}
 # Every cross-reference must resolve: with -W a dangling one fails the build. The only
 # exceptions are the references below, which cannot resolve here, each with its reason.
-nitpicky = False
+nitpicky = True
 nitpick_ignore_regex = [
     # Other projects' objects (numpy, matplotlib, the standard library, ...): resolving them
     # needs their intersphinx inventories, which an offline build cannot fetch.
@@ -52,6 +53,8 @@ nitpick_ignore_regex = [
     # Our classes are CamelCase and dotted, so a lowercase word is prose ("list of (start,
     # end)", "(low Hz, high Hz)").
     (r"py:class", r"[A-Z]|\d+(-D)?|[a-z][\w -]*|.*[{}\"'].*"),
+    # A type variable (the items progress() yields) is a placeholder, not an object.
+    (r"py:class", r"spikelab\.progress\.T"),
 ]
 
 html_theme = "alabaster"

@@ -188,8 +188,8 @@ class WorkspaceBase(ABC):
         """``{(namespace, key): what is wrong}`` for items ``load`` could not read.
 
         They stay listed (``list_keys``, ``describe``, whose entry has a ``damaged``
-        field); ``get`` raises :class:`CorruptWorkspaceError` naming the file and item, and
-        ``save`` refuses until they are deleted. Empty for a sound workspace.
+        field); ``get`` raises :class:`~spikelab.errors.CorruptWorkspaceError` naming the file
+        and item, and ``save`` refuses until they are deleted. Empty for a sound workspace.
         """
         return {(ns, key): item.slot.message for ns, keys in self._items.items()
                 for key, item in keys.items() if isinstance(item.slot, DamagedSlot)}
@@ -218,7 +218,8 @@ class WorkspaceBase(ABC):
     def rename(self, namespace: str, old_key: str, new_key: str, overwrite: bool = False
                ) -> bool:
         """Rename a key. Returns False (with a UserWarning) if ``new_key`` exists and not
-        ``overwrite``; raises :class:`ItemNotFoundError` if ``old_key`` does not exist."""
+        ``overwrite``; raises :class:`~spikelab.errors.ItemNotFoundError` if ``old_key`` does
+        not exist."""
         item = self._require(namespace, old_key)
         check_key(namespace, new_key)
         if new_key == old_key:
@@ -360,7 +361,7 @@ class WorkspaceBase(ABC):
             already holds on disk are copied as stored (see its ``compression``).
         lock_timeout : float
             Seconds to wait for another process writing the same path, then
-            :class:`WorkspaceLockedError`.
+            :class:`~spikelab.errors.WorkspaceLockedError`.
 
         Raises
         ------
@@ -370,6 +371,8 @@ class WorkspaceBase(ABC):
         CorruptWorkspaceError
             The workspace holds items ``load`` could not read (see :attr:`damaged`).
 
+        Notes
+        -----
         The previous files stay intact if the save fails or is killed.
         """
         self._check_open()

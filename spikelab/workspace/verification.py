@@ -51,7 +51,7 @@ class ItemProblem:
 
 @dataclass
 class VerifyReport:
-    """Outcome of :func:`verify`.
+    """Outcome of :func:`~spikelab.workspace.verify`.
 
     Attributes
     ----------
@@ -143,7 +143,8 @@ def verify(path: str | os.PathLike, *, progress: ProgressCallback | None = None
 
     File-level problems that stop everything (missing, not HDF5, not a workspace, damaged
     structure, newer format) raise their usual errors; item-level problems are collected,
-    one :class:`ItemProblem` per problem, so one damaged item does not hide the others.
+    one :class:`~spikelab.workspace.verify.ItemProblem` per problem, so one damaged item
+    does not hide the others.
 
     Parameters
     ----------

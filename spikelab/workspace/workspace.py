@@ -69,8 +69,9 @@ class AnalysisWorkspace(WorkspaceBase):
 
         An item that cannot be read (damaged, or of a type this version does not know)
         does not stop the others from loading: it stays listed, ``get`` raises
-        :class:`CorruptWorkspaceError` naming the file and the item, :attr:`damaged` lists
-        it with what is wrong, and one :class:`DamagedItemWarning` names the bad items.
+        :class:`~spikelab.errors.CorruptWorkspaceError` naming the file and the item,
+        :attr:`damaged` lists it with what is wrong, and one
+        :class:`~spikelab.errors.DamagedItemWarning` names the bad items.
 
         Raises
         ------
@@ -152,7 +153,7 @@ class LazyAnalysisWorkspace(WorkspaceBase):
     collected, at exit, and on SIGTERM (e.g. a SLURM time limit) unless the program
     handles SIGTERM itself; a file left by a killed process (SIGKILL) is deleted when the
     next lazy workspace makes its file in the same directory (see
-    :mod:`spikelab.workspace.backing`).
+    ``spikelab.workspace.backing``).
 
     Parameters
     ----------

@@ -1,5 +1,6 @@
-"""The Sphinx docs build without a warning, and the pipeline guide's configuration
-reference documents every option of the workflow's schema with the schema's default."""
+"""The Sphinx docs build without a warning and with every cross-reference resolved, and the
+pipeline guide's configuration reference documents every option of the workflow's schema with
+the schema's default."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|[^|]*\|\s*([^|]*?)\s*\|")
 
 def test_docs_build_without_warnings(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+        # -n (nitpicky) as conf.py sets it: every cross-reference must resolve.
+        [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "-b", "html",
          "-d", str(tmp_path / "doctrees"), str(DOCS), str(tmp_path / "html")],
         capture_output=True, text=True, timeout=300,
     )

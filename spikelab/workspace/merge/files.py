@@ -353,7 +353,7 @@ def merge_files(target: str | os.PathLike, sources: Iterable[str | os.PathLike],
     sources : iterable of str or PathLike
         Workspace files to merge from, in order (a later source sees the earlier ones).
     overwrite, replace_stale : bool
-        As in :meth:`AnalysisWorkspace.merge_from`.
+        As in :meth:`spikelab.AnalysisWorkspace.merge_from`.
     prune_to : iterable of (namespace, key), optional
         If given, the result holds only these items: target items outside it are dropped
         (``pruned``) and source items outside it are skipped.
