@@ -95,7 +95,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]],
 
     def line(values: Sequence[str]) -> str:
         cells = [v.rjust(w) if h in right else v.ljust(w)
-                 for h, v, w in zip(header, values, widths)]
+                 for h, v, w in zip(header, values, widths, strict=True)]
         return "  ".join(cells).rstrip()
 
     return [line(header)] + [line(r) for r in rows]

@@ -46,8 +46,15 @@ def check(path: str | os.PathLike) -> dict:
         try:
             report = verify(target, progress=progress)
         except CorruptWorkspaceError as exc:
-            return {"path": target, "ok": False, "checked": 0, "sealed": 0, "hashed": 0,
-                    "shards": 0, "problems": [{"namespace": None, "key": None, "problem": str(exc)}]}
+            return {
+                "path": target,
+                "ok": False,
+                "checked": 0,
+                "sealed": 0,
+                "hashed": 0,
+                "shards": 0,
+                "problems": [{"namespace": None, "key": None, "problem": str(exc)}],
+            }
     problems = [{"namespace": None, "key": None, "problem": p} for p in report.file_problems]
     problems += [{"namespace": p.namespace, "key": p.key, "problem": p.problem}
                  for p in report.problems]

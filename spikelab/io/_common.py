@@ -53,7 +53,7 @@ def trains_from_csr(times: np.ndarray, ends: np.ndarray, path: PathLike,
         raise recording_error(path, f"{what} ends at {total} but there are {times.size} "
                                     "spike times")
     starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
-    return [times[a:b] for a, b in zip(starts, ends.astype(np.int64))]
+    return [times[a:b] for a, b in zip(starts, ends.astype(np.int64), strict=True)]
 
 
 def numeric_times(values: Any, path: PathLike, what: str, scale: float = 1.0) -> np.ndarray:
@@ -140,7 +140,8 @@ def attributes_from_columns(columns: dict[str, np.ndarray], n_units: int) -> lis
         return None
     attrs: list[dict] = [{} for _ in range(n_units)]
     for name, values in columns.items():
-        for attr, value in zip(attrs, np.asarray(values).tolist()):
+        # strict=False: a column of another length is not checked here
+        for attr, value in zip(attrs, np.asarray(values).tolist(), strict=False):
             attr[name] = value
     return attrs
 

@@ -85,8 +85,8 @@ def load_recording(path: PathLike, format: str | None = None, **options: Any) ->
     format : {"nwb", "phy", "npz", "h5"}, optional
         Overrides the format inferred from ``path`` (aliases: ``kilosort``, ``workspace``).
     **options
-        Passed to the format's loader (``spikelab.io.dispatch.FORMAT_OPTIONS``); only ``phy`` takes one:
-        ``include`` (``"good"``, ``"all"``, a label or a list of labels).
+        Passed to the format's loader (``spikelab.io.dispatch.FORMAT_OPTIONS``); only ``phy``
+        takes one: ``include`` (``"good"``, ``"all"``, a label or a list of labels).
 
     Raises
     ------
@@ -135,7 +135,7 @@ def check_options(path: PathLike, fmt: str, options: Mapping[str, Any]) -> None:
     >>> check_options("culture.nwb", "nwb", {"include": "all"})
     Traceback (most recent call last):
     ...
-    spikelab.errors.RecordingError: culture.nwb: format 'nwb' takes no option ['include']; valid options: none
+    spikelab.errors.RecordingError: culture.nwb: format 'nwb' takes no option ['include']; ...
     """
     accepted = FORMAT_OPTIONS[fmt]
     unknown = sorted(set(options) - set(accepted))

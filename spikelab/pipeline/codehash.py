@@ -142,7 +142,9 @@ def _parse(source: bytes, path: Path) -> _Parsed:
     text: list[str] = []
     _serialise(tree, text)
     digest = hashlib.sha256("".join(text).encode("utf-8")).hexdigest()
-    functions = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    functions = [
+        n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
     names = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
     names += [t.id for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
               for t in (n.targets if isinstance(n, ast.Assign) else [n.target])

@@ -26,7 +26,6 @@ from ..workspace.names import check_name, comparison_namespace
 from ..workspace.provenance import canonical_json
 from .builtins import BUILTINS
 from .codehash import CodeHash, CodeHasher, code_version
-from .functions import FunctionRef
 from .registry import EVERY_KEY, Analysis, from_block
 
 __all__ = ["StepGraph", "RECORDING_STEP", "RECORDING_KEY", "SHARED_NAMESPACE", "KERNELS_RECORD"]

@@ -2,9 +2,9 @@
 
 The inner loops of the analyses are numba kernels, in the modules named ``_kernels.py`` and
 ``_<topic>_kernels.py`` of this package, cached on disk: the first process to call a kernel
-compiles it (seconds), every later process loads it (milliseconds).  :func:`compile_kernels` runs each
-analysis that uses a kernel on a small made-up recording, so that all of them are compiled,
-or found in the cache, in one go.  The workflow does this in a job of its own before any
+compiles it (seconds), every later process loads it (milliseconds).  :func:`compile_kernels`
+runs each analysis that uses a kernel on a small made-up recording, so that all of them are
+compiled, or found in the cache, in one go.  The workflow does this in a job of its own before any
 analysis job runs (so no analysis job compiles, and parallel jobs never compile the same
 kernel at once); ``spikelab compile`` does it by hand, after an install or to fill a shared
 cache.
@@ -44,7 +44,9 @@ def _checked(modules: Iterable[str] | None) -> list[str]:
     modules = list(modules)
     unknown = sorted(set(modules) - set(KERNEL_MODULES))
     if unknown:
-        raise AnalysisError(f"not kernel modules: {unknown}; kernel modules are {list(KERNEL_MODULES)}")
+        raise AnalysisError(
+            f"not kernel modules: {unknown}; kernel modules are {list(KERNEL_MODULES)}"
+        )
     return modules
 
 
@@ -187,7 +189,8 @@ def compile_kernels(modules: Sequence[str] | None = None,
     Returns
     -------
     dict
-        ``numba`` (its version), ``modules`` (those compiled), ``cache_dirs`` (where the kernels are cached),
+        ``numba`` (its version), ``modules`` (those compiled), ``cache_dirs`` (where the kernels
+        are cached),
         ``seconds`` (the whole run), ``compiled`` and ``loaded`` (kernel names compiled in
         this call, and found in the cache) and ``kernels``: per kernel, its
         ``signatures`` and how many were ``compiled`` or ``loaded``.

@@ -77,7 +77,9 @@ def _coincidence_matrix(flat: np.ndarray, sizes: np.ndarray, delt: float) -> np.
     order = np.argsort(flat, kind="stable")
     u_sorted = np.repeat(np.arange(sizes.size, dtype=np.int32), sizes)[order]
     chunks = max(1, min(get_num_threads(), flat.size))
-    return coincidence_counts(flat[order], u_sorted, sizes.size, delt, chunks).sum(axis=0, dtype=np.int64)
+    return coincidence_counts(flat[order], u_sorted, sizes.size, delt, chunks).sum(
+        axis=0, dtype=np.int64
+    )
 
 
 def _sttc_from_coincidences(counts: np.ndarray, sizes: np.ndarray, tiles: np.ndarray) -> np.ndarray:
@@ -96,9 +98,14 @@ METHODS = ("auto", "sweep", "merge")
 
 
 def sttc_matrix_of(
-    trains: Sequence[np.ndarray], start_time: float, length: float, delt: float, method: str = "auto"
+    trains: Sequence[np.ndarray],
+    start_time: float,
+    length: float,
+    delt: float,
+    method: str = "auto",
 ) -> np.ndarray:
-    """``(n, n)`` STTC matrix of sorted trains (ms) recorded over ``[start_time, start_time+length]``.
+    """``(n, n)`` STTC matrix of sorted trains (ms) recorded over
+    ``[start_time, start_time+length]``.
 
     Diagonal exactly 1.0, symmetric.  Off-diagonal NaN for pairs of non-empty trains when
     ``length`` is 0.
@@ -131,7 +138,9 @@ def sttc_matrix_of(
             out = _sttc_from_coincidences(_coincidence_matrix(flat, sizes, delt), sizes, tiles)
         else:
             out = np.zeros((n, n))
-            values = sttc_pairs(flat, offsets, tiles, delt, rows.astype(np.int64), cols.astype(np.int64))
+            values = sttc_pairs(
+                flat, offsets, tiles, delt, rows.astype(np.int64), cols.astype(np.int64)
+            )
             out[rows, cols] = out[cols, rows] = values
     np.fill_diagonal(out, 1.0)
     return out
@@ -161,7 +170,8 @@ def spike_time_tiling(sd: SpikeData, i: int, j: int, delt: float = 20.0) -> floa
 
 
 def spike_time_tilings(sd: SpikeData, delt: float = 20.0) -> PairwiseCompMatrix:
-    """STTC of every unit pair: symmetric ``(N, N)`` matrix, diagonal 1.0, ``metadata={'delt': delt}``.
+    """STTC of every unit pair: symmetric ``(N, N)`` matrix, diagonal 1.0,
+    ``metadata={'delt': delt}``.
 
     Raises
     ------

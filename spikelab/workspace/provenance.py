@@ -9,10 +9,11 @@
 - :func:`group_content_hash`: sha256 (hex) of an item's stored data: every dataset (path,
   dtype, shape, values) and attribute (name, value), groups and names in sorted order,
   excluding the header attributes (created_at, note, provenance, fingerprint, content
-  hash) and the checksums of :mod:`.checksums` and :mod:`.seals`. It depends on values, not on HDF5 storage details, so a copied or re-saved item
-  keeps its hash. It costs one read of the item, so it is computed only for items stored
-  with provenance (at ``store`` and again at ``save`` for in-memory items, which may have
-  been modified in place); :func:`content_hash` gives it for any object.
+  hash) and the checksums of :mod:`.checksums` and :mod:`.seals`. It depends on values,
+  not on HDF5 storage details, so a copied or re-saved item keeps its hash. It costs one
+  read of the item, so it is computed only for items stored with provenance (at ``store``
+  and again at ``save`` for in-memory items, which may have been modified in place);
+  :func:`content_hash` gives it for any object.
 """
 
 from __future__ import annotations

@@ -21,7 +21,18 @@ from .links import has_link, open_child
 from .seals import check_item_seal
 from .index.sidecar import order_hint, sidecar_path
 
-__all__ = ["read_item", "read_item_entry", "check_intact", "open_item", "find_item", "listing_hint", "item_names", "ordered_names", "ordered_items"]
+__all__ = [
+    "read_item",
+    "read_item_entry",
+    "check_intact",
+    "open_item",
+    "find_item",
+    "listing_hint",
+    "item_names",
+    "ordered_names",
+    "ordered_items",
+]
+
 
 def read_item(group: h5py.Group) -> Any:
     """The object stored in ``group``, once its seal is checked (use within ``decoding``;

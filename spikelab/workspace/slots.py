@@ -2,8 +2,9 @@
 
 The two workspaces differ only in which slot ``store`` creates: the in-memory workspace
 keeps an :class:`ObjectSlot`, the lazy one encodes into its private :class:`BackingFile` and
-keeps a :class:`GroupSlot`. An item that ``load`` could not read is a :class:`DamagedSlot`. Saving and merging ask the slot to write itself into a
-destination group: an object is encoded, a group is copied at the HDF5 level (no decode).
+keeps a :class:`GroupSlot`. An item that ``load`` could not read is a :class:`DamagedSlot`.
+Saving and merging ask the slot to write itself into a destination group: an object is
+encoded, a group is copied at the HDF5 level (no decode).
 """
 
 from __future__ import annotations

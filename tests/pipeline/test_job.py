@@ -70,7 +70,10 @@ def test_a_job_computes_and_reports_its_phases(project):
     assert AnalysisWorkspace.load_item(str(project / "out.h5"), "R", "n").tolist() == [6]
     assert phases(project) == COMPUTE_PHASES
     marks = json.loads((project / "timings.json").read_text())["phases"]
-    assert all(a["wall"] <= b["wall"] and a["cpu"] <= b["cpu"] for a, b in zip(marks, marks[1:]))
+    assert all(
+        a["wall"] <= b["wall"] and a["cpu"] <= b["cpu"]
+        for a, b in zip(marks, marks[1:], strict=False)
+    )
     log = (project / "job.log").read_text()  # flushed although the job skips teardown
     assert "R/lab: computed n in" in log
     assert all(f"{phase} " in log for phase in COMPUTE_PHASES[1:])
@@ -145,9 +148,24 @@ def test_no_analysis_job_imports_what_it_does_not_use(tmp_path):
     for name in graph.names:  # in dependency order: each job's inputs exist
         namespace = graph.namespaces(name)[0]
         proc = subprocess.run(
-            [sys.executable, "-X", "importtime", str(RUN_JOB), "--job", graph.job_json(name, namespace),
-             "--settings", graph.params_json(name), "--code", graph.versions[name],
-             "--cache", "[]"], capture_output=True, text=True, cwd=tmp_path)
+            [
+                sys.executable,
+                "-X",
+                "importtime",
+                str(RUN_JOB),
+                "--job",
+                graph.job_json(name, namespace),
+                "--settings",
+                graph.params_json(name),
+                "--code",
+                graph.versions[name],
+                "--cache",
+                "[]",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
         assert proc.returncode == 0, proc.stderr[-2000:]
         imports[name] = imported_packages(proc.stderr)
     assert {"spikelab", "numpy", "h5py"} <= imports["sttc"]  # the report is read right

@@ -88,7 +88,9 @@ def test_any_fingerprint_change_recomputes(recording_part, tmp_path, change):
 
 def test_missing_cache_files_are_ignored_and_missing_inputs_named(recording_part, tmp_path):
     step = CountingStep()
-    assert run_job(job(recording_part, tmp_path, 2), step, [str(tmp_path / "nowhere")]) == "computed"
+    assert (
+        run_job(job(recording_part, tmp_path, 2), step, [str(tmp_path / "nowhere")]) == "computed"
+    )
     bad = Job("count", "1", "R", ["count"], {"factor": 1},
               {"spikedata": ItemRef(recording_part, "R", "nope")}, str(tmp_path / "x.h5"))
     with pytest.raises(ItemNotFoundError, match=r"input 'spikedata', item \('R', 'nope'\): "
@@ -143,9 +145,17 @@ BAD_RESULTS = [
 @pytest.mark.parametrize("make, message", BAD_RESULTS)
 def test_a_bad_result_fails_naming_analysis_function_recording_and_key(
         recording_part, tmp_path, make, message):
-    bad = Job("count", "1", "R", ["count"], {}, {"spikedata": ItemRef(recording_part, "R", "spikedata")},
-              str(tmp_path / "parts" / "R" / "count.h5"), function="lab.py:count",
-              about="recording R")
+    bad = Job(
+        "count",
+        "1",
+        "R",
+        ["count"],
+        {},
+        {"spikedata": ItemRef(recording_part, "R", "spikedata")},
+        str(tmp_path / "parts" / "R" / "count.h5"),
+        function="lab.py:count",
+        about="recording R",
+    )
     with pytest.raises(AnalysisRunError) as error:
         run_job(bad, lambda loaded, params: make(), [])
     text = str(error.value)

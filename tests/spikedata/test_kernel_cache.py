@@ -127,7 +127,8 @@ def test_a_cached_kernel_loads_without_numbas_compiler_and_computes_the_same(tmp
 
 
 def test_loading_kernels_skips_scipy_linalg_and_leaves_it_usable(tmp_path):
-    out = run_python("""
+    out = run_python(
+        """
         import sys
         import numpy as np
         from spikelab.spikedata.rates import gaussian_smooth
@@ -142,8 +143,11 @@ def test_loading_kernels_skips_scipy_linalg_and_leaves_it_usable(tmp_path):
             return np.dot(a, b)
 
         a = np.arange(6.0).reshape(2, 3)
-        print(np.array_equal(dot(a, a.T), a @ a.T), np.allclose(scipy.linalg.inv(np.eye(2)), np.eye(2)))
-    """, {"NUMBA_CACHE_DIR": str(tmp_path)})
+        print(np.array_equal(dot(a, a.T), a @ a.T),
+              np.allclose(scipy.linalg.inv(np.eye(2)), np.eye(2)))
+    """,
+        {"NUMBA_CACHE_DIR": str(tmp_path)},
+    )
     assert out.split() == ["False", "True", "True"]
 
 
@@ -154,7 +158,9 @@ def test_a_read_only_install_caches_its_kernels_in_the_users_cache(tmp_path):
     probe = subprocess.run(["unshare", "-m", "mount", "--bind", "-o", "ro", package, package],
                            capture_output=True, text=True)
     if probe.returncode != 0:
-        unavailable(f"a read-only bind mount needs unshare and mount (root): {probe.stderr.strip()}")
+        unavailable(
+            f"a read-only bind mount needs unshare and mount (root): {probe.stderr.strip()}"
+        )
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
     env["HOME"] = str(tmp_path)
     code = ("import json; from spikelab.spikedata.kernel_cache import compile_kernels; "

@@ -51,7 +51,9 @@ def test_interleaved_trains(delt, expected):
 def test_three_unit_reference_matrix():
     sd = SpikeData([[10, 20, 30, 40], [11, 21, 35, 60], [5, 50, 90]], length=100)
     m = sd.spike_time_tilings(5)
-    np.testing.assert_allclose(m.extract_lower_triangle(), [0.75, -0.065488565489, -0.35], atol=1e-9)
+    np.testing.assert_allclose(
+        m.extract_lower_triangle(), [0.75, -0.065488565489, -0.35], atol=1e-9
+    )
 
 
 @pytest.mark.parametrize("trains, delt, expected", [
@@ -59,7 +61,9 @@ def test_three_unit_reference_matrix():
     ([[10], [90]], 5, -0.1),
 ])
 def test_single_spike_pairs(trains, delt, expected):
-    assert SpikeData(trains, length=100).spike_time_tiling(0, 1, delt) == pytest.approx(expected, abs=1e-12)
+    assert SpikeData(trains, length=100).spike_time_tiling(0, 1, delt) == pytest.approx(
+        expected, abs=1e-12
+    )
 
 
 def test_negative_start_time():
@@ -142,7 +146,9 @@ def test_sweep_counts_do_not_depend_on_how_spikes_are_split_among_threads(n_chun
     order = np.argsort(flat, kind="stable")
     units = np.repeat(np.arange(6, dtype=np.int32), [t.size for t in trains])[order]
     counts = coincidence_counts(flat[order], units, 6, 5.0, n_chunks).sum(axis=0)
-    naive = [[sum(any(abs(a - b) <= 5.0 for b in tj) for a in ti) for tj in trains] for ti in trains]
+    naive = [
+        [sum(any(abs(a - b) <= 5.0 for b in tj) for a in ti) for tj in trains] for ti in trains
+    ]
     assert counts.tolist() == naive
 
 

@@ -266,8 +266,14 @@ def test_sigkill_at_random_moments_of_a_sharded_merge(tmp_path):
         seen.add(_state(AnalysisWorkspace.load(target)))
         assert verify(target).ok
 
-    _kill_at_random_points(_merging_forever(target, sources), check, seed=12, directory=tmp_path, max_sleep=0.5,
-                           leftovers=lambda d: _temp_files(d) + unlinked_shards(target))
+    _kill_at_random_points(
+        _merging_forever(target, sources),
+        check,
+        seed=12,
+        directory=tmp_path,
+        max_sleep=0.5,
+        leftovers=lambda d: _temp_files(d) + unlinked_shards(target),
+    )
     assert seen == {"A", "B"}
     merge_files(target, [sources[0]], overwrite=True)
     assert unlinked_shards(target) == []

@@ -25,7 +25,7 @@ def rewritten(path) -> Iterator[h5py.File]:
     with h5py.File(path, "r+") as f:
         yield f
         for ns in [n for n in f if not n.startswith("__")]:
-            for key, group in f[ns].items():
+            for group in f[ns].values():
                 group.visititems(lambda name, obj: set_checksum(obj, obj[...])
                                  if isinstance(obj, h5py.Dataset) else None)
                 seal_item(group)

@@ -1,4 +1,5 @@
-"""The built-in analyses of the workflow, one module each: ``f(sd, params, upstream) -> {key: result}``.
+"""The built-in analyses of the workflow, one module each:
+``f(sd, params, upstream) -> {key: result}``.
 
 One module per analysis, importing the topic functions it runs directly (never through the
 data classes' methods), so that each analysis's code hash covers exactly the code it runs:

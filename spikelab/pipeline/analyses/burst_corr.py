@@ -13,7 +13,9 @@ from ...spikedata.spikedata import SpikeData
 __all__ = ["burst_corr"]
 
 
-def burst_corr(sd: SpikeData, params: Mapping[str, Any], upstream: Mapping[str, Any]) -> dict[str, Any]:
+def burst_corr(
+    sd: SpikeData, params: Mapping[str, Any], upstream: Mapping[str, Any]
+) -> dict[str, Any]:
     """``burst_corr`` (PairwiseCompMatrixStack, (S, S, U)) and ``burst_corr_unit_avg`` (U,)."""
     stack, unit_avg = get_slice_to_slice_unit_corr_from_stack(
         upstream["burst_rss"], params["MIN_RATE_THRESHOLD"], params["MIN_FRAC"],

@@ -14,7 +14,9 @@ from ...spikedata.spikedata import SpikeData
 __all__ = ["fr_corr"]
 
 
-def fr_corr(sd: SpikeData, params: Mapping[str, Any], upstream: Mapping[str, Any]) -> dict[str, Any]:
+def fr_corr(
+    sd: SpikeData, params: Mapping[str, Any], upstream: Mapping[str, Any]
+) -> dict[str, Any]:
     """``fr_corr_matrix`` and ``fr_corr_lag`` (PairwiseCompMatrix, lags in bins) of the
     inverse-ISI rates on a ``bin_size_ms`` grid smoothed by ``sigma_ms``."""
     times = np.arange(sd.start_time, sd.start_time + sd.length, params["bin_size_ms"])

@@ -13,6 +13,7 @@ __all__ = ["sttc"]
 
 
 def sttc(sd: SpikeData, params: Mapping[str, Any], upstream: Mapping[str, Any]) -> dict[str, Any]:
-    """One PairwiseCompMatrix per ``delt`` (ms), keyed as :func:`.sttc_keys.sttc_keys` names them."""
+    """One PairwiseCompMatrix per ``delt`` (ms), keyed as :func:`.sttc_keys.sttc_keys` names
+    them."""
     windows = delts(params)
     return {sttc_key(d, len(windows) > 1): spike_time_tilings(sd, d) for d in windows}

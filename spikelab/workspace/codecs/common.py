@@ -164,10 +164,12 @@ def strict_equal(a: Any, b: Any) -> bool:
     if isinstance(a, np.ndarray):
         return _arrays_equal(a, b)
     if isinstance(a, dict):  # keys compared strictly too: {1: x} is not {True: x} or {"1": x}
-        return len(a) == len(b) and all(strict_equal(ka, kb) and strict_equal(va, vb)
-                                        for (ka, va), (kb, vb) in zip(a.items(), b.items()))
+        return len(a) == len(b) and all(
+            strict_equal(ka, kb) and strict_equal(va, vb)
+            for (ka, va), (kb, vb) in zip(a.items(), b.items(), strict=True)
+        )
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, (float, np.floating)):
         return bool(a == b) or (math.isnan(a) and math.isnan(b))
     if isinstance(a, (set, frozenset, str, bytes, int, np.generic, type(None))):

@@ -32,7 +32,9 @@ def encode(group: h5py.Group, pcm: PairwiseCompMatrix) -> None:
 
 
 def decode(group: h5py.Group) -> PairwiseCompMatrix:
-    return PairwiseCompMatrix(read_array(group["matrix"]), decode_labels(group), decode_metadata(group))
+    return PairwiseCompMatrix(
+        read_array(group["matrix"]), decode_labels(group), decode_metadata(group)
+    )
 
 
 def summary(pcm: PairwiseCompMatrix) -> dict:

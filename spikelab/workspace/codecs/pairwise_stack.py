@@ -35,8 +35,9 @@ def encode(group: h5py.Group, stack: PairwiseCompMatrixStack) -> None:
 
 
 def decode(group: h5py.Group) -> PairwiseCompMatrixStack:
-    return PairwiseCompMatrixStack(read_array(group["stack"]), decode_labels(group), read_times(group),
-                                   decode_metadata(group))
+    return PairwiseCompMatrixStack(
+        read_array(group["stack"]), decode_labels(group), read_times(group), decode_metadata(group)
+    )
 
 
 def summary(stack: PairwiseCompMatrixStack) -> dict:
