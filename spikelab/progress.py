@@ -3,7 +3,7 @@
 Long library calls (:func:`~spikelab.workspace.verify`,
 :func:`~spikelab.workspace.merge_files`, :func:`~spikelab.workspace.pack`) take a
 ``progress=`` callback (:data:`ProgressCallback`) and never write to the terminal
-themselves: the command line draws one line from it (:mod:`spikelab.cli.ticker`), the
+themselves: the command line draws one line from it (``spikelab.cli.ticker``), the
 workflow logs. :class:`Progress` is such a line, for your own scripts and loops: it is
 written to ``stderr`` (or ``stream``) only when that stream is a terminal (``isatty()``),
 so the same code prints a live counter at a prompt and nothing in a job's log or a CI run.

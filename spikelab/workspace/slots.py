@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import h5py
 
+from ..errors import CorruptWorkspaceError
 from ..ondisk import SEAL_ATTR
 from .codecs import encode_item
 from .codecs.common import child_group, compressed

@@ -143,7 +143,7 @@ def verify(path: str | os.PathLike, *, progress: ProgressCallback | None = None
 
     File-level problems that stop everything (missing, not HDF5, not a workspace, damaged
     structure, newer format) raise their usual errors; item-level problems are collected,
-    one :class:`~spikelab.workspace.verify.ItemProblem` per problem, so one damaged item
+    one :class:`~spikelab.workspace.verification.ItemProblem` per problem, so one damaged item
     does not hide the others.
 
     Parameters

@@ -23,10 +23,24 @@ from ...errors import InvalidItemError
 from ..attrmemo import get_attr
 from ..checksums import read_verified, set_checksum
 
-__all__ = ["COMPRESSIONS", "read_str_attr", "write_array", "read_array",
-           "write_strings", "read_strings", "write_times", "read_times", "strict_equal", "extras_group",
-           "get_extras", "child_group", "compressed", "inconsistent", "rebuilding",
-           "require_array"]
+__all__ = [
+    "COMPRESSIONS",
+    "read_str_attr",
+    "write_array",
+    "read_array",
+    "write_strings",
+    "read_strings",
+    "write_times",
+    "read_times",
+    "strict_equal",
+    "extras_group",
+    "get_extras",
+    "child_group",
+    "compressed",
+    "inconsistent",
+    "rebuilding",
+    "require_array",
+]
 
 
 _STR = h5py.string_dtype(encoding="utf-8")
