@@ -169,12 +169,16 @@ def electrodes(sd: SpikeData) -> np.ndarray | None:
     >>> electrodes(sd)
     array([3, 5])
     """
-    if not sd.neuron_attributes:  # None, or no units at all
+    units = sd.neuron_attributes
+    if not units:  # None, or no units at all
         return None
+    values = _electrodes_by_first_units_key(units)
+    if values is not None:
+        return np.array(values)
     first, second, third = ELECTRODE_KEYS
-    values: list[Any] = []
+    values = []
     append = values.append
-    for attrs in sd.neuron_attributes:  # unrolled lookup: this runs once per unit
+    for attrs in units:  # unrolled lookup: this runs once per unit
         if first in attrs:
             value = attrs[first]
         elif second in attrs:
@@ -185,6 +189,26 @@ def electrodes(sd: SpikeData) -> np.ndarray | None:
             return None
         append(value)
     return np.array(values)
+
+
+def _electrodes_by_first_units_key(units: list[dict]) -> list[Any] | None:
+    """The common case in one comprehension: every unit names its electrode with the key the
+    first unit uses, and none with a key that comes before it. None when that does not hold
+    (the caller then looks unit by unit)."""
+    first, second, third = ELECTRODE_KEYS
+    head = units[0]
+    try:
+        if first in head:
+            return [attrs[first] for attrs in units]
+        if second in head:
+            values = [attrs[second] for attrs in units if first not in attrs]
+        elif third in head:
+            values = [attrs[third] for attrs in units if first not in attrs and second not in attrs]
+        else:
+            return None
+    except KeyError:
+        return None
+    return values if len(values) == len(units) else None
 
 
 def _location(attrs: dict) -> Any:

@@ -174,6 +174,10 @@ def test_neuron_to_channel_map_refuses_fractional_channels_and_unknown_names():
     ([{"electrode": 3, "channel": 5}, {"channel": 1}, {"ch": 2}], [3, 1, 2]),
     ([{"electrode": 3}, {}, {"ch": 2}], None),
     ([{"electrode": 3}, {"electrode": None}, {"ch": 2}], [3, None, 2]),  # kept, as 0.1.2 does
+    ([{"electrode": 3}, {"electrode": 1, "channel": 7}, {"electrode": 2}], [3, 1, 2]),
+    ([{"channel": 3}, {"electrode": 1, "channel": 7}, {"channel": 2}], [3, 1, 2]),
+    ([{"ch": 3}, {"channel": 1, "ch": 7}, {"ch": 2}], [3, 1, 2]),
+    ([{"channel": 3}, {"ch": 1}, {"x": 2}], None),
 ])
 def test_electrodes(attrs, expected):
     result = with_attrs(attrs).electrodes
