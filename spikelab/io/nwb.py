@@ -82,7 +82,7 @@ def load_nwb(path: PathLike) -> SpikeData:
         ends = np.asarray(units.spike_times_index.data[:])
         times = numeric_times(units.spike_times.data[:], p, "units/spike_times", scale=1e3)
         trains = trains_from_csr(times, ends, p, "units/spike_times_index")
-        attrs = _unit_attributes(nwbfile, units, len(trains))
+        attrs = _unit_attributes(nwbfile, units, len(trains), p)
         start, stop = _window_ms(nwbfile, units, trains)
         metadata = _file_metadata(nwbfile, p)
     return build_spikedata(p, trains, start_time=start, length=stop - start,
@@ -106,10 +106,10 @@ def _open_nwb(path: Path):
         yield io, nwbfile
 
 
-def _unit_attributes(nwbfile: NWBFile, units: Any, n: int) -> list[dict]:
+def _unit_attributes(nwbfile: NWBFile, units: Any, n: int, path: Path) -> list[dict]:
     attrs: list[dict[str, Any]] = [{"unit_id": int(i)} for i in units.id.data[:]]
     if "electrodes" in units.colnames and nwbfile.electrodes is not None:
-        _add_electrodes(nwbfile.electrodes, units, attrs)
+        _add_electrodes(nwbfile.electrodes, units, attrs, path)
     for name in units.colnames:
         column = units[name]
         if name in _UNIT_SPECIAL or type(column).__name__ in ("VectorIndex", "DynamicTableRegion"):
@@ -121,11 +121,22 @@ def _unit_attributes(nwbfile: NWBFile, units: Any, n: int) -> list[dict]:
     return attrs
 
 
-def _add_electrodes(electrodes: Any, units: Any, attrs: list[dict]) -> None:
+def _add_electrodes(electrodes: Any, units: Any, attrs: list[dict], path: Path) -> None:
     """The first electrode of each unit: id, position (array coordinates first), location."""
     rows = np.asarray(units.electrodes.data[:], dtype=np.int64)
     ends = np.asarray(units.electrodes_index.data[:], dtype=np.int64)
     starts = np.concatenate([[0], ends[:-1]])
+    # A damaged or hand-made file would otherwise give units another unit's electrode (or
+    # none) without a word, or fail with an IndexError.
+    if ends.size != len(attrs):
+        raise recording_error(path, f"units/electrodes_index has {ends.size} entries for "
+                                    f"{len(attrs)} units")
+    if ends.size and (np.any(np.diff(ends, prepend=0) < 0) or ends[-1] > rows.size):
+        raise recording_error(path, "units/electrodes_index is not an increasing index into "
+                                    f"units/electrodes ({rows.size} entries)")
+    if rows.size and (rows.min() < 0 or rows.max() >= len(electrodes)):
+        raise recording_error(path, f"units/electrodes names rows outside the electrodes "
+                                    f"table ({len(electrodes)} rows)")
     cols = set(electrodes.colnames)
     fields = {"electrode": np.asarray(electrodes.id.data[:]).tolist()}
     for axis in ("x", "y", "z"):
@@ -136,8 +147,7 @@ def _add_electrodes(electrodes: Any, units: Any, attrs: list[dict]) -> None:
         if name in cols:
             fields[name] = [v.decode() if isinstance(v, bytes) else str(v)
                             for v in electrodes[name].data[:]]
-    # A file whose electrodes index does not have one entry per unit is not checked here.
-    for attr, a, b in zip(attrs, starts, ends, strict=False):
+    for attr, a, b in zip(attrs, starts, ends, strict=True):
         if b > a:
             attr.update({name: values[rows[a]] for name, values in fields.items()})
 

@@ -173,3 +173,35 @@ def test_spike_times_stored_as_strings_name_the_file(tmp_path, values):
         f["units/spike_times"].attrs.update(attrs)
     with pytest.raises(RecordingError, match=r"strings\.nwb: units/spike_times must hold numbers"):
         load_recording(path)
+
+
+def _replace_dataset(path, name, data) -> None:
+    """Rewrite one dataset of an HDF5 file in place, keeping its attributes (damage by hand)."""
+    with h5py.File(path, "r+") as f:
+        attrs = dict(f[name].attrs)
+        del f[name]
+        f.create_dataset(name, data=np.asarray(data))
+        f[name].attrs.update(attrs)
+
+
+@pytest.mark.parametrize("dataset, data, message", [
+    ("units/electrodes_index", [1], "Columns must be the same length"),  # hdmf refuses it
+    ("units/electrodes_index", [2, 1], "not an increasing index"),
+    ("units/electrodes_index", [1, 5], "not an increasing index"),
+    ("units/electrodes", [7, 0, 1], "outside the electrodes table"),
+])
+def test_inconsistent_unit_electrodes_name_the_file(tmp_path, dataset, data, message):
+    nwbfile = _nwbfile()
+    device = nwbfile.create_device(name="probe")
+    group = nwbfile.create_electrode_group(name="shank0", description="d", location="CA1",
+                                           device=device)
+    nwbfile.add_electrode(group=group, location="CA1", x=1.0, y=2.0, z=3.0, id=40)
+    nwbfile.add_electrode(group=group, location="CA3", x=4.0, y=5.0, z=6.0, id=41)
+    nwbfile.add_unit(spike_times=[0.5], electrodes=[1])
+    nwbfile.add_unit(spike_times=[0.7], electrodes=[0, 1])
+    path = tmp_path / "e.nwb"
+    _write(nwbfile, path)
+    _replace_dataset(path, dataset, data)
+    with pytest.raises(RecordingError, match=message) as caught:
+        load_nwb(path)
+    assert str(path) in str(caught.value)
