@@ -135,13 +135,16 @@ def attribute_columns(attrs: Sequence[dict] | None) -> dict[str, np.ndarray]:
 
 
 def attributes_from_columns(columns: dict[str, np.ndarray], n_units: int) -> list[dict] | None:
-    """Inverse of :func:`attribute_columns`: one dict per unit with Python scalars."""
+    """Inverse of :func:`attribute_columns`: one dict per unit with Python scalars.
+
+    Every column must hold ``n_units`` values: readers check that against the file, to
+    name it in the error (a ValueError here means a reader missed a check).
+    """
     if not columns:
         return None
     attrs: list[dict] = [{} for _ in range(n_units)]
     for name, values in columns.items():
-        # strict=False: a column of another length is not checked here
-        for attr, value in zip(attrs, np.asarray(values).tolist(), strict=False):
+        for attr, value in zip(attrs, np.asarray(values).tolist(), strict=True):
             attr[name] = value
     return attrs
 
