@@ -38,8 +38,43 @@ __all__ = ["WorkspaceBase"]
 
 @dataclass
 class _Item:
-    entry: dict
+    """An item: its index entry and the slot holding its data.
+
+    The content hash of an item stored with provenance is worked out when its entry is
+    first asked for, not by ``store``: a job stores its results and saves them at once, and
+    ``save`` hashes what it writes, so hashing in ``store`` as well encoded and hashed
+    every result twice (half the saving time of a burst-aligned rate stack).
+    """
+
+    _entry: dict
     slot: Slot
+    unhashed: str | None = None  # the item's place while its content hash is to be added
+
+    @property
+    def entry(self) -> dict:
+        """The entry, with its content hash (worked out now if it is still missing)."""
+        if self.unhashed is not None:
+            self._entry["content_hash"] = self._content_hash()
+            self.unhashed = None
+        return self._entry
+
+    @entry.setter
+    def entry(self, value: dict) -> None:
+        self._entry, self.unhashed = value, None
+
+    @property
+    def entry_without_hash(self) -> dict:
+        """The entry as it is, a pending content hash left out (for writers that hash
+        what they write)."""
+        return self._entry
+
+    def _content_hash(self) -> str:
+        try:
+            return self.slot.content_hash()
+        except Exception:
+            if self.slot.in_memory:  # changed in place since store: say what no longer holds
+                _check_storable(self.slot.load(), self.unhashed)
+            raise
 
 
 def _check_note(note: Any, where: str) -> None:
@@ -167,11 +202,11 @@ class WorkspaceBase(ABC):
             if record is not None:
                 entry["provenance"] = record
                 entry["fingerprint"] = fingerprint(**record)
-                entry["content_hash"] = slot.content_hash()
         except BaseException:
             self._release(slot)
             raise
-        self._set(namespace, key, _Item(entry, slot))
+        # its content hash when first asked for (see _Item)
+        self._set(namespace, key, _Item(entry, slot, where if record is not None else None))
 
     # ------------------------------------------------------------ reading
     def get(self, namespace: str, key: str) -> Any | None:
@@ -337,11 +372,12 @@ class WorkspaceBase(ABC):
                 with decoding(item.slot.where, ns, key):
                     item.slot.check()  # a damaged item on disk is not copied on (and sealed)
                 group = item.slot.write(ns_group, key)
-                entry = item.entry
                 if item.slot.in_memory:
                     # the object may have been changed in place since store: describe (and
                     # hash) what is saved
-                    entry = _refreshed(entry, item.slot.load(), group)
+                    entry = _refreshed(item.entry_without_hash, item.slot.load(), group)
+                else:
+                    entry = item.entry
                 write_header(group, entry)
                 seal_item(group)
                 written[(ns, key)] = entry

@@ -14,7 +14,8 @@ from ws_equality import assert_same
 from spikelab import (AnalysisWorkspace, LazyAnalysisWorkspace, PairwiseCompMatrix,
                       PairwiseCompMatrixStack, RateData, RateSliceStack, SpikeData,
                       SpikeSliceStack)
-from spikelab.errors import CorruptWorkspaceError, DamagedItemWarning, InvalidItemError
+from spikelab.errors import (CorruptWorkspaceError, DamagedItemWarning, InvalidItemError,
+                             UnsupportedTypeError)
 from spikelab.workspace import merge_files, verify
 from spikelab.ondisk import SEAL_ATTR
 
@@ -134,6 +135,41 @@ def test_save_describes_an_object_as_it_is_when_saved(tmp_path):
     ws.save(tmp_path / "w")
     assert ws.get_info("D0", "spikes")["N"] == 3
     assert LazyAnalysisWorkspace.load(tmp_path / "w").get_info("D0", "spikes")["N"] == 3
+
+
+PROVENANCE = {"step": "s", "params": {"a": 1}}
+
+
+@pytest.mark.parametrize("workspace", [AnalysisWorkspace, LazyAnalysisWorkspace])
+def test_the_content_hash_is_that_of_the_stored_data_asked_before_or_after_save(
+        tmp_path, workspace):
+    """store leaves the content hash to be worked out when the entry is first read (a job
+    saves at once and save hashes what it writes): same value whenever it is asked for."""
+    from spikelab.workspace import content_hash
+
+    sd = _sd()
+    expected = content_hash(sd)  # the hash of the object's encoding, worked out apart
+    asked_first = workspace()
+    asked_first.store("D0", "spikes", sd, provenance=PROVENANCE)
+    assert asked_first.get_info("D0", "spikes")["content_hash"] == expected
+    saved_first = workspace()
+    saved_first.store("D0", "spikes", sd, provenance=PROVENANCE)
+    saved_first.save(tmp_path / "w")
+    assert saved_first.get_info("D0", "spikes")["content_hash"] == expected
+    assert AnalysisWorkspace.load(tmp_path / "w").get_info("D0", "spikes")[
+        "content_hash"] == expected
+    for ws in (asked_first, saved_first):
+        if isinstance(ws, LazyAnalysisWorkspace):
+            ws.close()
+
+
+def test_an_object_broken_in_place_before_its_hash_is_asked_for_is_named(tmp_path):
+    sd = SpikeData([[0.5, 1.2], [2.0]], length=3.0)
+    ws = AnalysisWorkspace()
+    ws.store("D0", "spikes", sd, provenance=PROVENANCE)
+    sd.train = "not trains"  # encoding it now fails: the error names the item and why
+    with pytest.raises((InvalidItemError, UnsupportedTypeError), match=r"\('D0', 'spikes'\)"):
+        ws.get_info("D0", "spikes")
 
 
 # --------------------------------------------------------------------- unreadable items
