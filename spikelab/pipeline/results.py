@@ -1,9 +1,11 @@
 """What an analysis returned, checked where it is made, before anything is written.
 
-A result must be a dict holding exactly the declared keys, each a value the workspace can
-store (asked of the workspace's codecs, which know the stored types). Anything else fails
-the job with one message naming the analysis, its function, the recording and the key, so
-a lab's own analysis fails as clearly as a built-in one.
+A result must be a dict holding exactly the declared keys (:func:`check_results`), each a
+value the workspace can store (:func:`store_results`: the workspace's own check as it
+stores them, which knows the stored types; a separate check first would check every
+result twice). Anything else fails the job with one message naming the analysis, its
+function, the recording and the key, so a lab's own analysis fails as clearly as a
+built-in one.
 """
 
 from __future__ import annotations
@@ -12,22 +14,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import AnalysisRunError, SpikelabError
-from ..workspace.codecs import check_item
+from ..workspace import AnalysisWorkspace
 
-__all__ = ["check_results"]
+__all__ = ["check_results", "store_results"]
 
 
-def check_results(results: Any, *, analysis: str, function: str, about: str, namespace: str,
+def check_results(results: Any, *, analysis: str, function: str, about: str,
                   keys: Sequence[str]) -> dict[str, Any]:
     """Return ``results`` as a dict after checking it against the declared ``keys``.
 
     Raises
     ------
     AnalysisRunError
-        For a result that is not a dict, an undeclared or missing key, or a value of a type
-        the workspace cannot store.
+        For a result that is not a dict, or an undeclared or missing key.
     """
-    where = f"analysis {analysis} ({function}), {about}"
+    where = _where(analysis, function, about)
     declared = ", ".join(keys)
     if not isinstance(results, Mapping):
         raise AnalysisRunError(
@@ -42,9 +43,27 @@ def check_results(results: Any, *, analysis: str, function: str, about: str, nam
             returned = ", ".join(map(str, results)) or "nothing"
             raise AnalysisRunError(
                 f"{where}, key {key!r}: declared but not returned (returned: {returned})")
-    for key in keys:
-        try:
-            check_item(results[key], f"{namespace}/{key}")
-        except (SpikelabError, RecursionError) as exc:  # no codec, a bad dict key, a cycle
-            raise AnalysisRunError(f"{where}, key {key!r}: {exc}") from None
     return {key: results[key] for key in keys}
+
+
+def store_results(ws: AnalysisWorkspace, results: Mapping[str, Any], *, analysis: str,
+                  function: str, about: str, namespace: str, **store_options: Any) -> None:
+    """Store every result in the in-memory ``ws`` under ``namespace`` (``store_options``:
+    ``note``, ``provenance``).
+
+    Raises
+    ------
+    AnalysisRunError
+        For a value the workspace cannot store (no codec, a bad dict key, a cycle, an
+        object that contradicts itself), naming the key; nothing is written then.
+    """
+    for key, value in results.items():
+        try:
+            ws.store(namespace, key, value, **store_options)
+        except SpikelabError as exc:
+            raise AnalysisRunError(f"{_where(analysis, function, about)}, key {key!r}: "
+                                   f"{exc}") from None
+
+
+def _where(analysis: str, function: str, about: str) -> str:
+    return f"analysis {analysis} ({function}), {about}"

@@ -26,7 +26,7 @@ from ..ondisk import h5_path
 from ..workspace.provenance import canonical_json, fingerprint
 from ..workspace.workspace import AnalysisWorkspace, LazyAnalysisWorkspace
 from .functions import FunctionRef
-from .results import check_results
+from .results import check_results, store_results
 
 __all__ = ["ItemRef", "Job", "run_job", "run_spec", "inputs_hash"]
 
@@ -190,13 +190,12 @@ def compute(job: Job, step_compute, inputs: str, *, prepare: Callable[[], object
     except Exception as exc:
         raise failed(exc) from exc
     results = check_results(returned, analysis=job.step, function=job.function or "function",
-                            about=about, namespace=job.namespace, keys=job.keys)
+                            about=about, keys=job.keys)
     phases.end("analysis")
-    provenance = provenance_of(job, inputs)
     ws = AnalysisWorkspace(name=f"{job.namespace}/{job.step}")
-    for key in job.keys:
-        ws.store(job.namespace, key, results[key], provenance=provenance,
-                 note=f"{job.step} {canonical_json(dict(job.params))}")
+    store_results(ws, results, analysis=job.step, function=job.function or "function",
+                  about=about, namespace=job.namespace, provenance=provenance_of(job, inputs),
+                  note=f"{job.step} {canonical_json(dict(job.params))}")
     ws.save(job.output)
     phases.end("saving")
 
