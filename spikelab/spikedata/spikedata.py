@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ._copying import copied_attributes
 from ._sd_analyses import SpikeDataAnalyses
 from ._sd_units import SpikeDataUnits
 from ._selection import unit_indices, whole_number_indices
@@ -289,15 +290,15 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
         return idces, times
 
     def _clone(self, train: list[np.ndarray], **overrides: Any) -> SpikeData:
-        kwargs: dict[str, Any] = dict(
-            length=self.length,
-            start_time=self.start_time,
-            neuron_attributes=copy.deepcopy(self.neuron_attributes),
-            metadata=copy.deepcopy(self.metadata),
-        )
+        kwargs: dict[str, Any] = dict(length=self.length, start_time=self.start_time)
         if self.raw_time.size:
             kwargs.update(raw_data=self.raw_data, raw_time=self.raw_time)
         kwargs.update(overrides)
+        # copies of what is not overridden only (a subset brings its own attributes)
+        if "neuron_attributes" not in kwargs:
+            kwargs["neuron_attributes"] = copied_attributes(self.neuron_attributes)
+        if "metadata" not in kwargs:
+            kwargs["metadata"] = copy.deepcopy(self.metadata)
         return SpikeData(train, **kwargs)
 
     def subset(self, units: Iterable[Any] | int, by: str | None = None,
@@ -330,7 +331,7 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
         )
         attrs = None
         if self.neuron_attributes is not None:
-            attrs = [copy.deepcopy(self.neuron_attributes[i]) for i in idx]
+            attrs = copied_attributes([self.neuron_attributes[i] for i in idx])
         return self._clone([self.train[i].copy() for i in idx], neuron_attributes=attrs)
 
     def subtime(self, start: float | None, end: float | None,

@@ -117,6 +117,27 @@ def test_subset_by_index_and_attribute():
         sd.subset([3])
 
 
+@pytest.mark.parametrize("cut", [lambda sd: sd.subtime(0, 4), lambda sd: sd.subset([0, 1]),
+                                 lambda sd: sd.subtime(1.0, 3.0, shift_to=2.0)],
+                         ids=["subtime", "subset", "event window"])
+def test_a_cut_has_its_own_attributes_equal_to_the_original(cut):
+    """Flat attribute dicts are copied shallowly, those holding mutable values deeply: a
+    change to a cut's attributes, at any depth, never reaches the recording it came from."""
+    attrs = [{"unit_id": 1, "x": np.float64(17.5), "label": "good"},
+             {"unit_id": 2, "waveform": [0.1, -0.4], "extra": {"peak": np.array([3.0])}}]
+    sd = SpikeData([[1.0, 2.0], [2.5]], length=5.0, neuron_attributes=attrs)
+    piece = cut(sd)
+    assert piece.neuron_attributes[0] == {"unit_id": 1, "x": 17.5, "label": "good"}
+    assert piece.neuron_attributes[1]["waveform"] == [0.1, -0.4]
+    assert piece.neuron_attributes[1]["extra"]["peak"].tolist() == [3.0]
+    piece.neuron_attributes[0]["label"] = "noise"
+    piece.neuron_attributes[1]["waveform"].append(9.9)
+    piece.neuron_attributes[1]["extra"]["peak"][0] = -1.0
+    assert sd.neuron_attributes[0]["label"] == "good"
+    assert sd.neuron_attributes[1]["waveform"] == [0.1, -0.4]
+    assert sd.neuron_attributes[1]["extra"]["peak"][0] == 3.0
+
+
 def test_subtime_is_half_open_and_shifts():
     sd = SpikeData([[10.0, 20.0, 30.0]], length=100)
     assert sd.subtime(10, 30).train[0].tolist() == [0.0, 10.0]
