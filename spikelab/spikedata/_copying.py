@@ -19,9 +19,13 @@ __all__ = ["copied_attributes"]
 
 #: Values that cannot be changed in place (numpy's structured ``void`` scalars can be).
 _IMMUTABLE = (str, bytes, int, float, complex, bool, type(None))
+#: Their exact types, and numpy's common scalar types: one set lookup per value.
+_IMMUTABLE_TYPES = frozenset(_IMMUTABLE) | {np.dtype(c).type for c in "?bhilqBHILQefdgFDG"}
 
 
 def _immutable(value: object) -> bool:
+    if type(value) in _IMMUTABLE_TYPES:
+        return True
     if isinstance(value, np.generic):
         return not isinstance(value, np.void)
     return isinstance(value, _IMMUTABLE)
@@ -39,5 +43,5 @@ def copied_attributes(attrs: Sequence[dict] | None) -> list[dict] | None:
     """
     if attrs is None:
         return None
-    return [dict(unit) if all(_immutable(v) for v in unit.values()) else copy.deepcopy(unit)
+    return [dict(unit) if all(map(_immutable, unit.values())) else copy.deepcopy(unit)
             for unit in attrs]

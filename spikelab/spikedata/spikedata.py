@@ -37,6 +37,12 @@ def _as_train(values: Any, unit: int) -> np.ndarray:
     return arr
 
 
+class _CheckedTrains(list):
+    """Spike trains already as the constructor makes them (new 1-D float64 arrays, sorted,
+    finite), cut from a checked recording: taken as they are. Copying and checking every
+    train again was most of the time of cutting a recording into event windows."""
+
+
 class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
     """Spike trains of ``N`` units recorded over ``[start_time, start_time + length]`` (ms).
 
@@ -82,7 +88,10 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
         raw_data: np.ndarray | None = None,
         raw_time: np.ndarray | float | None = None,
     ) -> None:
-        trains = [_as_train(t, i) for i, t in enumerate(train)]
+        if isinstance(train, _CheckedTrains):
+            trains = list(train)
+        else:
+            trains = [_as_train(t, i) for i, t in enumerate(train)]
         if N is not None:
             if N < len(trains):
                 raise ValueError(f"N={N} is smaller than the number of trains ({len(trains)})")
@@ -332,7 +341,8 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
         attrs = None
         if self.neuron_attributes is not None:
             attrs = copied_attributes([self.neuron_attributes[i] for i in idx])
-        return self._clone([self.train[i].copy() for i in idx], neuron_attributes=attrs)
+        return self._clone(_CheckedTrains(self.train[i].copy() for i in idx),
+                           neuron_attributes=attrs)
 
     def subtime(self, start: float | None, end: float | None,
                 shift_to: float | None = None) -> SpikeData:
@@ -378,7 +388,7 @@ class SpikeData(SpikeDataAnalyses, SpikeDataUnits):
                 f"[{self.start_time}, {stop}] ms: there are no spikes to report outside it"
             )
         zero = start if shift_to is None else float(shift_to)
-        train = []
+        train = _CheckedTrains()  # times minus one number stay sorted and finite
         for t in self.train:
             lo, hi = np.searchsorted(t, [start, end], side="left")
             train.append(t[lo:hi] - zero)

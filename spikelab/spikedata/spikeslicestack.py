@@ -104,9 +104,14 @@ class SpikeSliceStack:
                     f"SpikeSliceStack needs data_obj (a SpikeData) or spike_stack, "
                     f"got {type(data_obj).__name__}"
                 )
-            slices, times = self._cut(data_obj, times_start_to_end, time_peaks, time_bounds)
             if neuron_attributes is None:
                 neuron_attributes = data_obj.neuron_attributes
+            source = data_obj
+            if drop_slice_attributes and data_obj.neuron_attributes is not None:
+                # the stack holds the attributes once: slices cut without copying them
+                source = copy.copy(data_obj)
+                source.neuron_attributes = None
+            slices, times = self._cut(source, times_start_to_end, time_peaks, time_bounds)
         if drop_slice_attributes:
             slices = [s if s.neuron_attributes is None else copy.copy(s) for s in slices]
             for s in slices:  # shallow copies: the caller's SpikeData keep their attributes

@@ -127,6 +127,7 @@ def test_a_cut_has_its_own_attributes_equal_to_the_original(cut):
              {"unit_id": 2, "waveform": [0.1, -0.4], "extra": {"peak": np.array([3.0])}}]
     sd = SpikeData([[1.0, 2.0], [2.5]], length=5.0, neuron_attributes=attrs)
     piece = cut(sd)
+    assert not any(np.shares_memory(a, b) for a in piece.train for b in sd.train)
     assert piece.neuron_attributes[0] == {"unit_id": 1, "x": 17.5, "label": "good"}
     assert piece.neuron_attributes[1]["waveform"] == [0.1, -0.4]
     assert piece.neuron_attributes[1]["extra"]["peak"].tolist() == [3.0]
@@ -136,6 +137,22 @@ def test_a_cut_has_its_own_attributes_equal_to_the_original(cut):
     assert sd.neuron_attributes[0]["label"] == "good"
     assert sd.neuron_attributes[1]["waveform"] == [0.1, -0.4]
     assert sd.neuron_attributes[1]["extra"]["peak"][0] == 3.0
+
+
+def test_a_stack_cut_from_a_recording_holds_its_attributes_once_and_leaves_it_whole():
+    from spikelab import SpikeSliceStack
+
+    attrs = [{"unit_id": 1}, {"unit_id": 2, "waveform": [0.5]}]
+    sd = SpikeData([[1.0, 2.0], [2.5]], length=5.0, neuron_attributes=attrs)
+    stack = SpikeSliceStack(sd, time_peaks=[2.0, 3.0], time_bounds=(1.0, 1.0))
+    assert [s.neuron_attributes for s in stack.spike_stack] == [None, None]
+    assert stack.neuron_attributes == attrs and stack.neuron_attributes is not sd.neuron_attributes
+    stack.neuron_attributes[1]["waveform"].append(1.0)
+    assert sd.neuron_attributes == [{"unit_id": 1}, {"unit_id": 2, "waveform": [0.5]}]
+    assert [t.tolist() for t in stack.spike_stack[0].train] == [[-1.0, 0.0], [0.5]]
+    kept = SpikeSliceStack(sd, time_peaks=[2.0], time_bounds=(1.0, 1.0),
+                           drop_slice_attributes=False)
+    assert kept.spike_stack[0].neuron_attributes == sd.neuron_attributes
 
 
 def test_subtime_is_half_open_and_shifts():
