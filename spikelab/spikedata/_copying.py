@@ -2,10 +2,11 @@
 
 Every piece cut from a recording (``subtime``, ``subset``, one slice per event of a stack)
 gets its own copy of the units' attributes, so that changing one never changes another.
-``copy.deepcopy`` costs about 10 µs per unit's dict, which made copying attributes most of
-the time of building a spike stack (100 units x 58 bursts: 0.15 of 0.2 s). Attributes are
-nearly always flat dicts of numbers and text, for which a new dict is already a complete
-copy; only dicts holding something mutable (a list, an array, a dict) are deep-copied.
+``copy.deepcopy`` costs about 3 µs for a unit's dict of four numbers and labels, which adds
+up over a recording cut into hundreds of event windows of hundreds of units. Attributes
+are nearly always flat dicts of numbers and text, for which a new dict (0.4 µs) is already
+a complete copy; only dicts holding something mutable (a list, an array, a dict) are
+deep-copied.
 """
 
 from __future__ import annotations
