@@ -126,7 +126,8 @@ def main() -> None:
     print(f"  load / raw read        = {load_ratio:.2f}x (goal <= 1.3x)")
     print(f"  verify / raw read      = "
           f"{t['verify (ours, every checksum)'] / t['raw h5py read']:.2f}x (reads the data "
-          "twice: against the checksums, then decoding)")
+          "once, checksums checked as it is decoded; items with provenance once more, for "
+          "their content hash)")
     print(f"  load_item              = {item_ms:.1f} ms (goal <= 20 ms)")
 
 

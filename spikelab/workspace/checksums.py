@@ -23,9 +23,11 @@ the checksums).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import h5py
@@ -39,8 +41,8 @@ from .attrmemo import all_attrs, get_attr
 from .hashed_reads import hash_reading, overlappable, read_hashing
 
 __all__ = ["DataDamage", "array_checksum", "set_checksum", "read_verified",
-           "verify_dataset", "check_size", "check_dataset_storage", "hash_tree", "hash_attrs",
-           "value_bytes"]
+           "verify_dataset", "datasets_read", "check_size", "check_dataset_storage",
+           "hash_tree", "hash_attrs", "value_bytes"]
 
 _SLAB_BYTES = 64 * 2**20  # whole-dataset checks read big datasets in slabs of this size
 # deflate cannot shrink data more than 1032:1 (lzf far less): a compressed dataset that
@@ -150,6 +152,23 @@ def _mismatch(ds: h5py.Dataset) -> DataDamage:
                       "since it was written")
 
 
+_READ: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("spikelab_read",
+                                                                       default=None)
+
+
+@contextlib.contextmanager
+def datasets_read() -> Iterator[set[str]]:
+    """Within the block, the set yielded collects the names of the datasets
+    :func:`read_verified` read whole and checked (checksum matched, or none stored): a
+    checker that decodes an item need not read those again."""
+    names: set[str] = set()
+    token = _READ.set(names)
+    try:
+        yield names
+    finally:
+        _READ.reset(token)
+
+
 def read_verified(ds: h5py.Dataset) -> np.ndarray:
     """``ds[...]`` (0-d kept as 0-d), after :func:`check_size`, checked against its checksum.
 
@@ -158,14 +177,18 @@ def read_verified(ds: h5py.Dataset) -> np.ndarray:
     check_size(ds)
     expected = _stored_checksum(ds)
     if expected is None:
-        return ds[...]
-    if overlappable(ds):  # big: hashed while it is read (:mod:`.hashed_reads`)
-        data, actual = read_hashing(ds)
-    else:
         data = ds[...]
-        actual = array_checksum(data)
-    if actual != expected:
-        raise _mismatch(ds)
+    else:
+        if overlappable(ds):  # big: hashed while it is read (:mod:`.hashed_reads`)
+            data, actual = read_hashing(ds)
+        else:
+            data = ds[...]
+            actual = array_checksum(data)
+        if actual != expected:
+            raise _mismatch(ds)
+    read = _READ.get()
+    if read is not None:
+        read.add(ds.name)
     return data
 
 

@@ -3,9 +3,10 @@
 Both forms: a single file, or a sharded root whose shards are each opened and checked
 (link, identity, root seal) as their items are reached.
 
-For each item: its seal (attributes and structure as written), every dataset read in full
-against its checksum (:mod:`.checksums`), then decoding, its recorded content hash and
-fingerprint (items stored with provenance), and agreement with the file's index. Files
+For each item: its seal (attributes and structure as written), decoding (every dataset the
+decoder reads is read in full against its checksum as it is read, :mod:`.checksums`), then
+the datasets the decoder did not read, likewise; its recorded content hash and fingerprint
+(items stored with provenance), and agreement with the file's index. Files
 written by spikelab 0.1.2 carry no checksums: their items are decoded only, and the report
 counts them.
 """
@@ -22,7 +23,7 @@ from ..ondisk import CONTENT_HASH_ATTR, FINGERPRINT_ATTR, PROVENANCE_ATTR
 from ..errors import SpikelabError
 from ..progress import ProgressCallback, ProgressCount
 from .attrmemo import attribute_memo
-from .checksums import verify_dataset
+from .checksums import datasets_read, verify_dataset
 from .codecs import decode_item
 from .codecs.common import read_str_attr
 from .damage import decoding
@@ -120,11 +121,15 @@ def _datasets(group: h5py.Group) -> list[h5py.Dataset]:
 
 def _check_item(group: h5py.Group, indexed: dict | None) -> tuple[bool, list[str]]:
     """(sealed, problems) of one item; raises on damage that stops the checks."""
-    with attribute_memo():
+    with attribute_memo(), datasets_read() as read:
         sealed = check_item_seal(group)
-        for ds in _datasets(group):  # sizes and checksums first: nothing below reads
-            verify_dataset(ds)       # unchecked data
+        # The decoder reads every dataset it uses through read_verified (size checked before
+        # anything is allocated, checksum as it is read), so it never sees unchecked data;
+        # the datasets it did not read are checked after it: each is read once.
         decode_item(group)
+        for ds in _datasets(group):
+            if ds.name not in read:
+                verify_dataset(ds)
         return sealed, _hash_problems(group) + _index_problems(indexed, read_entry(group))
 
 

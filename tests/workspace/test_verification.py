@@ -56,6 +56,23 @@ def test_changed_data_is_named(tmp_path):
                             "its data changed since it was written")
 
 
+@pytest.mark.parametrize("decoder_reads", [True, False], ids=["decoded", "not decoded"])
+def test_changed_data_is_found_whether_or_not_the_decoder_reads_it(tmp_path, monkeypatch,
+                                                                  decoder_reads):
+    """verify reads each dataset once: through the decoder when it reads it (checked as
+    read), else on its own after it; a dataset no decoder reads is still checked."""
+    import spikelab.workspace.verification as verification
+
+    path = _saved(tmp_path)
+    with h5py.File(path, "r+") as f:
+        f["D0/x/data"][1] = 99.0
+    if not decoder_reads:
+        monkeypatch.setattr(verification, "decode_item", lambda group: None)
+    (problem,) = verify(path).problems
+    assert (problem.namespace, problem.key) == ("D0", "x")
+    assert "/D0/x/data does not match its checksum" in problem.problem
+
+
 def test_data_rewritten_without_its_content_hash_is_named(tmp_path):
     """A writer that checksums what it writes but keeps a stale provenance hash."""
     path = _saved(tmp_path)
