@@ -30,7 +30,7 @@ import time
 import warnings
 from collections.abc import Iterator
 
-from .errors import WorkspaceLockedError
+from .errors import WorkspaceFileError, WorkspaceLockedError
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "fsync_path", "atomic_target", "atomic_write_text",
            "locked", "lock_path"]
@@ -107,6 +107,9 @@ def atomic_target(target: str, suffix: str = _TMP_SUFFIX) -> Iterator[str]:
     was. Temporary files of ``target`` left by killed writers are removed first, so hold
     :func:`locked` around this.
     """
+    if os.path.isdir(target):  # found now, not by os.replace once everything is written
+        raise WorkspaceFileError(f"{target} is a directory: give the path of a file to write "
+                                 "(nothing was written)")
     _remove_orphans(target, suffix)
     tmp = _create_temp(target, suffix)
     try:

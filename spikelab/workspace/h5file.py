@@ -221,6 +221,8 @@ def open_workspace(path: str, known: tuple[list[int], RootInfo] | None = None
     except RAW_ERRORS as exc:
         # told apart only on failure: checking the signature first is one more open of
         # every file, which a merge of a thousand parts felt
+        if os.path.isdir(path):
+            raise NotAWorkspaceError(f"{path} is a directory, not a workspace file") from None
         if not h5py.is_hdf5(path):
             raise NotAWorkspaceError(f"{path} is not an HDF5 file (no HDF5 signature)") from None
         raise CorruptWorkspaceError(

@@ -15,8 +15,9 @@ from spikelab import AnalysisWorkspace, LazyAnalysisWorkspace, SpikeData
 from spikelab.atomicfile import locked
 from spikelab.errors import (CorruptWorkspaceError, DamagedItemWarning, FormatVersionError,
                              InvalidNameError, NotAWorkspaceError, ProvenanceError,
-                             UnknownItemTypeError, UnsupportedTypeError, WorkspaceLockedError)
-from spikelab.workspace import merge_files, verify
+                             UnknownItemTypeError, UnsupportedTypeError, WorkspaceFileError,
+                             WorkspaceLockedError)
+from spikelab.workspace import merge_files, pack, verify
 from spikelab.workspace.codecs import registry
 
 LOADERS = {
@@ -50,6 +51,31 @@ def test_not_hdf5(tmp_path, how):
     (tmp_path / "text.h5").write_text("just text, no HDF5 here\n" * 20)
     with pytest.raises(NotAWorkspaceError, match=r"text\.h5 is not an HDF5 file"):
         LOADERS[how](tmp_path / "text")
+
+
+@pytest.mark.parametrize("how", list(LOADERS))
+def test_a_directory_is_not_read_as_a_workspace(tmp_path, how):
+    (tmp_path / "folder.h5").mkdir()
+    with pytest.raises(NotAWorkspaceError, match=r"folder\.h5 is a directory, not a workspace"):
+        LOADERS[how](tmp_path / "folder")
+
+
+WRITERS = {
+    "save": lambda src, dest: AnalysisWorkspace.load(src).save(dest),
+    "merge_target": lambda src, dest: merge_files(dest, [src]),
+    "pack": lambda src, dest: pack(src, dest),
+}
+
+
+@pytest.mark.parametrize("how", list(WRITERS))
+def test_a_directory_is_not_written_over(saved, tmp_path, how):
+    """Refused before anything is written (os.replace would refuse it only at the end)."""
+    folder = tmp_path / "folder.h5"
+    folder.mkdir()
+    with pytest.raises(WorkspaceFileError, match=r"folder\.h5 is a directory"):
+        WRITERS[how](saved, folder)
+    assert folder.is_dir() and not any(folder.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.h5", "ws.h5", "ws.json"]
 
 
 @pytest.mark.parametrize("how", list(LOADERS))
