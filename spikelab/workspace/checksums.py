@@ -38,7 +38,7 @@ from h5py import h5d
 
 from ..ondisk import CHECKSUM_ATTR
 from .attrmemo import all_attrs, get_attr
-from .hashed_reads import hash_reading, overlappable, read_hashing
+from .hashed_reads import hash_reading, overlappable, read_hashing, row_ranges
 
 __all__ = ["DataDamage", "array_checksum", "set_checksum", "read_verified",
            "verify_dataset", "datasets_read", "check_size", "check_dataset_storage",
@@ -176,16 +176,13 @@ def read_verified(ds: h5py.Dataset) -> np.ndarray:
     """
     check_size(ds)
     expected = _stored_checksum(ds)
-    if expected is None:
-        data = ds[...]
+    if expected is not None and overlappable(ds):  # hashed while read (:mod:`.hashed_reads`)
+        data, actual = read_hashing(ds)
     else:
-        if overlappable(ds):  # big: hashed while it is read (:mod:`.hashed_reads`)
-            data, actual = read_hashing(ds)
-        else:
-            data = ds[...]
-            actual = array_checksum(data)
-        if actual != expected:
-            raise _mismatch(ds)
+        data = ds[...]
+        actual = None if expected is None else array_checksum(data)
+    if actual != expected:
+        raise _mismatch(ds)
     read = _READ.get()
     if read is not None:
         read.add(ds.name)
@@ -196,10 +193,8 @@ def _slabs(ds: h5py.Dataset) -> Iterable[np.ndarray]:
     if ds.ndim == 0 or ds.shape[0] == 0:
         yield ds[...]
         return
-    row_bytes = max(1, math.prod(ds.shape[1:]) * ds.dtype.itemsize)
-    step = max(1, _SLAB_BYTES // row_bytes)
-    for start in range(0, ds.shape[0], step):
-        yield ds[start:start + step]
+    for start, stop in row_ranges(ds, _SLAB_BYTES):
+        yield ds[start:stop]
 
 
 def verify_dataset(ds: h5py.Dataset) -> bool:

@@ -22,7 +22,8 @@ import numpy as np
 import xxhash
 from h5py import h5s
 
-__all__ = ["MIN_BYTES", "overlappable", "read_hashing", "hash_reading"]
+__all__ = ["MIN_BYTES", "SLAB_BYTES", "overlappable", "rows_per_slab", "row_ranges",
+           "read_hashing", "hash_reading"]
 
 #: Datasets smaller than this are read, then hashed: a thread is not worth it.
 MIN_BYTES = 16 * 2**20
@@ -39,13 +40,16 @@ def overlappable(ds: h5py.Dataset) -> bool:
             and ds.ndim >= 1 and math.prod(ds.shape) * dtype.itemsize >= MIN_BYTES)
 
 
-def _rows_per_slab(ds: h5py.Dataset) -> int:
+def rows_per_slab(ds: h5py.Dataset, slab_bytes: int | None = None) -> int:
+    """Rows (along the first axis) of ``ds`` in a slab of ``slab_bytes`` (default
+    :data:`SLAB_BYTES`); at least one."""
     row_bytes = max(1, math.prod(ds.shape[1:]) * ds.dtype.itemsize)
-    return max(1, SLAB_BYTES // row_bytes)
+    return max(1, (SLAB_BYTES if slab_bytes is None else slab_bytes) // row_bytes)
 
 
-def _slabs(ds: h5py.Dataset) -> Iterator[tuple[int, int]]:
-    step = _rows_per_slab(ds)
+def row_ranges(ds: h5py.Dataset, slab_bytes: int | None = None) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` of each slab of ``ds`` along its first axis, in order."""
+    step = rows_per_slab(ds, slab_bytes)
     for start in range(0, ds.shape[0], step):
         yield start, min(start + step, ds.shape[0])
 
@@ -85,7 +89,7 @@ def read_hashing(ds: h5py.Dataset) -> tuple[np.ndarray, int]:
     file_space = ds.id.get_space()
     h = xxhash.xxh3_64()
     with ThreadPoolExecutor(1) as hasher:  # one worker: slabs are hashed in order
-        for start, stop in _slabs(ds):
+        for start, stop in row_ranges(ds):
             rows = out[start:stop]
             _read_rows(ds, file_space, start, stop, rows)
             hasher.submit(h.update, _as_bytes(rows))
@@ -95,13 +99,13 @@ def read_hashing(ds: h5py.Dataset) -> tuple[np.ndarray, int]:
 def hash_reading(ds: h5py.Dataset) -> int:
     """XXH3-64 of the values of ``ds``, read slab by slab into two alternating buffers
     (memory: two slabs, whatever the dataset's size)."""
-    rows = min(_rows_per_slab(ds), ds.shape[0])
+    rows = min(rows_per_slab(ds), ds.shape[0])
     buffers = [np.empty((rows, *ds.shape[1:]), ds.dtype) for _ in range(2)]
     hashing: list[Future | None] = [None, None]
     h = xxhash.xxh3_64()
     file_space = ds.id.get_space()
     with ThreadPoolExecutor(1) as hasher:
-        for i, (start, stop) in enumerate(_slabs(ds)):
+        for i, (start, stop) in enumerate(row_ranges(ds)):
             previous = hashing[i % 2]
             if previous is not None:
                 previous.result()  # the buffer's previous slab is hashed: it can be reused
